@@ -1,0 +1,151 @@
+//! Carts: the server is the source of truth for what is in a cart and what it costs.
+
+use contracts::api::{AddCartItem, Cart, CartLine, Money};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use super::{new_id, CURRENCY};
+use crate::error::ApiError;
+
+/// Bounds of one line's quantity.
+pub const QUANTITY_RANGE: std::ops::RangeInclusive<u32> = 1..=99;
+
+/// The cart of a session, created on first use.
+pub async fn cart_id_for(db: &SqlitePool, session_id: &str) -> Result<String, ApiError> {
+    sqlx::query("INSERT INTO carts (id, session_id, created_at) VALUES (?, ?, ?) ON CONFLICT(session_id) DO NOTHING")
+        .bind(new_id("cart", 12))
+        .bind(session_id)
+        .bind(super::now_millis())
+        .execute(db)
+        .await?;
+    Ok(sqlx::query_scalar("SELECT id FROM carts WHERE session_id = ?")
+        .bind(session_id)
+        .fetch_one(db)
+        .await?)
+}
+
+/// Adds `item` to the cart, merging with an existing line of the same product and variant.
+pub async fn add_item(db: &SqlitePool, cart_id: &str, item: &AddCartItem) -> Result<Cart, ApiError> {
+    if !QUANTITY_RANGE.contains(&item.quantity) {
+        return Err(ApiError::QuantityLimit(format!(
+            "quantity must be between {} and {}",
+            QUANTITY_RANGE.start(),
+            QUANTITY_RANGE.end()
+        )));
+    }
+    // IMMEDIATE takes the write lock up front, so concurrent adds queue instead of failing
+    // when a read transaction would have to be upgraded.
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+
+    let variants: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = ? ORDER BY position")
+            .bind(item.product_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    if variants.is_empty() {
+        return Err(ApiError::UnknownItem(format!("product {} does not exist", item.product_id)));
+    }
+    let (variant_id, stock) = match (&item.variant_id, variants.as_slice()) {
+        (Some(wanted), _) => variants.iter().find(|(id, _)| id == wanted).cloned().ok_or_else(|| {
+            ApiError::UnknownItem(format!("product {} has no variant {wanted:?}", item.product_id))
+        })?,
+        (None, [only]) => only.clone(),
+        (None, _) => {
+            return Err(ApiError::BadRequest(format!(
+                "product {} comes in several variants: send variantId",
+                item.product_id
+            )))
+        }
+    };
+
+    let in_cart: i64 = sqlx::query_scalar(
+        "SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ? AND product_id = ? AND variant_id = ?",
+    )
+    .bind(cart_id)
+    .bind(item.product_id)
+    .bind(&variant_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let wanted = in_cart + item.quantity as i64;
+    if wanted > *QUANTITY_RANGE.end() as i64 {
+        return Err(ApiError::QuantityLimit(format!(
+            "a line holds at most {} items",
+            QUANTITY_RANGE.end()
+        )));
+    }
+    if wanted > stock {
+        return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
+    }
+
+    sqlx::query(
+        "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT(cart_id, product_id, variant_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+    )
+    .bind(new_id("line", 8))
+    .bind(cart_id)
+    .bind(item.product_id)
+    .bind(&variant_id)
+    .bind(item.quantity)
+    .bind(super::now_millis())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = ?")
+        .bind(cart_id)
+        .execute(&mut *tx)
+        .await?;
+    let cart = load(&mut tx, cart_id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
+/// Reads a cart with every price computed from the catalogue.
+pub async fn get(db: &SqlitePool, cart_id: &str) -> Result<Cart, ApiError> {
+    let mut conn = db.acquire().await?;
+    load(&mut conn, cart_id).await
+}
+
+async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<Cart, ApiError> {
+    let rows = sqlx::query(
+        "SELECT l.id, l.product_id, l.variant_id, l.quantity, p.name, p.price_amount, v.name AS variant_name,
+                (SELECT COUNT(*) FROM variants WHERE product_id = p.id) AS variant_count
+         FROM cart_lines l
+         JOIN products p ON p.id = l.product_id
+         JOIN variants v ON v.product_id = l.product_id AND v.id = l.variant_id
+         WHERE l.cart_id = ?
+         ORDER BY l.added_at, l.id",
+    )
+    .bind(cart_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let lines: Vec<CartLine> = rows
+        .iter()
+        .map(|row| {
+            let quantity = row.get::<i64, _>("quantity") as u32;
+            let unit = row.get::<i64, _>("price_amount");
+            let variant_id: String = row.get("variant_id");
+            let product_name: String = row.get("name");
+            // A one-variant product is named alone; otherwise the line says which variant it is.
+            let name = if row.get::<i64, _>("variant_count") > 1 {
+                format!("{product_name} ({})", row.get::<String, _>("variant_name"))
+            } else {
+                product_name
+            };
+            CartLine {
+                line_id: row.get("id"),
+                product_id: row.get::<i64, _>("product_id") as u32,
+                variant_id: Some(variant_id),
+                name,
+                quantity,
+                unit_price: Money::new(unit, CURRENCY),
+                line_total: Money::new(unit * quantity as i64, CURRENCY),
+            }
+        })
+        .collect();
+    Ok(Cart {
+        cart_id: cart_id.to_string(),
+        item_count: lines.iter().map(|l| l.quantity).sum(),
+        subtotal: Money::new(lines.iter().map(|l| l.line_total.amount).sum(), CURRENCY),
+        lines,
+    })
+}

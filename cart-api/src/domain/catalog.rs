@@ -1,0 +1,243 @@
+//! The catalogue: products, variants, categories, and the listing query.
+
+use contracts::api::{Category, Money, Product, ProductPage, Variant};
+use serde::Deserialize;
+use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+
+use crate::error::ApiError;
+
+pub const DEFAULT_PAGE_SIZE: u32 = 12;
+pub const MAX_PAGE_SIZE: u32 = 48;
+
+/// The query string of `GET /api/products`, as sent. Everything is optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ListParams {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    pub page_size: Option<u32>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub in_stock: Option<bool>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    /// The catalogue's own order.
+    Featured,
+    PriceAsc,
+    PriceDesc,
+    Name,
+    Newest,
+}
+
+impl Sort {
+    fn parse(value: &str) -> Result<Self, ApiError> {
+        Ok(match value {
+            "featured" | "" => Sort::Featured,
+            "price-asc" => Sort::PriceAsc,
+            "price-desc" => Sort::PriceDesc,
+            "name" => Sort::Name,
+            "newest" => Sort::Newest,
+            other => {
+                return Err(ApiError::BadRequest(format!(
+                    "sort={other:?} is not one of featured, price-asc, price-desc, name, newest"
+                )))
+            }
+        })
+    }
+
+    fn order_by(self) -> &'static str {
+        match self {
+            Sort::Featured => "p.id",
+            Sort::PriceAsc => "p.price_amount, p.id",
+            Sort::PriceDesc => "p.price_amount DESC, p.id",
+            Sort::Name => "p.name COLLATE NOCASE, p.id",
+            Sort::Newest => "p.added_at DESC, p.id",
+        }
+    }
+}
+
+/// A listing query whose every part has been checked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListQuery {
+    pub q: Option<String>,
+    pub category: Option<String>,
+    pub sort: Sort,
+    pub page: u32,
+    pub page_size: u32,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub in_stock: bool,
+}
+
+impl TryFrom<ListParams> for ListQuery {
+    type Error = ApiError;
+
+    fn try_from(p: ListParams) -> Result<Self, ApiError> {
+        let page = p.page.unwrap_or(1);
+        if page == 0 {
+            return Err(ApiError::BadRequest("page starts at 1".into()));
+        }
+        let page_size = p.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
+        if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
+            return Err(ApiError::BadRequest(format!("pageSize must be between 1 and {MAX_PAGE_SIZE}")));
+        }
+        for (name, price) in [("minPrice", p.min_price), ("maxPrice", p.max_price)] {
+            if price.is_some_and(|v| v < 0) {
+                return Err(ApiError::BadRequest(format!("{name} must not be negative")));
+            }
+        }
+        if let (Some(min), Some(max)) = (p.min_price, p.max_price) {
+            if min > max {
+                return Err(ApiError::BadRequest("minPrice is above maxPrice".into()));
+            }
+        }
+        let q = p.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
+        if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
+            return Err(ApiError::BadRequest("q is longer than 100 characters".into()));
+        }
+        Ok(Self {
+            q,
+            category: p.category.filter(|c| !c.is_empty()),
+            sort: Sort::parse(p.sort.as_deref().unwrap_or(""))?,
+            page,
+            page_size,
+            min_price: p.min_price,
+            max_price: p.max_price,
+            in_stock: p.in_stock.unwrap_or(false),
+        })
+    }
+}
+
+fn push_filters(builder: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery) {
+    builder.push(" WHERE 1 = 1");
+    if let Some(q) = &query.q {
+        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        builder
+            .push(" AND (p.name LIKE ")
+            .push_bind(pattern.clone())
+            .push(" ESCAPE '\\' OR p.description LIKE ")
+            .push_bind(pattern)
+            .push(" ESCAPE '\\')");
+    }
+    if let Some(category) = &query.category {
+        builder.push(" AND p.category = ").push_bind(category.clone());
+    }
+    if let Some(min) = query.min_price {
+        builder.push(" AND p.price_amount >= ").push_bind(min);
+    }
+    if let Some(max) = query.max_price {
+        builder.push(" AND p.price_amount <= ").push_bind(max);
+    }
+    if query.in_stock {
+        builder.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)");
+    }
+}
+
+pub async fn list(db: &SqlitePool, query: &ListQuery) -> Result<ProductPage, ApiError> {
+    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM products p");
+    push_filters(&mut count, query);
+    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+
+    let mut select = QueryBuilder::<Sqlite>::new(
+        "SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images FROM products p",
+    );
+    push_filters(&mut select, query);
+    select
+        .push(" ORDER BY ")
+        .push(query.sort.order_by())
+        .push(" LIMIT ")
+        .push_bind(query.page_size as i64)
+        .push(" OFFSET ")
+        .push_bind((query.page as i64 - 1) * query.page_size as i64);
+    let rows = select.build().fetch_all(db).await?;
+    let mut items = rows.iter().map(product_from_row).collect::<Result<Vec<_>, _>>()?;
+    attach_variants(db, &mut items).await?;
+    Ok(ProductPage { items, total: total as u32, page: query.page, page_size: query.page_size })
+}
+
+pub async fn get(db: &SqlitePool, id: u32) -> Result<Option<Product>, ApiError> {
+    let row = sqlx::query(
+        "SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images
+         FROM products p WHERE p.id = ?",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let mut items = vec![product_from_row(&row)?];
+    attach_variants(db, &mut items).await?;
+    Ok(items.pop())
+}
+
+pub async fn categories(db: &SqlitePool) -> Result<Vec<Category>, ApiError> {
+    let rows = sqlx::query("SELECT slug, name FROM categories ORDER BY position")
+        .fetch_all(db)
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|r| Category { slug: r.get("slug"), name: r.get("name") })
+        .collect())
+}
+
+fn product_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Product, ApiError> {
+    let images: String = row.get("images");
+    Ok(Product {
+        id: row.get::<i64, _>("id") as u32,
+        name: row.get("name"),
+        description: row.get("description"),
+        category: row.get("category"),
+        price: Money::new(row.get("price_amount"), row.get::<String, _>("price_currency")),
+        images: serde_json::from_str(&images).unwrap_or_default(),
+        variants: Vec::new(),
+    })
+}
+
+async fn attach_variants(db: &SqlitePool, products: &mut [Product]) -> Result<(), ApiError> {
+    if products.is_empty() {
+        return Ok(());
+    }
+    let mut select = QueryBuilder::<Sqlite>::new(
+        "SELECT product_id, id, name, stock FROM variants WHERE product_id IN (",
+    );
+    let mut ids = select.separated(", ");
+    for p in products.iter() {
+        ids.push_bind(p.id);
+    }
+    select.push(") ORDER BY product_id, position");
+    for row in select.build().fetch_all(db).await? {
+        let product_id = row.get::<i64, _>("product_id") as u32;
+        if let Some(p) = products.iter_mut().find(|p| p.id == product_id) {
+            p.variants.push(Variant {
+                id: row.get("id"),
+                name: row.get("name"),
+                stock: row.get::<i64, _>("stock").max(0) as u32,
+            });
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_params_are_checked() {
+        let ok = ListQuery::try_from(ListParams { sort: Some("price-asc".into()), ..Default::default() }).unwrap();
+        assert_eq!((ok.sort, ok.page, ok.page_size), (Sort::PriceAsc, 1, DEFAULT_PAGE_SIZE));
+        let bad = [
+            ListParams { sort: Some("cheapest".into()), ..Default::default() },
+            ListParams { page: Some(0), ..Default::default() },
+            ListParams { page_size: Some(500), ..Default::default() },
+            ListParams { min_price: Some(-1), ..Default::default() },
+            ListParams { min_price: Some(10), max_price: Some(5), ..Default::default() },
+        ];
+        for params in bad {
+            assert!(ListQuery::try_from(params).is_err());
+        }
+    }
+}

@@ -1,0 +1,58 @@
+//! Serves the built front end from `DIST_DIR`: files as they are, `index.html` for app routes
+//! (the shell's router takes over in the browser), 404 for a missing file.
+
+use axum::body::Body;
+use axum::extract::{Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use tower::ServiceExt;
+use tower_http::services::{ServeDir, ServeFile};
+
+use crate::AppState;
+
+pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let served = if is_file {
+        ServeDir::new(&state.dist_dir).oneshot(request).await
+    } else {
+        ServeFile::new(state.dist_dir.join("index.html")).oneshot(request).await
+    };
+    let mut response = match served {
+        Ok(response) => response.map(Body::new),
+        Err(never) => match never {},
+    };
+    if response.status() == StatusCode::NOT_FOUND && !is_file {
+        return (StatusCode::SERVICE_UNAVAILABLE, "The front end is not built: run `cargo xtask build`.")
+            .into_response();
+    }
+    let cache = if !is_file || path == "/remotes.json" {
+        // Always revalidated, so a new deploy (shell or remote) is picked up on the next load.
+        "no-cache"
+    } else if is_content_hashed(&path) {
+        "public, max-age=31536000, immutable"
+    } else {
+        "public, max-age=3600"
+    };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response
+}
+
+/// `name-<16 hex>.ext`: the file name changes whenever the content does.
+fn is_content_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn recognises_content_hashed_files() {
+        assert!(super::is_content_hashed("/remotes/cart/cart-0123456789abcdef.js"));
+        assert!(super::is_content_hashed("/shell-0123456789abcdef_bg.wasm"));
+        assert!(!super::is_content_hashed("/remotes.json"));
+        assert!(!super::is_content_hashed("/images/products/1.svg"));
+    }
+}

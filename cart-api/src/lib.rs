@@ -1,0 +1,74 @@
+//! The cart API: the backend source of truth for the catalogue, carts and sessions, and the
+//! server of the built front end (`dist/`) on the same origin.
+
+pub mod config;
+mod db;
+mod domain;
+mod error;
+mod frontend;
+mod routes;
+mod session;
+
+use std::net::SocketAddr;
+
+use tokio::net::TcpListener;
+
+pub use error::ApiError;
+
+/// Shared by every handler.
+#[derive(Clone)]
+pub struct AppState {
+    pub(crate) db: sqlx::SqlitePool,
+    pub(crate) dist_dir: std::path::PathBuf,
+}
+
+/// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
+pub struct Application {
+    listener: TcpListener,
+    router: axum::Router,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("database: {0}")]
+    Database(#[from] db::DbError),
+    #[error("cannot listen: {0}")]
+    Listen(#[from] std::io::Error),
+}
+
+impl Application {
+    pub async fn build(config: config::Config) -> Result<Self, StartError> {
+        let db = db::connect(&config.database_url).await?;
+        let state = AppState { db, dist_dir: config.dist_dir };
+        let listener = TcpListener::bind(config.addr).await?;
+        Ok(Self { listener, router: routes::router(state) })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        axum::serve(self.listener, self.router)
+            .with_graceful_shutdown(shutdown_signal())
+            .await
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+}

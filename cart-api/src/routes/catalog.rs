@@ -1,0 +1,36 @@
+//! `GET /api/products`, `GET /api/products/{id}`, `GET /api/categories`
+
+use axum::extract::{FromRequestParts, State};
+use axum::Json;
+use contracts::api::{Category, Product, ProductPage};
+
+use crate::domain::catalog::{self, ListParams, ListQuery};
+use crate::error::ApiError;
+use crate::AppState;
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(ApiError))]
+pub struct Query<T>(T);
+
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(ApiError))]
+pub struct Path<T>(T);
+
+pub async fn list(
+    State(state): State<AppState>,
+    Query(params): Query<ListParams>,
+) -> Result<Json<ProductPage>, ApiError> {
+    let query = ListQuery::try_from(params)?;
+    Ok(Json(catalog::list(&state.db, &query).await?))
+}
+
+pub async fn get(State(state): State<AppState>, Path(id): Path<u32>) -> Result<Json<Product>, ApiError> {
+    catalog::get(&state.db, id)
+        .await?
+        .map(Json)
+        .ok_or_else(|| ApiError::NotFound(format!("product {id}")))
+}
+
+pub async fn categories(State(state): State<AppState>) -> Result<Json<Vec<Category>>, ApiError> {
+    Ok(Json(catalog::categories(&state.db).await?))
+}

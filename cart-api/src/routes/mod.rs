@@ -1,0 +1,42 @@
+//! The HTTP surface: `/api/*` and the front end, with the layers every request passes.
+
+mod cart;
+mod catalog;
+
+use std::time::Duration;
+
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+use crate::error::ApiError;
+use crate::AppState;
+
+/// Larger bodies are refused with 413 before they are read.
+pub const BODY_LIMIT: usize = 16 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/products", get(catalog::list))
+        .route("/products/{id}", get(catalog::get))
+        .route("/categories", get(catalog::categories))
+        .route("/cart", get(cart::get))
+        .route("/cart/items", post(cart::add_item))
+        .fallback(|| async { ApiError::NotFound("this API route".into()) });
+
+    Router::new()
+        .nest("/api", api)
+        .fallback(crate::frontend::serve)
+        .with_state(state)
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
+        .layer(TraceLayer::new_for_http())
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(serde_json::json!({ "status": "ok" }))
+}

@@ -1,0 +1,99 @@
+//! The visitor's session: an opaque random id in an HttpOnly cookie, stored server-side.
+//! The browser never sees anything but the id; everything it refers to lives in the database.
+
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
+use sqlx::SqlitePool;
+
+use crate::domain::new_id;
+use crate::error::ApiError;
+
+pub const COOKIE_NAME: &str = "store_session";
+/// 16 random bytes = 128 bits, hex-encoded.
+const ID_HEX_LEN: usize = 32;
+
+/// The session of the current request.
+pub struct Session {
+    pub id: String,
+    /// `Set-Cookie` to send when the session was created by this request.
+    new_cookie: Option<HeaderValue>,
+}
+
+impl Session {
+    /// The request's session if its cookie names a live one, without creating anything.
+    pub async fn existing(db: &SqlitePool, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+        let Some(id) = cookie_value(headers) else { return Ok(None) };
+        let found: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = ?")
+            .bind(&id)
+            .fetch_optional(db)
+            .await?;
+        Ok(found.map(|id| Session { id, new_cookie: None }))
+    }
+
+    /// The request's session, created (with its cookie) on first use.
+    pub async fn get_or_create(db: &SqlitePool, headers: &HeaderMap) -> Result<Session, ApiError> {
+        if let Some(session) = Self::existing(db, headers).await? {
+            return Ok(session);
+        }
+        let id = new_id("", ID_HEX_LEN / 2);
+        sqlx::query("INSERT INTO sessions (id, created_at) VALUES (?, ?)")
+            .bind(&id)
+            .bind(crate::domain::now_millis())
+            .execute(db)
+            .await?;
+        let cookie = format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax");
+        Ok(Session { new_cookie: HeaderValue::from_str(&cookie).ok(), id })
+    }
+}
+
+/// Sets the session cookie on the response when the session is new.
+impl IntoResponseParts for &Session {
+    type Error = std::convert::Infallible;
+
+    fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
+        if let Some(cookie) = &self.new_cookie {
+            res.headers_mut().append(SET_COOKIE, cookie.clone());
+        }
+        Ok(res)
+    }
+}
+
+/// A body answered within a session.
+pub struct WithSession<T>(pub Session, pub T);
+
+impl<T: IntoResponse> IntoResponse for WithSession<T> {
+    fn into_response(self) -> Response {
+        (&self.0, self.1).into_response()
+    }
+}
+
+/// The session id from the `Cookie` header, if it is well formed.
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == COOKIE_NAME)
+        .map(|(_, value)| value.to_string())
+        .filter(|v| v.len() == ID_HEX_LEN && v.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_only_well_formed_ids() {
+        let mut headers = HeaderMap::new();
+        let id = "0123456789abcdef0123456789abcdef";
+        headers.insert(COOKIE, format!("theme=dark; {COOKIE_NAME}={id}").parse().unwrap());
+        assert_eq!(cookie_value(&headers).as_deref(), Some(id));
+        for bad in ["x", "../../etc/passwd", "0123456789abcdef0123456789abcdeZ"] {
+            headers.insert(COOKIE, format!("{COOKIE_NAME}={bad}").parse().unwrap());
+            assert_eq!(cookie_value(&headers), None);
+        }
+    }
+}

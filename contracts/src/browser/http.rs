@@ -1,0 +1,75 @@
+//! Calls to the cart API with `fetch`: JSON in, JSON out, problems as typed errors.
+
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+
+use crate::api::Problem;
+
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum HttpError {
+    #[error("the store could not be reached")]
+    Network,
+    #[error("{}", problem.as_ref().map(|p| p.title.as_str()).unwrap_or("the request failed"))]
+    Status { status: u16, problem: Option<Problem> },
+    #[error("the answer could not be read: {0}")]
+    Decode(String),
+}
+
+/// `GET url` and decode the JSON answer.
+pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
+    send::<(), T>("GET", url, None, None).await
+}
+
+/// Send `body` as JSON with `method` and decode the JSON answer. `trace_id` links the request to
+/// the events the same user action publishes.
+pub async fn send_json<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &B,
+    trace_id: &str,
+) -> Result<T, HttpError> {
+    send(method, url, Some(body), Some(trace_id)).await
+}
+
+async fn send<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: Option<&B>,
+    trace_id: Option<&str>,
+) -> Result<T, HttpError> {
+    let headers = web_sys::Headers::new().map_err(|_| HttpError::Network)?;
+    let _ = headers.set("Accept", "application/json");
+    let init = web_sys::RequestInit::new();
+    init.set_method(method);
+    init.set_credentials(web_sys::RequestCredentials::SameOrigin);
+    if let Some(body) = body {
+        let json = serde_json::to_string(body).map_err(|e| HttpError::Decode(e.to_string()))?;
+        let _ = headers.set("Content-Type", "application/json");
+        init.set_body(&JsValue::from_str(&json));
+    }
+    if let Some(trace_id) = trace_id {
+        let _ = headers.set("traceparent", &format!("00-{trace_id}-{}-01", super::random_hex(16)));
+    }
+    init.set_headers(&headers);
+
+    let window = web_sys::window().ok_or(HttpError::Network)?;
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
+        .await
+        .map_err(|_| HttpError::Network)?
+        .dyn_into()
+        .map_err(|_| HttpError::Network)?;
+    let text = JsFuture::from(response.text().map_err(|_| HttpError::Network)?)
+        .await
+        .map_err(|_| HttpError::Network)?
+        .as_string()
+        .unwrap_or_default();
+    if !response.ok() {
+        return Err(HttpError::Status {
+            status: response.status(),
+            problem: serde_json::from_str(&text).ok(),
+        });
+    }
+    serde_json::from_str(&text).map_err(|e| HttpError::Decode(e.to_string()))
+}

@@ -1,0 +1,98 @@
+//! The platform context the shell passes to every remote's `mount(host, context)`.
+//!
+//! It carries only small, stable, platform-level state (the article's section 13): who is signed
+//! in (a summary, never a token), the locale, the theme and where the API lives. Domain state
+//! such as the cart never travels here.
+
+use serde::{Deserialize, Serialize};
+
+/// The identity summary: what a remote may know about the visitor. Also the body of `GET /api/me`.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdentitySummary {
+    pub user_id: Option<String>,
+    pub display_name: Option<String>,
+    pub roles: Vec<String>,
+    pub locale: Option<String>,
+    pub logged_in: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Theme {
+    #[default]
+    Light,
+    Dark,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct MountContext {
+    /// Major version of `contracts` the shell speaks.
+    pub contracts_major: u32,
+    /// `name@version` of the shell, for the event log.
+    pub shell: String,
+    /// Base URL of the backend API, e.g. `/api`.
+    pub api_base: String,
+    /// BCP 47 tag, e.g. `en-US`.
+    pub locale: String,
+    pub theme: Theme,
+    pub identity: IdentitySummary,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ContextError {
+    #[error("the mount context is not valid: {0}")]
+    Invalid(#[from] serde_json::Error),
+    #[error("the shell speaks contracts major {shell}, this remote speaks {remote}")]
+    IncompatibleMajor { shell: u32, remote: u32 },
+}
+
+impl MountContext {
+    /// Parses the JSON a shell sent and checks it speaks our major version.
+    pub fn from_json(json: &str) -> Result<Self, ContextError> {
+        let context: Self = serde_json::from_str(json)?;
+        if context.contracts_major != crate::CONTRACTS_MAJOR {
+            return Err(ContextError::IncompatibleMajor {
+                shell: context.contracts_major,
+                remote: crate::CONTRACTS_MAJOR,
+            });
+        }
+        Ok(context)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> MountContext {
+        MountContext {
+            contracts_major: crate::CONTRACTS_MAJOR,
+            shell: "shell@0.1.0".into(),
+            api_base: "/api".into(),
+            locale: "en-US".into(),
+            theme: Theme::Dark,
+            identity: IdentitySummary::default(),
+        }
+    }
+
+    #[test]
+    fn round_trips_through_json() {
+        let json = serde_json::to_string(&sample()).unwrap();
+        assert!(json.contains("\"apiBase\":\"/api\""));
+        assert!(json.contains("\"theme\":\"dark\""));
+        assert_eq!(MountContext::from_json(&json).unwrap(), sample());
+    }
+
+    #[test]
+    fn refuses_another_major() {
+        let mut context = sample();
+        context.contracts_major += 1;
+        let json = serde_json::to_string(&context).unwrap();
+        assert!(matches!(
+            MountContext::from_json(&json),
+            Err(ContextError::IncompatibleMajor { .. })
+        ));
+    }
+}
