@@ -24,6 +24,9 @@ pub struct RemoteEntry {
     pub js: String,
     /// URL of the wasm binary.
     pub wasm: String,
+    /// URL of the remote's own stylesheet, whose rules apply inside its slot only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
     /// Subresource Integrity hashes (`sha384-...`) of the two files.
     pub integrity: Integrity,
 }
@@ -33,6 +36,8 @@ pub struct RemoteEntry {
 pub struct Integrity {
     pub js: String,
     pub wasm: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub css: Option<String>,
 }
 
 impl RemoteManifest {

@@ -67,6 +67,103 @@ pub fn parse_product_path(path: &str) -> Option<u32> {
     id.parse().ok()
 }
 
+/// The catalog's URL state: `/`, `/categories/:slug` or `/search`, plus its query string
+/// (`q`, `sort`, `page`, `minPrice`, `maxPrice`, `inStock`). The catalog remote owns its meaning;
+/// everyone else may link to it with [`CatalogQuery::to_url`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CatalogQuery {
+    pub category: Option<String>,
+    pub q: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<u32>,
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    pub in_stock: bool,
+}
+
+impl CatalogQuery {
+    /// Reads the state from a URL. Values that do not parse are dropped, not guessed at.
+    pub fn from_url(path: &str, search: &str) -> Self {
+        let category = path
+            .strip_prefix("/categories/")
+            .map(|slug| slug.trim_end_matches('/'))
+            .and_then(decode_component)
+            .filter(|slug| !slug.is_empty());
+        let text = |key| query_param(search, key).filter(|v| !v.trim().is_empty());
+        Self {
+            category,
+            q: text("q"),
+            sort: text("sort"),
+            page: text("page").and_then(|p| p.parse().ok()).filter(|p| *p > 1),
+            min_price: text("minPrice").and_then(|p| p.parse().ok()),
+            max_price: text("maxPrice").and_then(|p| p.parse().ok()),
+            in_stock: query_param(search, "inStock").as_deref() == Some("true"),
+        }
+    }
+
+    /// The query-string pairs, in a stable order (without the category, which is in the path).
+    fn pairs(&self) -> Vec<(&'static str, String)> {
+        let mut pairs = Vec::new();
+        if let Some(q) = &self.q {
+            pairs.push(("q", q.clone()));
+        }
+        if let Some(sort) = &self.sort {
+            pairs.push(("sort", sort.clone()));
+        }
+        if let Some(min) = self.min_price {
+            pairs.push(("minPrice", min.to_string()));
+        }
+        if let Some(max) = self.max_price {
+            pairs.push(("maxPrice", max.to_string()));
+        }
+        if self.in_stock {
+            pairs.push(("inStock", "true".into()));
+        }
+        if let Some(page) = self.page.filter(|p| *p > 1) {
+            pairs.push(("page", page.to_string()));
+        }
+        pairs
+    }
+
+    fn query_string(pairs: &[(&str, String)]) -> String {
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The URL a browser shows for this state.
+    pub fn to_url(&self) -> String {
+        let path = match (&self.category, &self.q) {
+            (Some(slug), _) => format!("/categories/{}", encode_component(slug)),
+            (None, Some(_)) => "/search".to_string(),
+            (None, None) => "/".to_string(),
+        };
+        let query = Self::query_string(&self.pairs());
+        if query.is_empty() {
+            path
+        } else {
+            format!("{path}?{query}")
+        }
+    }
+
+    /// The query string of `GET /api/products` for this state.
+    pub fn api_query(&self, page_size: u32) -> String {
+        let mut pairs = self.pairs();
+        if let Some(category) = &self.category {
+            pairs.push(("category", category.clone()));
+        }
+        pairs.push(("pageSize", page_size.to_string()));
+        Self::query_string(&pairs)
+    }
+
+    /// The same state on another page.
+    pub fn with_page(&self, page: u32) -> Self {
+        Self { page: Some(page), ..self.clone() }
+    }
+}
+
 /// Reads one parameter from a query string (`?a=1&b=2` or `a=1&b=2`), percent-decoded.
 pub fn query_param(search: &str, key: &str) -> Option<String> {
     search
@@ -171,5 +268,35 @@ mod tests {
         for s in ["plain", "dark green", "ä+ö/&=?#"] {
             assert_eq!(decode_component(&encode_component(s)).as_deref(), Some(s));
         }
+    }
+
+    #[test]
+    fn catalog_urls_round_trip() {
+        let query = CatalogQuery {
+            category: Some("tractors".into()),
+            q: Some("red & green".into()),
+            sort: Some("price-asc".into()),
+            page: Some(2),
+            min_price: Some(1000),
+            max_price: Some(90000),
+            in_stock: true,
+        };
+        let url = query.to_url();
+        assert_eq!(
+            url,
+            "/categories/tractors?q=red%20%26%20green&sort=price-asc&minPrice=1000&maxPrice=90000&inStock=true&page=2"
+        );
+        let (path, search) = url.split_once('?').unwrap();
+        assert_eq!(CatalogQuery::from_url(path, &format!("?{search}")), query);
+        assert_eq!(CatalogQuery::from_url("/", ""), CatalogQuery::default());
+        assert_eq!(CatalogQuery::default().to_url(), "/");
+        let search_only = CatalogQuery { q: Some("hat".into()), ..Default::default() };
+        assert_eq!(search_only.to_url(), "/search?q=hat");
+    }
+
+    #[test]
+    fn catalog_urls_drop_what_does_not_parse() {
+        let query = CatalogQuery::from_url("/search", "?q=%20&page=abc&minPrice=x&inStock=yes");
+        assert_eq!(query, CatalogQuery::default());
     }
 }

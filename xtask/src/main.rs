@@ -1,1 +1,104 @@
-fn main(){}
+//! Build automation for the store, in Rust rather than shell scripts.
+//!
+//! ```text
+//! cargo xtask build    release build: front end into dist/, server into target/release/cart-api
+//! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
+//! cargo xtask test     every test: unit, contract, API and the browser journeys
+//! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
+//! ```
+//!
+//! Every command first installs the tools it needs when they are missing (see `tools`).
+
+mod boundaries;
+mod frontend;
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "usage: cargo xtask <build | demo | test | check-boundaries>";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("build") => build().map(|_| ()),
+        Some("demo") => demo(),
+        Some("test") => test(),
+        Some("check-boundaries") => boundaries::check(&workspace_root()),
+        _ => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+pub fn step(message: &str) {
+    println!("\n==> {message}");
+}
+
+/// Runs a command with inherited output, failing with its description.
+pub fn run(command: &mut Command) -> Result<(), String> {
+    let description = format!("{command:?}");
+    let status = command.status().map_err(|e| format!("cannot start {description}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{description} failed ({status})"))
+    }
+}
+
+pub fn cargo() -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(workspace_root());
+    command
+}
+
+/// The release build. Returns the path of the server binary.
+fn build() -> Result<PathBuf, String> {
+    let root = workspace_root();
+    let tools = tools::ensure_build_tools(&root)?;
+    frontend::build(&root, &tools)?;
+    step("Building cart-api (release)");
+    run(cargo().args(["build", "--release", "-p", "cart-api"]))?;
+    let server = root.join("target/release/cart-api");
+    println!("\nBuilt: front end in {}, server at {}", root.join("dist").display(), server.display());
+    Ok(server)
+}
+
+fn demo() -> Result<(), String> {
+    let server = build()?;
+    let root = workspace_root();
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    step(&format!("Starting the store on http://{addr} (Ctrl-C stops it)"));
+    run(Command::new(server).current_dir(&root).env("ADDR", &addr).env("DIST_DIR", root.join("dist")))
+}
+
+fn test() -> Result<(), String> {
+    let root = workspace_root();
+    tools::ensure_browser()?;
+    step("Checking the boundaries between crates");
+    boundaries::check(&root)?;
+    let server = build()?;
+
+    step("Unit, contract and API tests");
+    run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]))?;
+
+    step("Browser journeys (headless Chromium)");
+    run(cargo()
+        .args(["test", "-p", "e2e", "--", "--test-threads=2"])
+        .env("CART_API_BIN", &server)
+        .env("DIST_DIR", root.join("dist")))?;
+    println!("\nAll tests passed.");
+    Ok(())
+}

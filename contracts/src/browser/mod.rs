@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod http;
+pub mod mount;
 pub mod navigation;
 
 use wasm_bindgen::JsValue;

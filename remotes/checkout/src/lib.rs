@@ -1,1 +1,32 @@
+//! The checkout remote: `/checkout` and below. It works only from the server-side cart and
+//! checkout session; nothing about the cart reaches it through the browser.
+//!
+//! Public surface: `mount(host, context)` and `unmount(host)`, called by the shell.
 
+mod api;
+mod views;
+
+use wasm_bindgen::prelude::*;
+
+/// `name@version`, the publisher of this remote's events.
+pub(crate) const PUBLISHER: &str = concat!("checkout@", env!("CARGO_PKG_VERSION"));
+
+#[wasm_bindgen(start)]
+fn start() {
+    contracts::browser::install_panic_hook(PUBLISHER);
+}
+
+/// Renders the remote into `host` with the platform `context` the shell passes.
+#[wasm_bindgen]
+pub fn mount(host: web_sys::HtmlElement, context: JsValue) -> Result<(), JsValue> {
+    let context = contracts::browser::mount::context(&context)?;
+    let handle = leptos::mount::mount_to(host.clone(), move || views::Checkout(views::CheckoutProps { context }));
+    contracts::browser::mount::keep(&host, handle);
+    Ok(())
+}
+
+/// Removes what `mount` rendered into `host`.
+#[wasm_bindgen]
+pub fn unmount(host: web_sys::HtmlElement) {
+    contracts::browser::mount::release(&host);
+}

@@ -1,0 +1,44 @@
+//! The remote side of the `mount(host, context)` / `unmount(host)` contract, framework-free:
+//! decoding the context and keeping each mounted view alive until its host is unmounted.
+//!
+//! Keyed by host element so that a remote can be mounted in several places (a page and a
+//! fragment) and a late `unmount` of an old slot never removes a newer one.
+
+use std::any::Any;
+use std::cell::RefCell;
+
+use wasm_bindgen::JsValue;
+
+use crate::context::MountContext;
+
+thread_local! {
+    static MOUNTED: RefCell<Vec<(JsValue, Box<dyn Any>)>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Reads the context object the shell passed to `mount`.
+pub fn context(value: &JsValue) -> Result<MountContext, JsValue> {
+    let json = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| JsValue::from_str("the mount context is not an object"))?;
+    MountContext::from_json(&json).map_err(|e| JsValue::from_str(&e.to_string()))
+}
+
+/// Keeps `handle` (e.g. Leptos's `UnmountHandle`) alive while `host` is mounted. Mounting into
+/// a host again first drops what was there.
+pub fn keep(host: &web_sys::HtmlElement, handle: impl Any) {
+    release(host);
+    MOUNTED.with(|m| m.borrow_mut().push((host.into(), Box::new(handle))));
+}
+
+/// Drops what was mounted into `host`, which removes its view. Returns whether there was one.
+pub fn release(host: &web_sys::HtmlElement) -> bool {
+    let host: &JsValue = host.as_ref();
+    let removed = MOUNTED.with(|m| {
+        let mut mounted = m.borrow_mut();
+        let index = mounted.iter().position(|(h, _)| h == host)?;
+        Some(mounted.swap_remove(index))
+    });
+    // Dropped outside the borrow: unmounting may run code that mounts again.
+    removed.is_some()
+}

@@ -1,0 +1,9 @@
+//! The cart API calls of this remote.
+
+use contracts::api::Cart;
+use contracts::browser::http::{get_json, HttpError};
+
+/// The server-side cart the checkout starts from.
+pub async fn cart() -> Result<Cart, HttpError> {
+    get_json("/api/cart").await
+}

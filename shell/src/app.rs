@@ -1,0 +1,55 @@
+//! The page frame and the route table: each path is a slot for the remote that owns it
+//! (see `contracts::routes::Remote::owning`).
+
+use contracts::routes::Remote;
+use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
+
+use crate::composition::RemoteSlot;
+use crate::header::Header;
+use crate::navigation::NavigationBridge;
+use crate::notifications::Notifications;
+use crate::platform::Platform;
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_context(Platform::load());
+    view! {
+        <Router>
+            <NavigationBridge />
+            <a class="skip-link" href="#main">"Skip to content"</a>
+            <Header />
+            <main id="main" class="shell-main">
+                <Routes fallback=NotFound>
+                    <Route path=path!("/") view=|| slot(Remote::Catalog) />
+                    <Route path=path!("/search") view=|| slot(Remote::Catalog) />
+                    <Route path=path!("/categories/:slug") view=|| slot(Remote::Catalog) />
+                    <Route path=path!("/products/:id") view=|| slot(Remote::ProductDetails) />
+                    <Route path=path!("/cart") view=|| slot(Remote::Cart) />
+                    <Route path=path!("/checkout") view=|| slot(Remote::Checkout) />
+                    <Route path=path!("/checkout/*rest") view=|| slot(Remote::Checkout) />
+                </Routes>
+            </main>
+            <Notifications />
+            <footer class="shell-footer">
+                <p>"A reference micro-frontend store: one shell, four independently deployed remotes."</p>
+            </footer>
+        </Router>
+    }
+}
+
+fn slot(remote: Remote) -> impl IntoView {
+    view! { <RemoteSlot remote=remote /> }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! {
+        <section class="not-found" data-testid="not-found">
+            <h1>"Page not found"</h1>
+            <p>"There is nothing at this address."</p>
+            <a href="/">"Back to the shop"</a>
+        </section>
+    }
+}

@@ -1,0 +1,241 @@
+//! Run-time composition: the manifest says where each remote lives; a [`RemoteSlot`] imports
+//! the remote's JS glue the first time its route is entered, instantiates its wasm (checked
+//! against the manifest's integrity hash) and calls its exported `mount(host, context)`;
+//! leaving the route calls `unmount(host)`.
+//!
+//! A remote is a separate wasm instance: if it fails to load, throws or panics, only its slot
+//! shows the fallback, and Retry loads a fresh instance.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+
+use contracts::manifest::{RemoteEntry, RemoteManifest};
+use contracts::routes::Remote;
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::platform::Platform;
+
+const MANIFEST_URL: &str = "/remotes.json";
+
+#[wasm_bindgen(inline_js = "export function importModule(url) { return import(url); }")]
+extern "C" {
+    /// The one thing Rust cannot say: a dynamic `import()`.
+    #[wasm_bindgen(js_name = importModule)]
+    fn import_module(url: &str) -> js_sys::Promise;
+}
+
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum LoadError {
+    #[error("the remote manifest could not be loaded ({0})")]
+    Manifest(String),
+    #[error("no remote named {0} is deployed")]
+    NotDeployed(&'static str),
+    #[error("{name} speaks contracts {found}, this shell speaks {expected}")]
+    Incompatible { name: &'static str, found: u32, expected: u32 },
+    #[error("the code of {0} could not be loaded: {1}")]
+    Import(&'static str, String),
+    #[error("{0} failed while starting: {1}")]
+    Mount(&'static str, String),
+}
+
+/// A remote's loaded ES module (`default` = init, `mount`, `unmount`).
+#[derive(Clone)]
+struct Module(JsValue);
+
+thread_local! {
+    static MANIFEST: RefCell<Option<Rc<RemoteManifest>>> = const { RefCell::new(None) };
+    static MODULES: RefCell<HashMap<&'static str, Module>> = RefCell::new(HashMap::new());
+}
+
+async fn manifest() -> Result<Rc<RemoteManifest>, LoadError> {
+    if let Some(m) = MANIFEST.with(|m| m.borrow().clone()) {
+        return Ok(m);
+    }
+    let manifest: RemoteManifest = contracts::browser::http::get_json(MANIFEST_URL)
+        .await
+        .map_err(|e| LoadError::Manifest(e.to_string()))?;
+    let manifest = Rc::new(manifest);
+    MANIFEST.with(|m| *m.borrow_mut() = Some(manifest.clone()));
+    Ok(manifest)
+}
+
+fn js_error(value: JsValue) -> String {
+    value
+        .dyn_ref::<js_sys::Error>()
+        .map(|e| String::from(e.message()))
+        .or_else(|| value.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// Loads (once) the remote's module. After a failure, `attempt > 0` imports a fresh copy so a
+/// crashed wasm instance is not reused.
+async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
+    let name = remote.name();
+    if attempt == 0 {
+        if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
+            return Ok(module);
+        }
+    }
+    let manifest = manifest().await?;
+    let entry = manifest.entry(name).ok_or(LoadError::NotDeployed(name))?;
+    if entry.contracts_major != contracts::CONTRACTS_MAJOR {
+        return Err(LoadError::Incompatible {
+            name,
+            found: entry.contracts_major,
+            expected: contracts::CONTRACTS_MAJOR,
+        });
+    }
+    add_stylesheet(entry);
+    let js_url = if attempt == 0 { entry.js.clone() } else { format!("{}?attempt={attempt}", entry.js) };
+    let module = JsFuture::from(import_module(&js_url))
+        .await
+        .map_err(|e| LoadError::Import(name, js_error(e)))?;
+
+    // The wasm is fetched with its integrity hash: a tampered binary fails before it runs.
+    let init = web_sys::RequestInit::new();
+    init.set_integrity(&entry.integrity.wasm);
+    let window = web_sys::window().ok_or_else(|| LoadError::Import(name, "no window".into()))?;
+    let wasm = window.fetch_with_str_and_init(&entry.wasm, &init);
+    let options = js_sys::Object::new();
+    js_sys::Reflect::set(&options, &"module_or_path".into(), &wasm)
+        .map_err(|e| LoadError::Import(name, js_error(e)))?;
+    let init_fn: js_sys::Function = js_sys::Reflect::get(&module, &"default".into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| LoadError::Import(name, "the module has no default export".into()))?;
+    let started = init_fn.call1(&JsValue::NULL, &options).map_err(|e| LoadError::Import(name, js_error(e)))?;
+    JsFuture::from(js_sys::Promise::resolve(&started))
+        .await
+        .map_err(|e| LoadError::Import(name, js_error(e)))?;
+
+    let module = Module(module);
+    MODULES.with(|m| m.borrow_mut().insert(name, module.clone()));
+    Ok(module)
+}
+
+/// The remote's stylesheet, added once; its rules are scoped to the remote's slot.
+fn add_stylesheet(entry: &RemoteEntry) {
+    let (Some(href), Some(document)) = (&entry.css, web_sys::window().and_then(|w| w.document())) else {
+        return;
+    };
+    let id = format!("remote-css-{}", entry.name);
+    if document.get_element_by_id(&id).is_some() {
+        return;
+    }
+    let Ok(link) = document.create_element("link") else { return };
+    let _ = link.set_attribute("id", &id);
+    let _ = link.set_attribute("rel", "stylesheet");
+    let _ = link.set_attribute("href", href);
+    if let Some(integrity) = &entry.integrity.css {
+        let _ = link.set_attribute("integrity", integrity);
+    }
+    if let Some(head) = document.head() {
+        let _ = head.append_child(&link);
+    }
+}
+
+fn call_export(module: &Module, export: &str, args: &[&JsValue]) -> Result<(), String> {
+    let function: js_sys::Function = js_sys::Reflect::get(&module.0, &export.into())
+        .ok()
+        .and_then(|f| f.dyn_into().ok())
+        .ok_or_else(|| format!("the module does not export {export}"))?;
+    let result = match args {
+        [a] => function.call1(&JsValue::NULL, a),
+        [a, b] => function.call2(&JsValue::NULL, a, b),
+        _ => function.call0(&JsValue::NULL),
+    };
+    result.map(|_| ()).map_err(js_error)
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum SlotStatus {
+    Loading,
+    Mounted,
+    Failed(LoadError),
+}
+
+/// The place on the page where one remote lives.
+#[component]
+pub fn RemoteSlot(remote: Remote) -> impl IntoView {
+    let platform = expect_context::<Platform>();
+    let host = NodeRef::<leptos::html::Div>::new();
+    let status = RwSignal::new(SlotStatus::Loading);
+    let attempt = RwSignal::new(0u32);
+    // The slot may be left while its remote is still loading; then it must not mount.
+    let alive = Arc::new(AtomicBool::new(true));
+
+    Effect::new({
+        let alive = alive.clone();
+        move |_| {
+            let attempt = attempt.get();
+            let Some(host) = host.get() else { return };
+            let alive = alive.clone();
+            status.set(SlotStatus::Loading);
+            // Whatever a failed attempt rendered goes before a fresh instance mounts.
+            host.set_inner_html("");
+            spawn_local(async move {
+                let result = match load(remote, attempt).await {
+                    Ok(module) if alive.load(Ordering::Acquire) => {
+                        let context = serde_json::to_string(&platform.mount_context())
+                            .ok()
+                            .and_then(|json| js_sys::JSON::parse(&json).ok())
+                            .unwrap_or(JsValue::NULL);
+                        call_export(&module, "mount", &[&host.into(), &context])
+                            .map_err(|e| LoadError::Mount(remote.name(), e))
+                    }
+                    Ok(_) => return,
+                    Err(e) => Err(e),
+                };
+                match result {
+                    Ok(()) => status.set(SlotStatus::Mounted),
+                    Err(error) => {
+                        web_sys::console::error_1(&format!("[shell] {error}").into());
+                        // Whatever a crashed instance left behind must not be reused.
+                        MODULES.with(|m| m.borrow_mut().remove(remote.name()));
+                        status.set(SlotStatus::Failed(error));
+                    }
+                }
+            });
+        }
+    });
+
+    on_cleanup({
+        let host = SendWrapper::new(host);
+        move || {
+            alive.store(false, Ordering::Release);
+            let Some(element) = host.get_untracked() else { return };
+            if let Some(module) = MODULES.with(|m| m.borrow().get(remote.name()).cloned()) {
+                if let Err(e) = call_export(&module, "unmount", &[&element.into()]) {
+                    web_sys::console::warn_1(&format!("[shell] unmounting {}: {e}", remote.name()).into());
+                }
+            }
+        }
+    });
+
+    let retry = move |_| attempt.update(|n| *n += 1);
+    view! {
+        <section class="remote-slot" data-remote=remote.name()>
+            {move || match status.get() {
+                SlotStatus::Loading => Some(view! {
+                    <div class="slot-loading" aria-busy="true" aria-live="polite">"Loading…"</div>
+                }.into_any()),
+                SlotStatus::Mounted => None,
+                SlotStatus::Failed(error) => Some(view! {
+                    <div class="slot-fallback" role="alert" data-testid="remote-fallback">
+                        <p class="slot-fallback-title">"This part of the store is unavailable right now."</p>
+                        <p class="slot-fallback-detail">{error.to_string()}</p>
+                        <button type="button" on:click=retry>"Retry"</button>
+                    </div>
+                }.into_any()),
+            }}
+            <div class="remote-host" node_ref=host></div>
+        </section>
+    }
+}

@@ -1,0 +1,130 @@
+//! The dependency rules that keep the micro frontends independent, checked on `cargo metadata`:
+//! a remote depends on `contracts` (and third-party crates) only, the shell links no remote,
+//! and `cart-api` depends on no front-end crate.
+
+use std::path::Path;
+use std::process::Command;
+
+use serde::Deserialize;
+
+#[derive(Deserialize)]
+struct Metadata {
+    packages: Vec<Package>,
+    workspace_root: String,
+}
+
+#[derive(Deserialize)]
+struct Package {
+    name: String,
+    manifest_path: String,
+    dependencies: Vec<Dependency>,
+}
+
+#[derive(Deserialize)]
+struct Dependency {
+    name: String,
+    kind: Option<String>,
+}
+
+/// What a workspace crate is, from where it lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Part {
+    Remote(String),
+    Shell,
+    CartApi,
+    Other,
+}
+
+fn part(relative_dir: &str) -> Part {
+    let mut segments = relative_dir.split('/');
+    match (segments.next(), segments.next()) {
+        (Some("remotes"), Some(name)) => Part::Remote(name.to_string()),
+        (Some("shell"), _) => Part::Shell,
+        (Some("cart-api"), _) => Part::CartApi,
+        _ => Part::Other,
+    }
+}
+
+/// The broken rules, one sentence each.
+fn violations(crates: &[(String, Part, Vec<String>)]) -> Vec<String> {
+    let part_of = |name: &str| crates.iter().find(|(n, _, _)| n == name).map(|(_, p, _)| p.clone());
+    let mut found = Vec::new();
+    for (name, part, deps) in crates {
+        for dep in deps {
+            let Some(dep_part) = part_of(dep) else { continue };
+            let bad = match (part, &dep_part) {
+                (Part::Remote(a), Part::Remote(b)) => a != b,
+                (Part::Remote(_), Part::Shell) => true,
+                (Part::Shell, Part::Remote(_)) => true,
+                (Part::CartApi, Part::Remote(_) | Part::Shell) => true,
+                _ => false,
+            };
+            if bad {
+                found.push(format!("{name} depends on {dep}: remotes talk only through the URL, DOM events and the cart API"));
+            }
+        }
+    }
+    found
+}
+
+pub fn check(root: &Path) -> Result<(), String> {
+    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+        .current_dir(root)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    let metadata: Metadata = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let crates: Vec<_> = metadata
+        .packages
+        .into_iter()
+        .map(|p| {
+            let dir = Path::new(&p.manifest_path)
+                .parent()
+                .and_then(|d| d.strip_prefix(&metadata.workspace_root).ok())
+                .map(|d| d.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_default();
+            let deps = p.dependencies.into_iter().filter(|d| d.kind.is_none()).map(|d| d.name).collect();
+            (p.name, part(&dir), deps)
+        })
+        .collect();
+    let found = violations(&crates);
+    if found.is_empty() {
+        println!("Boundaries hold: {} crates, no remote depends on another remote or the shell.", crates.len());
+        Ok(())
+    } else {
+        Err(format!("boundary rules broken:\n  {}", found.join("\n  ")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn krate(name: &str, dir: &str, deps: &[&str]) -> (String, Part, Vec<String>) {
+        (name.into(), part(dir), deps.iter().map(|d| d.to_string()).collect())
+    }
+
+    #[test]
+    fn catches_every_forbidden_edge() {
+        let ok = [
+            krate("contracts", "contracts", &["serde"]),
+            krate("cart", "remotes/cart", &["contracts", "leptos"]),
+            krate("checkout", "remotes/checkout", &["contracts"]),
+            krate("shell", "shell", &["contracts", "leptos_router"]),
+            krate("cart-api", "cart-api", &["contracts", "axum"]),
+        ];
+        assert!(violations(&ok).is_empty());
+
+        for (bad, edge) in [
+            (krate("checkout", "remotes/checkout", &["cart"]), "remote -> remote"),
+            (krate("checkout", "remotes/checkout", &["shell"]), "remote -> shell"),
+            (krate("shell", "shell", &["cart"]), "shell -> remote"),
+            (krate("cart-api", "cart-api", &["shell"]), "api -> shell"),
+        ] {
+            let mut crates = ok.to_vec();
+            crates.retain(|(n, _, _)| n != &bad.0);
+            crates.push(bad);
+            assert_eq!(violations(&crates).len(), 1, "{edge} not caught");
+        }
+    }
+}

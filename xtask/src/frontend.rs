@@ -1,0 +1,129 @@
+//! The front-end build: the shell with trunk, then each remote as its own wasm bundle with
+//! content-hashed file names, and the manifest (`dist/remotes.json`) the shell reads at run time.
+
+use std::path::{Path, PathBuf};
+
+use base64::Engine;
+use contracts::manifest::{Integrity, RemoteEntry, RemoteManifest};
+use contracts::routes::Remote;
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::tools::Tools;
+use crate::{run, step};
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+/// The wasm features rustc emits by default; wasm-bindgen drops the section that would let
+/// wasm-opt detect them. The same list is in shell/index.html (`data-wasm-opt-params`).
+const WASM_FEATURES: &str = "--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+     --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals";
+
+pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
+    step("Building the shell with trunk (release)");
+    // trunk replaces dist/ as a whole, so the remotes are added after it.
+    run(tools.command("trunk").current_dir(root).args(["build", "--release"]))?;
+
+    step("Building the remotes (release wasm)");
+    let mut cargo = crate::cargo();
+    cargo.args(["build", "--target", WASM_TARGET, "--profile", PROFILE]);
+    for remote in Remote::ALL {
+        cargo.args(["-p", remote.name()]);
+    }
+    run(&mut cargo)?;
+
+    let mut manifest = RemoteManifest { remotes: Vec::new() };
+    for remote in Remote::ALL {
+        step(&format!("Packaging remote {}", remote.name()));
+        manifest.remotes.push(package_remote(root, tools, remote)?);
+    }
+    let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
+    write(&root.join("dist/remotes.json"), json.as_bytes())?;
+    Ok(())
+}
+
+/// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under
+/// content-hashed names.
+fn package_remote(root: &Path, tools: &Tools, remote: Remote) -> Result<RemoteEntry, String> {
+    let name = remote.name();
+    let crate_file = name.replace('-', "_");
+    let wasm_in = root.join(format!("target/{WASM_TARGET}/{PROFILE}/{crate_file}.wasm"));
+    let staging = root.join("target/remotes").join(name);
+    let _ = std::fs::remove_dir_all(&staging);
+    run(tools
+        .command("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(&staging)
+        .arg(&wasm_in))?;
+    let wasm = staging.join(format!("{name}_bg.wasm"));
+    run(tools
+        .command("wasm-opt")
+        .arg("-Oz")
+        .args(WASM_FEATURES.split_whitespace())
+        .arg("-o")
+        .arg(&wasm)
+        .arg(&wasm))?;
+
+    let out_dir = root.join("dist/remotes").join(name);
+    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    let js = read(&staging.join(format!("{name}.js")))?;
+    let wasm = read(&wasm)?;
+    let css = read(&root.join(format!("remotes/{name}/style.css"))).ok();
+
+    let publish = |bytes: &[u8], suffix: &str| -> Result<String, String> {
+        let file = format!("{name}-{}{suffix}", content_hash(bytes));
+        write(&out_dir.join(&file), bytes)?;
+        Ok(format!("/remotes/{name}/{file}"))
+    };
+    Ok(RemoteEntry {
+        name: name.to_string(),
+        version: crate_version(&root.join(format!("remotes/{name}/Cargo.toml")))?,
+        contracts_major: contracts::CONTRACTS_MAJOR,
+        js: publish(&js, ".js")?,
+        wasm: publish(&wasm, "_bg.wasm")?,
+        css: css.as_deref().map(|c| publish(c, ".css")).transpose()?,
+        integrity: Integrity {
+            js: integrity(&js),
+            wasm: integrity(&wasm),
+            css: css.as_deref().map(integrity),
+        },
+    })
+}
+
+/// 16 hex characters of SHA-256: the file name changes whenever the content does.
+pub fn content_hash(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().take(8).map(|b| format!("{b:02x}")).collect()
+}
+
+/// A Subresource Integrity value.
+pub fn integrity(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+fn crate_version(manifest: &Path) -> Result<String, String> {
+    let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+    text.lines()
+        .find_map(|l| l.trim().strip_prefix("version = \"")?.strip_suffix('"').map(str::to_string))
+        .ok_or_else(|| format!("no version in {}", manifest.display()))
+}
+
+fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
+    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_name_and_protect_content() {
+        assert_eq!(content_hash(b"abc"), "ba7816bf8f01cfea");
+        assert_eq!(content_hash(b"abc").len(), 16);
+        assert_ne!(content_hash(b"abc"), content_hash(b"abd"));
+        // The SRI value browsers compute for "abc".
+        assert_eq!(integrity(b"abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
+    }
+}

@@ -1,0 +1,153 @@
+//! Installs what the build and the tests need when it is missing, at the exact versions the
+//! project is pinned to: trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-opt
+//! (npm `binaryen`), the wasm32 target, and for the tests Debian's Chromium and ChromeDriver.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::{run, step};
+
+pub const TRUNK_VERSION: &str = "0.21.14";
+/// Debian's binaryen is too old for what current rustc emits; npm ships a recent one.
+pub const BINARYEN_VERSION: &str = "132";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+/// Where the build tools live, to be put first on `PATH` for trunk.
+pub struct Tools {
+    pub bin_dirs: Vec<PathBuf>,
+}
+
+impl Tools {
+    /// `PATH` with the tool directories first.
+    pub fn path_env(&self) -> std::ffi::OsString {
+        let current = std::env::var_os("PATH").unwrap_or_default();
+        let dirs = self.bin_dirs.iter().cloned().chain(std::env::split_paths(&current));
+        std::env::join_paths(dirs).unwrap_or(current)
+    }
+
+    pub fn command(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command.env("PATH", self.path_env());
+        command
+    }
+}
+
+/// Runs `program args` and returns its stdout when it succeeds.
+fn output(program: impl AsRef<std::ffi::OsStr>, args: &[&str]) -> Option<String> {
+    let out = Command::new(program).args(args).output().ok()?;
+    out.status.success().then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_else(|| PathBuf::from(".cargo"))
+        .join("bin")
+}
+
+pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
+    ensure_wasm_target()?;
+    let cargo_bin = cargo_bin_dir();
+    ensure_cargo_tool(&cargo_bin, "trunk", "trunk", TRUNK_VERSION, true)?;
+    let bindgen = wasm_bindgen_version(root)?;
+    // Without --locked: a dependency of its lock file is missing from the registry here.
+    ensure_cargo_tool(&cargo_bin, "wasm-bindgen-cli", "wasm-bindgen", &bindgen, false)?;
+    let node_bin = ensure_wasm_opt(root)?;
+    Ok(Tools { bin_dirs: vec![node_bin, cargo_bin] })
+}
+
+fn ensure_wasm_target() -> Result<(), String> {
+    let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == WASM_TARGET) {
+        return Ok(());
+    }
+    step(&format!("Installing the Rust target {WASM_TARGET}"));
+    run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
+}
+
+fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, locked: bool) -> Result<(), String> {
+    let found = output(bin_dir.join(binary), &["--version"]).unwrap_or_default();
+    // `trunk 0.21.14`, `wasm-bindgen 0.2.130`
+    if found.split_whitespace().nth(1) == Some(version) {
+        return Ok(());
+    }
+    step(&format!("Installing {krate} {version} (once; this takes a few minutes)"));
+    let mut install = crate::cargo();
+    install.args(["install", krate, "--version", version, "--force"]);
+    if locked {
+        install.arg("--locked");
+    }
+    run(&mut install)
+}
+
+/// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
+pub fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    lock_version(&lock, "wasm-bindgen").ok_or_else(|| "wasm-bindgen is not in Cargo.lock".into())
+}
+
+fn lock_version(lock: &str, package: &str) -> Option<String> {
+    let wanted = format!("name = \"{package}\"");
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == wanted {
+            let version = lines.next()?.trim().strip_prefix("version = \"")?.strip_suffix('"')?;
+            return Some(version.to_string());
+        }
+    }
+    None
+}
+
+/// Installs `binaryen` from npm into `target/tools` and returns its bin directory.
+fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
+    let prefix = root.join("target/tools");
+    let bin = prefix.join("node_modules/.bin");
+    let found = output(bin.join("wasm-opt"), &["--version"]).unwrap_or_default();
+    if found.contains(&format!("version {BINARYEN_VERSION}")) {
+        return Ok(bin);
+    }
+    step(&format!("Installing wasm-opt (npm binaryen@{BINARYEN_VERSION})"));
+    std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
+    run(Command::new("npm")
+        .args(["install", "--no-audit", "--no-fund", "--prefix"])
+        .arg(&prefix)
+        .arg(format!("binaryen@{BINARYEN_VERSION}")))
+    .map_err(|e| format!("{e}\nwasm-opt comes from npm: install Node.js and npm first"))?;
+    Ok(bin)
+}
+
+pub const CHROMIUM: &str = "/usr/bin/chromium";
+pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// Debian's Chromium and ChromeDriver for the browser journeys.
+pub fn ensure_browser() -> Result<(), String> {
+    let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| CHROMIUM.into());
+    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.into());
+    if Path::new(&chromium).exists() && Path::new(&driver).exists() {
+        return Ok(());
+    }
+    step("Installing Chromium and ChromeDriver (Debian packages)");
+    let root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    let apt = |args: &[&str]| {
+        let mut command = if root { Command::new("apt-get") } else { Command::new("sudo") };
+        if !root {
+            command.arg("apt-get");
+        }
+        command.args(args).env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run(&mut apt(&["update", "-qq"]))?;
+    run(&mut apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn reads_a_version_from_the_lock_file() {
+        let lock = "[[package]]\nname = \"wasm-bindgen\"\nversion = \"0.2.130\"\n\n[[package]]\nname = \"wasm-bindgen-futures\"\nversion = \"0.4.1\"\n";
+        assert_eq!(super::lock_version(lock, "wasm-bindgen").as_deref(), Some("0.2.130"));
+        assert_eq!(super::lock_version(lock, "wasm-bindgen-futures").as_deref(), Some("0.4.1"));
+        assert_eq!(super::lock_version(lock, "leptos"), None);
+    }
+}
