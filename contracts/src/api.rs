@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// Front ends only display money; every price and total is computed by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
     pub amount: i64,

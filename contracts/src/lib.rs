@@ -18,6 +18,8 @@
 pub mod api;
 pub mod context;
 pub mod events;
+#[cfg(feature = "schema")]
+pub mod governance;
 pub mod manifest;
 pub mod routes;
 

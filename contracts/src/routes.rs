@@ -300,3 +300,46 @@ mod tests {
         assert_eq!(query, CatalogQuery::default());
     }
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn text() -> impl Strategy<Value = Option<String>> {
+        // Any Unicode, but not blank: a blank value means "not set" in a URL.
+        proptest::option::of("\\PC{1,20}".prop_filter("not blank", |s| !s.trim().is_empty()))
+    }
+
+    proptest! {
+        #[test]
+        fn catalog_query_round_trips_through_its_url(
+            category in proptest::option::of("[a-z0-9-]{1,20}"),
+            q in text(),
+            sort in text(),
+            page in proptest::option::of(2u32..10_000),
+            min_price in proptest::option::of(0i64..1_000_000),
+            max_price in proptest::option::of(0i64..1_000_000),
+            in_stock in any::<bool>(),
+        ) {
+            let query = CatalogQuery { category, q, sort, page, min_price, max_price, in_stock };
+            let url = query.to_url();
+            let (path, search) = url.split_once('?').map(|(p, s)| (p.to_string(), format!("?{s}"))).unwrap_or((url.clone(), String::new()));
+            prop_assert_eq!(CatalogQuery::from_url(&path, &search), query);
+        }
+
+        #[test]
+        fn product_urls_round_trip(id in 1u32.., variant in proptest::option::of("\\PC{1,12}")) {
+            let url = product_path(id, variant.as_deref());
+            let (path, search) = url.split_once('?').unwrap_or((&url, ""));
+            prop_assert_eq!(parse_product_path(path), Some(id));
+            prop_assert_eq!(query_param(search, "variant"), variant);
+        }
+
+        #[test]
+        fn query_parsing_never_panics(search in "\\PC{0,60}") {
+            let _ = CatalogQuery::from_url("/search", &search);
+            let _ = query_param(&search, "q");
+        }
+    }
+}

@@ -15,6 +15,7 @@ use crate::platform::Platform;
 #[component]
 pub fn App() -> impl IntoView {
     provide_context(Platform::load());
+    crate::composition::preload_manifest();
     view! {
         <Router>
             <NavigationBridge />

@@ -54,6 +54,15 @@ thread_local! {
     static MODULES: RefCell<HashMap<&'static str, Module>> = RefCell::new(HashMap::new());
 }
 
+/// Starts reading the manifest at start-up, so the first remote does not wait for it.
+pub fn preload_manifest() {
+    spawn_local(async {
+        if let Err(e) = manifest().await {
+            web_sys::console::warn_1(&format!("[shell] {e}").into());
+        }
+    });
+}
+
 async fn manifest() -> Result<Rc<RemoteManifest>, LoadError> {
     if let Some(m) = MANIFEST.with(|m| m.borrow().clone()) {
         return Ok(m);

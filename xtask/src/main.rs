@@ -5,6 +5,7 @@
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask test     every test: unit, contract, API and the browser journeys
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
+//! cargo xtask contracts          write new event schemas and regenerate docs/events.md
 //! ```
 //!
 //! Every command first installs the tools it needs when they are missing (see `tools`).
@@ -16,7 +17,7 @@ mod tools;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | test | check-boundaries>";
+const USAGE: &str = "usage: cargo xtask <build | demo | test | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -25,6 +26,7 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("test") => test(),
         Some("check-boundaries") => boundaries::check(&workspace_root()),
+        Some("contracts") => run(cargo().args(["test", "-p", "contracts", "--test", "governance"]).env("UPDATE_CONTRACTS", "1")),
         _ => Err(USAGE.to_string()),
     };
     match result {

@@ -9,11 +9,25 @@
 //! (another name, an unknown version, a malformed or invalid payload) is a [`Rejection`] and is
 //! ignored, never a panic.
 
+mod cart;
+mod catalog;
+mod checkout;
+mod platform;
+mod user;
+
+pub use cart::{CartItemAdded, CartUpdated};
+pub use catalog::{CatalogProductClicked, SearchSubmitted};
+pub use checkout::{CheckoutCompleted, CheckoutPaymentSubmitted, OrderPlaced};
+pub use platform::{
+    LocaleChanged, NavigationRequested, NotificationLevel, NotificationRequested, RouteChanged, ThemeChanged,
+};
+pub use user::{UserLoggedIn, UserLoggedOut};
+
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 /// The contract of one event. Implemented by each payload type below.
-pub trait EventContract: Serialize + DeserializeOwned + 'static {
+pub trait EventContract: Serialize + DeserializeOwned + MaybeSchema + 'static {
     /// `domain:event`, kebab-case: the DOM event type.
     const NAME: &'static str;
     /// Bumped on every change a consumer could not read.
@@ -24,11 +38,25 @@ pub trait EventContract: Serialize + DeserializeOwned + 'static {
     const CONSUMERS: &'static [&'static str];
     const DESCRIPTION: &'static str;
 
+    /// A typical payload: documentation, size checks and the event inspector's samples.
+    fn example() -> Self;
+
     /// Rules a payload must satisfy beyond its shape. Consumers reject payloads that break them.
     fn validate(&self) -> Result<(), String> {
         Ok(())
     }
 }
+
+/// With the `schema` feature every payload also describes itself as a JSON Schema; without it
+/// (the wasm builds) this bound is empty so no schema code ships to browsers.
+#[cfg(feature = "schema")]
+pub trait MaybeSchema: schemars::JsonSchema {}
+#[cfg(feature = "schema")]
+impl<T: schemars::JsonSchema> MaybeSchema for T {}
+#[cfg(not(feature = "schema"))]
+pub trait MaybeSchema {}
+#[cfg(not(feature = "schema"))]
+impl<T> MaybeSchema for T {}
 
 /// What a DOM event's `detail` holds: the payload plus what is needed to trace it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -87,13 +115,18 @@ pub fn decode<E: EventContract>(detail_json: &str) -> Result<Envelope<E>, Reject
 }
 
 /// The contract of an event without its payload type: one row of the [`registry`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy)]
 pub struct EventSpec {
     pub name: &'static str,
     pub version: u32,
     pub owner: &'static str,
     pub consumers: &'static [&'static str],
     pub description: &'static str,
+    /// The example payload as JSON.
+    pub example: fn() -> serde_json::Value,
+    /// The payload's JSON Schema.
+    #[cfg(feature = "schema")]
+    pub schema: fn() -> serde_json::Value,
 }
 
 impl EventSpec {
@@ -104,6 +137,9 @@ impl EventSpec {
             owner: E::OWNER,
             consumers: E::CONSUMERS,
             description: E::DESCRIPTION,
+            example: || serde_json::to_value(E::example()).unwrap_or_default(),
+            #[cfg(feature = "schema")]
+            schema: || serde_json::to_value(schemars::schema_for!(E)).unwrap_or_default(),
         }
     }
 }
@@ -112,112 +148,39 @@ impl EventSpec {
 pub fn registry() -> Vec<EventSpec> {
     vec![
         EventSpec::of::<CartUpdated>(),
+        EventSpec::of::<CartItemAdded>(),
+        EventSpec::of::<CatalogProductClicked>(),
+        EventSpec::of::<SearchSubmitted>(),
+        EventSpec::of::<CheckoutPaymentSubmitted>(),
+        EventSpec::of::<CheckoutCompleted>(),
+        EventSpec::of::<OrderPlaced>(),
+        EventSpec::of::<UserLoggedIn>(),
+        EventSpec::of::<UserLoggedOut>(),
         EventSpec::of::<NotificationRequested>(),
+        EventSpec::of::<ThemeChanged>(),
+        EventSpec::of::<LocaleChanged>(),
         EventSpec::of::<NavigationRequested>(),
         EventSpec::of::<RouteChanged>(),
     ]
 }
 
-/// `cart:updated` v1: the number of items in the visitor's cart changed.
-///
-/// Published by whichever remote changed the cart through the cart API, with the count the API
-/// answered. It is a notification only: the cart itself lives in the backend.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartUpdated {
-    pub cart_id: String,
-    pub item_count: u32,
+/// An older version of an event that consumers still accept, and until when.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deprecation {
+    pub name: &'static str,
+    pub version: u32,
+    /// ISO date after which consumers may stop reading this version.
+    pub accepted_until: &'static str,
 }
 
-impl EventContract for CartUpdated {
-    const NAME: &'static str = "cart:updated";
-    const VERSION: u32 = 1;
-    const OWNER: &'static str = "cart";
-    const CONSUMERS: &'static [&'static str] = &["shell-header"];
-    const DESCRIPTION: &'static str = "The item count of the visitor's cart changed. Emitted after the cart API confirmed the change.";
+/// Versions replaced by a newer one but still inside their deprecation window. Empty while
+/// every event is at its first version; see `docs/events.md` for the rules.
+pub const DEPRECATED: &[Deprecation] = &[];
 
-    fn validate(&self) -> Result<(), String> {
-        if self.cart_id.is_empty() {
-            return Err("cartId is empty".into());
-        }
-        Ok(())
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum NotificationLevel {
-    Info,
-    Success,
-    Error,
-}
-
-/// `notification:requested` v1: a remote asks the shell to show a short global message (toast).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NotificationRequested {
-    pub level: NotificationLevel,
-    pub message: String,
-}
-
-impl EventContract for NotificationRequested {
-    const NAME: &'static str = "notification:requested";
-    const VERSION: u32 = 1;
-    const OWNER: &'static str = "shell";
-    const CONSUMERS: &'static [&'static str] = &["shell-notifications"];
-    const DESCRIPTION: &'static str = "A remote asks the shell to show a short global notification.";
-
-    fn validate(&self) -> Result<(), String> {
-        match self.message.chars().count() {
-            0 => Err("message is empty".into()),
-            n if n > 200 => Err("message is longer than 200 characters".into()),
-            _ => Ok(()),
-        }
-    }
-}
-
-/// `platform:navigation-requested` v1: a remote asks the shell's router to go to a same-origin URL.
-///
-/// Remotes have no router of their own; going through the shell keeps one history and lets the
-/// shell swap the remote that owns the new path.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NavigationRequested {
-    /// Path, query and fragment, e.g. `/categories/tractors?page=2`.
-    pub url: String,
-    /// Replace the current history entry instead of pushing one.
-    pub replace: bool,
-}
-
-impl EventContract for NavigationRequested {
-    const NAME: &'static str = "platform:navigation-requested";
-    const VERSION: u32 = 1;
-    const OWNER: &'static str = "shell";
-    const CONSUMERS: &'static [&'static str] = &["shell-router"];
-    const DESCRIPTION: &'static str = "A remote asks the shell's router to navigate to a same-origin URL.";
-
-    fn validate(&self) -> Result<(), String> {
-        crate::routes::check_same_origin_path(&self.url)
-    }
-}
-
-/// `platform:route-changed` v1: the shell's router moved to a new URL (link, Back/Forward or a
-/// navigation request). Mounted remotes re-read the URL state they own.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct RouteChanged {
-    pub path: String,
-    /// The query string including its leading `?`, or empty.
-    pub search: String,
-}
-
-impl EventContract for RouteChanged {
-    const NAME: &'static str = "platform:route-changed";
-    const VERSION: u32 = 1;
-    const OWNER: &'static str = "shell";
-    const CONSUMERS: &'static [&'static str] = &["catalog", "product-details", "cart", "checkout"];
-    const DESCRIPTION: &'static str = "The shell's router moved to a new URL; remotes re-read the URL state they own.";
-}
+/// The rules every event contract follows.
+pub const COMPATIBILITY_RULES: &str = "Within a version, only optional fields may be added. \
+Removing or renaming a field, changing its type or adding a required field needs a new version; \
+the previous version stays accepted by consumers for a 90-day deprecation window (listed in `DEPRECATED`).";
 
 #[cfg(test)]
 mod tests {
