@@ -8,6 +8,7 @@ mod error;
 mod frontend;
 mod routes;
 mod session;
+mod telemetry;
 
 use std::net::SocketAddr;
 

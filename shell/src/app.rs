@@ -16,6 +16,7 @@ use crate::platform::Platform;
 pub fn App() -> impl IntoView {
     provide_context(Platform::load());
     crate::composition::preload_manifest();
+    let event_log = crate::inspector::EventLog::start();
     view! {
         <Router>
             <NavigationBridge />
@@ -33,6 +34,7 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <Notifications />
+            <crate::inspector::Inspector log=event_log />
             <footer class="shell-footer">
                 <p>"A reference micro-frontend store: one shell, four independently deployed remotes."</p>
             </footer>

@@ -45,9 +45,9 @@ pub enum LoadError {
     Mount(&'static str, String),
 }
 
-/// A remote's loaded ES module (`default` = init, `mount`, `unmount`).
+/// A remote's loaded ES module (`default` = init, `mount`, `unmount`) and its version.
 #[derive(Clone)]
-struct Module(JsValue);
+struct Module(JsValue, String);
 
 thread_local! {
     static MANIFEST: RefCell<Option<Rc<RemoteManifest>>> = const { RefCell::new(None) };
@@ -124,7 +124,7 @@ async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
         .await
         .map_err(|e| LoadError::Import(name, js_error(e)))?;
 
-    let module = Module(module);
+    let module = Module(module, entry.version.clone());
     MODULES.with(|m| m.borrow_mut().insert(name, module.clone()));
     Ok(module)
 }
@@ -177,6 +177,7 @@ pub fn RemoteSlot(remote: Remote) -> impl IntoView {
     let host = NodeRef::<leptos::html::Div>::new();
     let status = RwSignal::new(SlotStatus::Loading);
     let attempt = RwSignal::new(0u32);
+    let version = RwSignal::new(String::new());
     // The slot may be left while its remote is still loading; then it must not mount.
     let alive = Arc::new(AtomicBool::new(true));
 
@@ -192,6 +193,7 @@ pub fn RemoteSlot(remote: Remote) -> impl IntoView {
             spawn_local(async move {
                 let result = match load(remote, attempt).await {
                     Ok(module) if alive.load(Ordering::Acquire) => {
+                        version.set(module.1.clone());
                         let context = serde_json::to_string(&platform.mount_context())
                             .ok()
                             .and_then(|json| js_sys::JSON::parse(&json).ok())
@@ -230,7 +232,7 @@ pub fn RemoteSlot(remote: Remote) -> impl IntoView {
 
     let retry = move |_| attempt.update(|n| *n += 1);
     view! {
-        <section class="remote-slot" data-remote=remote.name()>
+        <section class="remote-slot" data-remote=remote.name() data-version=move || version.get()>
             {move || match status.get() {
                 SlotStatus::Loading => Some(view! {
                     <div class="slot-loading" aria-busy="true" aria-live="polite">"Loading…"</div>

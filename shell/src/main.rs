@@ -5,6 +5,7 @@
 mod app;
 mod composition;
 mod header;
+mod inspector;
 mod navigation;
 mod notifications;
 mod platform;

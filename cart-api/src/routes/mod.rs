@@ -8,9 +8,7 @@ use std::time::Duration;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
 
 use crate::error::ApiError;
 use crate::AppState;
@@ -32,9 +30,10 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .fallback(crate::frontend::serve)
         .with_state(state)
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT))
+        // Through the extractors, so an oversized body is a 413 problem document.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
-        .layer(TraceLayer::new_for_http())
+        .layer(axum::middleware::from_fn(crate::telemetry::trace))
 }
 
 async fn health() -> Json<serde_json::Value> {

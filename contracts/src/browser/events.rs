@@ -3,7 +3,7 @@
 use gloo_events::EventListener;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::events::{decode, Envelope, EventContract};
+use crate::events::{decode, ConsumeOutcome, Envelope, EventConsumed, EventContract};
 
 /// A new W3C trace id (32 hex characters) for one user action: send it to the API as
 /// `traceparent` and publish the resulting events with it.
@@ -57,10 +57,34 @@ where
             .and_then(|s| s.as_string())
             .unwrap_or_default();
         match decode::<E>(&json) {
-            Ok(envelope) => handler(envelope),
-            Err(reason) => web_sys::console::warn_1(
-                &format!("[events] {consumer} ignored {}: {reason}", E::NAME).into(),
-            ),
+            Ok(envelope) => {
+                let id = envelope.id.clone();
+                handler(envelope);
+                report(consumer, E::NAME, id, ConsumeOutcome::Handled, None);
+            }
+            Err(reason) => {
+                web_sys::console::warn_1(&format!("[events] {consumer} ignored {}: {reason}", E::NAME).into());
+                let id = event_id(&detail);
+                report(consumer, E::NAME, id, ConsumeOutcome::Rejected, Some(reason.to_string()));
+            }
         }
     })
+}
+
+/// The `id` of an envelope-looking detail, or empty.
+fn event_id(detail: &JsValue) -> String {
+    js_sys::Reflect::get(detail, &"id".into())
+        .ok()
+        .and_then(|id| id.as_string())
+        .filter(|id| id.len() <= 64)
+        .unwrap_or_default()
+}
+
+/// Tells the event inspector what this consumer did with an event.
+fn report(consumer: &str, name: &str, event_id: String, outcome: ConsumeOutcome, reason: Option<String>) {
+    publish(
+        consumer,
+        "",
+        EventConsumed { event_id, name: name.to_string(), consumer: consumer.to_string(), outcome, reason },
+    );
 }

@@ -19,7 +19,8 @@ pub use cart::{CartItemAdded, CartUpdated};
 pub use catalog::{CatalogProductClicked, SearchSubmitted};
 pub use checkout::{CheckoutCompleted, CheckoutPaymentSubmitted, OrderPlaced};
 pub use platform::{
-    LocaleChanged, NavigationRequested, NotificationLevel, NotificationRequested, RouteChanged, ThemeChanged,
+    ConsumeOutcome, EventConsumed, LocaleChanged, NavigationRequested, NotificationLevel, NotificationRequested,
+    RouteChanged, ThemeChanged,
 };
 pub use user::{UserLoggedIn, UserLoggedOut};
 
@@ -161,6 +162,7 @@ pub fn registry() -> Vec<EventSpec> {
         EventSpec::of::<LocaleChanged>(),
         EventSpec::of::<NavigationRequested>(),
         EventSpec::of::<RouteChanged>(),
+        EventSpec::of::<EventConsumed>(),
     ]
 }
 

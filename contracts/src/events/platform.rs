@@ -136,3 +136,45 @@ impl EventContract for LocaleChanged {
         Self { locale: "de-DE".into() }
     }
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "kebab-case")]
+pub enum ConsumeOutcome {
+    Handled,
+    Rejected,
+}
+
+/// `telemetry:event-consumed` v1: a consumer handled or ignored an event. Observability only:
+/// it feeds the shell's event inspector and is never about the domain.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct EventConsumed {
+    /// The `id` of the consumed envelope, empty when the event had none.
+    pub event_id: String,
+    pub name: String,
+    pub consumer: String,
+    pub outcome: ConsumeOutcome,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+}
+
+impl EventContract for EventConsumed {
+    const NAME: &'static str = "telemetry:event-consumed";
+    const VERSION: u32 = 1;
+    const OWNER: &'static str = "shell";
+    const CONSUMERS: &'static [&'static str] = &["shell-inspector"];
+    const DESCRIPTION: &'static str =
+        "A consumer handled or rejected an event; the event inspector shows it next to the event.";
+
+    fn example() -> Self {
+        Self {
+            event_id: "9f1c0a7d2b3e4f50".into(),
+            name: "cart:updated".into(),
+            consumer: "shell-header".into(),
+            outcome: ConsumeOutcome::Rejected,
+            reason: Some("version 2 is not supported (this consumer reads version 1)".into()),
+        }
+    }
+}

@@ -6,7 +6,7 @@ use contracts::browser::format_money;
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
-use contracts::events::{CartUpdated, NotificationLevel, NotificationRequested};
+use contracts::events::{CartItemAdded, CartUpdated, NotificationLevel, NotificationRequested};
 use contracts::routes::{parse_product_path, product_path, query_param};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -104,6 +104,11 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: Strin
             match api::add_to_cart(&item, &trace_id).await {
                 Ok(cart) => {
                     publish(PUBLISHER, &trace_id, CartUpdated { cart_id: cart.cart_id, item_count: cart.item_count });
+                    publish(
+                        PUBLISHER,
+                        &trace_id,
+                        CartItemAdded { product_id: item.product_id, variant_id: item.variant_id, quantity: item.quantity },
+                    );
                     publish(
                         PUBLISHER,
                         &trace_id,

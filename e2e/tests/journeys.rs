@@ -1,0 +1,148 @@
+//! Journeys through the store in headless Chromium, against the release server and bundles.
+
+use e2e::{dist_copy, Browser, Store};
+
+const BADGE: &str = "[data-testid=cart-badge]";
+const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
+const ADD: &str = "[data-testid=add-to-cart]";
+const CART_LINE: &str = "[data-testid=cart-line]";
+const FALLBACK: &str = "[data-testid=remote-fallback]";
+
+/// The article's add-to-cart sequence: product-details POSTs, publishes `cart:updated`, the
+/// shell's badge follows; after a reload the badge comes from the API; the cart remote reads
+/// the same cart from the API.
+#[tokio::test]
+async fn add_to_cart_updates_the_badge_and_survives_reload() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(ADD).await;
+    assert!(browser.path().await.starts_with("/products/"));
+    assert_eq!(browser.text(ADD).await, "Add to cart");
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+
+    browser.reload().await;
+    browser.wait_for(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+    let storage = browser.execute("return localStorage.length + sessionStorage.length").await;
+    assert_eq!(storage, 0, "the cart must not travel through browser storage");
+
+    browser.click("a[href='/cart']").await;
+    browser.wait_for_count(CART_LINE, 1).await;
+    assert_eq!(browser.path().await, "/cart");
+    browser.close().await;
+}
+
+/// A remote whose bundle cannot be loaded takes down its own slot only.
+#[tokio::test]
+async fn a_missing_remote_only_takes_down_its_slot() {
+    let dist = dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/product-details")).expect("remove bundle"));
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(FALLBACK).await;
+    let fallback = browser.text(FALLBACK).await;
+    assert!(fallback.contains("Retry"), "the fallback offers Retry: {fallback}");
+    browser.wait_for("[data-testid=shell-header]").await;
+    browser.wait_for_text(BADGE, "0").await;
+
+    // Retry still fails (the bundle is still missing) and still only in this slot.
+    browser.click(&format!("{FALLBACK} button")).await;
+    browser.wait_for(FALLBACK).await;
+
+    browser.click("a[href='/cart']").await;
+    browser.wait_for("[data-testid=cart-page]").await;
+    assert_eq!(browser.count(FALLBACK).await, 0);
+    browser.click("a.brand").await;
+    browser.wait_for(PRODUCT_LINK).await;
+    browser.close().await;
+}
+
+/// One history across remotes: Back and Forward move between catalog, product and cart.
+#[tokio::test]
+async fn back_and_forward_cross_remotes() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(ADD).await;
+    let product = browser.path().await;
+    browser.click("a[href='/cart']").await;
+    browser.wait_for("[data-testid=cart-page]").await;
+
+    browser.back().await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.path().await, product);
+    browser.back().await;
+    browser.wait_for(PRODUCT_LINK).await;
+    assert_eq!(browser.path().await, "/");
+    browser.forward().await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.path().await, product);
+    browser.close().await;
+}
+
+/// URL state: category, sort and page live in the URL: a reload restores the view and Back
+/// steps through the changes.
+#[tokio::test]
+async fn catalog_state_lives_in_the_url() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    let prices = "return [...document.querySelectorAll('[data-testid=product-price]')].map(p => Number(p.textContent.replace(/[^0-9]/g, '')))";
+    let ascending = |v: &serde_json::Value| {
+        let p: Vec<u64> = v.as_array().map(|a| a.iter().filter_map(|x| x.as_u64()).collect()).unwrap_or_default();
+        !p.is_empty() && p.windows(2).all(|w| w[0] <= w[1])
+    };
+
+    browser.goto("/categories/tractors?sort=price-asc").await;
+    browser.wait_for_count("[data-testid=product-card]", 10).await;
+    assert!(ascending(&browser.execute(prices).await), "tractors sorted by price");
+
+    browser.goto("/?sort=price-asc").await;
+    browser.wait_for(PRODUCT_LINK).await;
+    let first_page = browser.execute(prices).await;
+    browser.click("a[rel=next]").await;
+    browser.until("page 2", "return location.search", |v| v.as_str() == Some("?sort=price-asc&page=2")).await;
+    browser.until("page 2's products", prices, |v| v != &first_page && ascending(v)).await;
+    browser.reload().await;
+    browser.wait_for(PRODUCT_LINK).await;
+    assert_eq!(browser.path().await, "/?sort=price-asc&page=2");
+    browser.until("page 2 after reload", prices, |v| v != &first_page).await;
+    browser.back().await;
+    browser.until("page 1 again", "return location.search", |v| v.as_str() == Some("?sort=price-asc")).await;
+    browser.until("page 1's products", prices, |v| v == &first_page).await;
+    browser.close().await;
+}
+
+/// Malformed or hostile events change nothing: the badge keeps the API's count and the
+/// inspector shows them as rejected.
+#[tokio::test]
+async fn bad_events_are_ignored_and_reported() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/?debug=events").await;
+    browser.wait_for("[data-testid=event-inspector]").await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser
+        .execute(
+            r#"
+            const send = detail => window.dispatchEvent(new CustomEvent('cart:updated', { detail }));
+            let n = 0;
+            const envelope = (version, payload) => ({ name: 'cart:updated', version, publisher: 'evil@1', id: 'bad' + (n++), time: Date.now(), traceId: '', payload });
+            send(envelope(2, { cartId: 'c', itemCount: 99 }));
+            send(envelope(1, { cartId: 'c', itemCount: -5 }));
+            send(envelope(1, { cartId: 'c', itemCount: '7' }));
+            send(envelope(1, { cartId: 'c' }));
+            send('not an object');
+            send(null);
+            "#,
+        )
+        .await;
+    browser.until("6 rejections", "return document.querySelectorAll('[data-testid=consumer-rejected]').length", |v| v.as_u64() >= Some(6)).await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.close().await;
+}
