@@ -8,10 +8,16 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use crate::error::ApiError;
 use crate::AppState;
 
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
     let path = request.uri().path().to_string();
+    // The nested API router does not match `/api/` itself, so it lands here: an API path is
+    // never answered with the shell's HTML.
+    if path == "/api" || path.starts_with("/api/") {
+        return ApiError::NotFound("this API route".into()).into_response();
+    }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     let served = if is_file {
         ServeDir::new(&state.dist_dir).oneshot(request).await

@@ -126,6 +126,28 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
+/// One event as the shell's analytics layer forwards it: the envelope's facts plus where and
+/// under which shell it happened. No personal data: payloads are the event contracts' own.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnalyticsEvent {
+    pub name: String,
+    pub version: u32,
+    pub publisher: String,
+    pub shell: String,
+    pub route: String,
+    /// Milliseconds since the Unix epoch, from the envelope.
+    pub time: f64,
+    pub payload: serde_json::Value,
+}
+
+/// Body of `POST /api/analytics/events`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AnalyticsBatch {
+    pub events: Vec<AnalyticsEvent>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

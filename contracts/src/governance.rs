@@ -50,12 +50,37 @@ pub fn check_name(name: &str) -> Result<(), String> {
 pub fn denied_fields(schema: &Value) -> Vec<String> {
     let mut found = Vec::new();
     walk_properties(schema, &mut |name| {
-        let normalized: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
-        if DENIED_FIELDS.iter().any(|d| normalized.contains(d)) {
+        if is_denied(name) {
             found.push(name.to_string());
         }
     });
     found
+}
+
+/// Every object key in a JSON value (e.g. a payload) that is on the deny list.
+pub fn denied_keys(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut stack = vec![value];
+    while let Some(v) = stack.pop() {
+        match v {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    if is_denied(key) {
+                        found.push(key.clone());
+                    }
+                    stack.push(child);
+                }
+            }
+            Value::Array(items) => stack.extend(items),
+            _ => {}
+        }
+    }
+    found
+}
+
+fn is_denied(name: &str) -> bool {
+    let normalized: String = name.chars().filter(|c| c.is_ascii_alphanumeric()).collect::<String>().to_lowercase();
+    DENIED_FIELDS.iter().any(|d| normalized.contains(d))
 }
 
 fn walk_properties(value: &Value, visit: &mut impl FnMut(&str)) {

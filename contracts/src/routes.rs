@@ -301,7 +301,7 @@ mod tests {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod properties {
     use super::*;
     use proptest::prelude::*;

@@ -2,6 +2,7 @@
 //! the generated docs. `UPDATE_CONTRACTS=1 cargo test -p contracts` (or `cargo xtask contracts`)
 //! writes the schemas of new event versions and regenerates `docs/events.md`; it never rewrites
 //! a committed schema into an incompatible one.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::{Path, PathBuf};
 

@@ -146,3 +146,35 @@ async fn bad_events_are_ignored_and_reported() {
     browser.wait_for_text(BADGE, "0").await;
     browser.close().await;
 }
+
+/// The inspector draws the add-to-cart sequence from what happened: the remote, its API call
+/// with the server's time, the event, and the consumers (header and analytics) that handled it.
+#[tokio::test]
+async fn the_inspector_shows_the_add_to_cart_sequence() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1?debug=events").await;
+    browser.wait_for("[data-testid=event-inspector]").await;
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+    browser.click("[data-testid=event-inspector] .inspector-tab:nth-of-type(2)").await;
+    let steps = "return [...document.querySelectorAll('[data-testid=sequence-step]')].map(s => s.textContent)";
+    let has_all = |v: &serde_json::Value| {
+        let text = v.as_array().map(|a| a.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join("\n")).unwrap_or_default();
+        ["User → product-details", "product-details → Cart API: /api/cart/items", "server", "cart:updated v1",
+         "window → shell-header: handles cart:updated", "window → analytics: handles cart:item-added"]
+            .iter()
+            .all(|s| text.contains(s))
+    };
+    browser.until("the whole sequence", steps, has_all).await;
+
+    // The analytics layer sends its batch to the API.
+    browser.until("an analytics batch", "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/analytics/events'))", |v| v == true).await;
+    assert!(store.server_log().contains("/api/analytics/events"));
+
+    // Boundaries: every slot says which team and version owns it.
+    browser.click("[data-testid=boundary-toggle]").await;
+    let outlined = browser.execute("return document.documentElement.dataset.boundaries + ' ' + document.querySelector('.remote-slot').dataset.remote + '@' + document.querySelector('.remote-slot').dataset.version").await;
+    assert_eq!(outlined, "on product-details@0.1.0");
+    browser.close().await;
+}

@@ -17,6 +17,7 @@ pub fn App() -> impl IntoView {
     provide_context(Platform::load());
     crate::composition::preload_manifest();
     let event_log = crate::inspector::EventLog::start();
+    crate::analytics::start();
     view! {
         <Router>
             <NavigationBridge />

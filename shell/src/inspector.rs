@@ -221,6 +221,7 @@ fn EventRow(rec: Record) -> impl IntoView {
                 <span>"from " {rec.publisher.clone()}</span>
                 <span>{String::from(time)}</span>
                 <span>"on " {rec.route.clone()}</span>
+                <span>"shell " {SHELL}</span>
             </div>
             <ul class="inspector-consumers">
                 {rec.consumers.iter().map(|c| {

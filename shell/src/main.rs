@@ -2,6 +2,7 @@
 //! and composes the remotes at run time. It holds no domain logic: it never computes a price,
 //! reads a cart line or interprets a catalogue filter.
 
+mod analytics;
 mod app;
 mod composition;
 mod header;

@@ -96,6 +96,13 @@ fn test() -> Result<(), String> {
     step("Unit, contract and API tests");
     run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]))?;
 
+    step("Contract helpers in headless Chromium (wasm-bindgen-test)");
+    let tools = tools::ensure_build_tools(&root)?;
+    run(cargo()
+        .args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"])
+        .env("PATH", tools.path_env())
+        .env("CHROMEDRIVER", tools::chromedriver()))?;
+
     step("Browser journeys (headless Chromium)");
     run(cargo()
         .args(["test", "-p", "e2e", "--", "--test-threads=2"])

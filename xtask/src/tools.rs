@@ -120,10 +120,14 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 
+pub fn chromedriver() -> String {
+    std::env::var("CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.into())
+}
+
 /// Debian's Chromium and ChromeDriver for the browser journeys.
 pub fn ensure_browser() -> Result<(), String> {
     let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| CHROMIUM.into());
-    let driver = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| CHROMEDRIVER.into());
+    let driver = chromedriver();
     if Path::new(&chromium).exists() && Path::new(&driver).exists() {
         return Ok(());
     }

@@ -1,19 +1,15 @@
 //! `GET /api/cart`, `POST /api/cart/items`
 
-use axum::extract::{FromRequest, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use contracts::api::{AddCartItem, Cart};
 
 use crate::domain::cart;
+use super::extract::Body;
 use crate::error::ApiError;
 use crate::session::{Session, WithSession};
 use crate::AppState;
-
-/// A JSON body whose rejections are problem documents.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
-pub struct Body<T>(T);
 
 pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<WithSession<Json<Cart>>, ApiError> {
     let session = Session::get_or_create(&state.db, &headers).await?;

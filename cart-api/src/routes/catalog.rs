@@ -1,20 +1,13 @@
 //! `GET /api/products`, `GET /api/products/{id}`, `GET /api/categories`
 
-use axum::extract::{FromRequestParts, State};
+use axum::extract::State;
 use axum::Json;
 use contracts::api::{Category, Product, ProductPage};
 
 use crate::domain::catalog::{self, ListParams, ListQuery};
+use super::extract::{Path, Query};
 use crate::error::ApiError;
 use crate::AppState;
-
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Query), rejection(ApiError))]
-pub struct Query<T>(T);
-
-#[derive(FromRequestParts)]
-#[from_request(via(axum::extract::Path), rejection(ApiError))]
-pub struct Path<T>(T);
 
 pub async fn list(
     State(state): State<AppState>,

@@ -1,7 +1,9 @@
 //! The HTTP surface: `/api/*` and the front end, with the layers every request passes.
 
+mod analytics;
 mod cart;
 mod catalog;
+mod extract;
 
 use std::time::Duration;
 
@@ -24,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/categories", get(catalog::categories))
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))
+        .route("/analytics/events", post(analytics::record))
         .fallback(|| async { ApiError::NotFound("this API route".into()) });
 
     Router::new()

@@ -82,6 +82,10 @@ fn event_id(detail: &JsValue) -> String {
 
 /// Tells the event inspector what this consumer did with an event.
 fn report(consumer: &str, name: &str, event_id: String, outcome: ConsumeOutcome, reason: Option<String>) {
+    // Reporting on a report would never end.
+    if name == EventConsumed::NAME {
+        return;
+    }
     publish(
         consumer,
         "",

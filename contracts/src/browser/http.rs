@@ -49,7 +49,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&JsValue::from_str(&json));
     }
-    if let Some(trace_id) = trace_id {
+    if let Some(trace_id) = trace_id.filter(|t| !t.is_empty()) {
         let _ = headers.set("traceparent", &format!("00-{trace_id}-{}-01", super::random_hex(16)));
     }
     init.set_headers(&headers);

@@ -2,8 +2,10 @@
 
 use contracts::api::{Category, Product, ProductPage};
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
+use contracts::browser::events::{new_trace_id, publish};
 use contracts::browser::format_money;
 use contracts::context::MountContext;
+use contracts::events::{CatalogProductClicked, SearchSubmitted};
 use contracts::routes::{product_path, CatalogQuery};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -91,6 +93,9 @@ fn Toolbar(query: Memo<CatalogQuery>, go: impl Fn(CatalogQuery) + Copy + Send + 
         ev.prevent_default();
         let text = search_input.get().map(|i| i.value()).unwrap_or_default();
         let text = text.trim();
+        if !text.is_empty() {
+            publish(PUBLISHER, &new_trace_id(), SearchSubmitted { query: text.chars().take(100).collect() });
+        }
         go(CatalogQuery { q: (!text.is_empty()).then(|| text.to_string()), page: None, ..query.get_untracked() });
     };
     let on_sort = move |ev: leptos::ev::Event| {
@@ -138,7 +143,7 @@ fn results(page: ProductPage, query: CatalogQuery, locale: String) -> impl IntoV
     view! {
         <p class="catalog-count">{summary}</p>
         <ul class="catalog-grid">
-            {page.items.into_iter().map(|p| card(p, &locale)).collect_view()}
+            {page.items.into_iter().enumerate().map(|(i, p)| card(p, (page.page - 1) * page.page_size + i as u32 + 1, &locale)).collect_view()}
         </ul>
         <nav class="catalog-pages" aria-label="Pages">
             {(current > 1).then(|| view! { <a rel="prev" href=query.with_page(current - 1).to_url()>"← Previous"</a> })}
@@ -149,15 +154,18 @@ fn results(page: ProductPage, query: CatalogQuery, locale: String) -> impl IntoV
     .into_any()
 }
 
-fn card(product: Product, locale: &str) -> impl IntoView {
+fn card(product: Product, position: u32, locale: &str) -> impl IntoView {
     let href = product_path(product.id, None);
+    let product_id = product.id;
+    // The shell's router follows the link; this only reports the click.
+    let clicked = move |_| publish(PUBLISHER, &new_trace_id(), CatalogProductClicked { product_id, position });
     let price = format_money(&product.price, locale);
     let image = product.images.first().cloned().unwrap_or_default();
     let in_stock = product.variants.iter().any(|v| v.stock > 0);
     let variants = (product.variants.len() > 1).then(|| format!("{} options", product.variants.len()));
     view! {
         <li class="catalog-card" data-testid="product-card">
-            <a class="catalog-card-link" href=href>
+            <a class="catalog-card-link" href=href on:click=clicked>
                 <img src=image alt="" width="300" height="260" loading="lazy" />
                 <span class="catalog-card-name">{product.name}</span>
             </a>

@@ -1,0 +1,166 @@
+//! Test harness (zero2prod style): every test gets its own server on `127.0.0.1:0`, its own
+//! SQLite file and its own `dist/`, all inside a `TempDir` that lives as long as the `TestApp`.
+
+use cart_api::config::Config;
+use cart_api::Application;
+use contracts::api::{Problem, ProductPage};
+use reqwest::{header, StatusCode};
+use tempfile::TempDir;
+
+/// What the temporary `dist/index.html` holds.
+pub const INDEX_HTML: &str = "<!doctype html><title>shell</title><div id=app></div>";
+/// One built asset, content-hashed like the real ones.
+pub const ASSET_PATH: &str = "/assets/app-0123456789abcdef.js";
+pub const ASSET_BODY: &str = "console.log('remote loaded');";
+
+pub struct TestApp {
+    pub base: String,
+    /// Keeps cookies, like a browser: one visitor.
+    pub client: reqwest::Client,
+    _dir: TempDir,
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = TempDir::new().expect("a temporary directory");
+    let dist = dir.path().join("dist");
+    std::fs::create_dir_all(dist.join("assets")).unwrap();
+    std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
+    std::fs::write(dist.join(ASSET_PATH.trim_start_matches('/')), ASSET_BODY).unwrap();
+    let config = Config {
+        addr: "127.0.0.1:0".parse().unwrap(),
+        database_url: format!("sqlite://{}/test.db", dir.path().display()),
+        dist_dir: dist,
+    };
+    let app = Application::build(config).await.expect("the app starts");
+    let base = format!("http://{}", app.local_addr());
+    tokio::spawn(app.run_until_stopped());
+    TestApp { base, client: visitor(), _dir: dir }
+}
+
+/// A new visitor: a client with a cookie jar of its own.
+pub fn visitor() -> reqwest::Client {
+    reqwest::Client::builder().cookie_store(true).build().unwrap()
+}
+
+/// Sends a request and checks the one rule every answer obeys: the server never fails with 5xx.
+pub async fn send(request: reqwest::RequestBuilder) -> reqwest::Response {
+    let response = request.send().await.expect("the server answers");
+    assert!(
+        !response.status().is_server_error(),
+        "{} {} answered {}",
+        response.url().path(),
+        response.url().query().unwrap_or_default(),
+        response.status()
+    );
+    response
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        send(self.client.get(self.url(path))).await
+    }
+
+    pub async fn get_as(&self, client: &reqwest::Client, path: &str) -> reqwest::Response {
+        send(client.get(self.url(path))).await
+    }
+
+    /// `GET /api/products?<query>`, which must succeed.
+    pub async fn products(&self, query: &str) -> ProductPage {
+        let response = self.get(&format!("/api/products?{query}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "?{query}");
+        assert_eq!(response.headers()[header::CONTENT_TYPE], "application/json", "?{query}");
+        response.json().await.unwrap()
+    }
+
+    /// `POST /api/cart/items` as this app's own visitor.
+    pub async fn add(&self, body: serde_json::Value) -> reqwest::Response {
+        self.add_as(&self.client, body).await
+    }
+
+    pub async fn add_as(&self, client: &reqwest::Client, body: serde_json::Value) -> reqwest::Response {
+        send(client.post(self.url("/api/cart/items")).json(&body)).await
+    }
+
+    /// A raw `POST /api/cart/items` with the given content type and body.
+    pub async fn post_raw(&self, content_type: Option<&str>, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        let mut request = self.client.post(self.url("/api/cart/items")).body(body);
+        if let Some(content_type) = content_type {
+            request = request.header(header::CONTENT_TYPE, content_type);
+        }
+        send(request).await
+    }
+}
+
+/// Checks an RFC 9457 answer: `status`, `application/problem+json`, a body whose `status`
+/// matches and whose `type` is `/problems/...`. Returns the document for further checks.
+pub async fn assert_problem(response: reqwest::Response, status: StatusCode, context: &str) -> Problem {
+    assert_eq!(response.status(), status, "{context}");
+    let content_type = response.headers().get(header::CONTENT_TYPE).map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(content_type.as_deref(), Some("application/problem+json"), "{context}");
+    let problem: Problem = response.json().await.unwrap_or_else(|e| panic!("{context}: not a problem document: {e}"));
+    assert_eq!(problem.status, status.as_u16(), "{context}");
+    assert!(problem.kind.starts_with("/problems/"), "{context}: type {:?}", problem.kind);
+    assert!(!problem.title.is_empty(), "{context}");
+    problem
+}
+
+/// Like `assert_problem`, and the `type` is exactly `/problems/<kind>`.
+pub async fn assert_problem_kind(response: reqwest::Response, status: StatusCode, kind: &str, context: &str) -> Problem {
+    let problem = assert_problem(response, status, context).await;
+    assert_eq!(problem.kind, format!("/problems/{kind}"), "{context}");
+    problem
+}
+
+/// A product of `fixtures/catalog.json`, the catalogue every test database is seeded with,
+/// with the facts the API does not expose (`addedAt`).
+#[derive(Debug, Clone)]
+pub struct FixtureProduct {
+    pub id: u32,
+    pub name: String,
+    pub description: String,
+    pub category: String,
+    pub price: i64,
+    pub added_at: String,
+    pub stocks: Vec<(String, u32)>,
+}
+
+pub struct Fixture {
+    pub categories: Vec<(String, String)>,
+    pub products: Vec<FixtureProduct>,
+}
+
+pub fn fixture() -> Fixture {
+    let raw: serde_json::Value = serde_json::from_str(include_str!("../../fixtures/catalog.json")).unwrap();
+    let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    Fixture {
+        categories: raw["categories"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| (text(&c["slug"]), text(&c["name"])))
+            .collect(),
+        products: raw["products"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| FixtureProduct {
+                id: p["id"].as_u64().unwrap() as u32,
+                name: text(&p["name"]),
+                description: text(&p["description"]),
+                category: text(&p["category"]),
+                price: p["price"]["amount"].as_i64().unwrap(),
+                added_at: text(&p["addedAt"]),
+                stocks: p["variants"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|v| (text(&v["id"]), v["stock"].as_u64().unwrap() as u32))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
