@@ -35,6 +35,7 @@ impl ApiError {
                     StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
                     StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
                     StatusCode::UNPROCESSABLE_ENTITY => "invalid-body",
+                    StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
                     _ => "bad-request",
                 };
                 (*status, kind, "The request is not valid")

@@ -638,3 +638,32 @@ async fn echoes_the_trace_id_of_the_browser() {
     assert!(echoed.starts_with(&format!("00-{trace}-")), "{echoed}");
     assert!(response.headers()["server-timing"].to_str().unwrap().starts_with("app;dur="));
 }
+
+// ---------------------------------------------------------------------------------------------
+// Analytics
+
+#[tokio::test]
+async fn analytics_batches_are_recorded_and_checked() {
+    let app = spawn_app().await;
+    let event = |name: &str, payload: serde_json::Value| {
+        json!({ "name": name, "version": 1, "publisher": "product-details@0.1.0",
+            "shell": "shell@0.1.0", "route": "/products/1", "time": 1.0, "payload": payload })
+    };
+    let post = |body: serde_json::Value| send(app.client.post(app.url("/api/analytics/events")).json(&body));
+    let ok = post(json!({ "events": [event("cart:item-added", json!({"productId": 1, "quantity": 1}))] })).await;
+    assert_eq!(ok.status(), StatusCode::ACCEPTED);
+
+    let unknown = post(json!({ "events": [event("cart:exploded", json!({}))] })).await;
+    assert_problem_kind(unknown, StatusCode::BAD_REQUEST, "bad-request", "unknown event").await;
+    let personal = post(json!({ "events": [event("cart:item-added", json!({"productId": 1, "email": "a@b.c"}))] })).await;
+    assert_problem_kind(personal, StatusCode::BAD_REQUEST, "bad-request", "personal data").await;
+    let many: Vec<_> = (0..51).map(|_| event("cart:item-added", json!({"productId": 1, "quantity": 1}))).collect();
+    assert_problem_kind(post(json!({ "events": many })).await, StatusCode::BAD_REQUEST, "bad-request", "too many").await;
+}
+
+#[tokio::test]
+async fn a_wrong_method_is_a_405_problem() {
+    let app = spawn_app().await;
+    let response = send(app.client.get(app.url("/api/cart/items"))).await;
+    assert_problem_kind(response, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "GET /api/cart/items").await;
+}

@@ -27,7 +27,10 @@ pub fn router(state: AppState) -> Router {
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))
         .route("/analytics/events", post(analytics::record))
-        .fallback(|| async { ApiError::NotFound("this API route".into()) });
+        .fallback(|| async { ApiError::NotFound("this API route".into()) })
+        .method_not_allowed_fallback(|| async {
+            ApiError::Rejected(StatusCode::METHOD_NOT_ALLOWED, "this method is not allowed on this route".into())
+        });
 
     Router::new()
         .nest("/api", api)
