@@ -20,9 +20,10 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     let served = if is_file {
-        ServeDir::new(&state.dist_dir).oneshot(request).await
+        // `cargo xtask build` writes .br and .gz next to each text and wasm file.
+        ServeDir::new(&state.dist_dir).precompressed_br().precompressed_gzip().oneshot(request).await
     } else {
-        ServeFile::new(state.dist_dir.join("index.html")).oneshot(request).await
+        ServeFile::new(state.dist_dir.join("index.html")).precompressed_br().precompressed_gzip().oneshot(request).await
     };
     let mut response = match served {
         Ok(response) => response.map(Body::new),
@@ -41,6 +42,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         "public, max-age=3600"
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
 }
 

@@ -144,7 +144,6 @@ impl Browser {
             .arg(format!("--port={port}"))
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
@@ -184,6 +183,11 @@ impl Browser {
     /// Runs `script` in the page (`return ...` gives a value).
     pub async fn execute(&self, script: &str) -> Value {
         self.client.execute(script, vec![]).await.unwrap_or(Value::Null)
+    }
+
+    /// Runs an asynchronous `script`; it calls `arguments[arguments.length - 1]` with its result.
+    pub async fn execute_async(&self, script: &str) -> Value {
+        self.client.execute_async(script, vec![]).await.unwrap_or(Value::Null)
     }
 
     pub async fn path(&self) -> String {
@@ -262,18 +266,10 @@ impl Browser {
         self.client.forward().await.expect("forward");
     }
 
-    /// Ends the session; the driver and its browser go with it.
-    pub async fn close(self) {
+    /// Ends the session (Chromium exits) and then the driver.
+    pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
+        let _ = self.driver.kill().await;
     }
 }
 
-impl Drop for Browser {
-    fn drop(&mut self) {
-        // A failed journey never reaches close(): end the driver's whole process group so no
-        // Chromium is left behind.
-        if let Some(pid) = self.driver.id() {
-            let _ = std::process::Command::new("kill").args(["-9", &format!("-{pid}")]).status();
-        }
-    }
-}

@@ -38,7 +38,49 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     }
     let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
     write(&root.join("dist/remotes.json"), json.as_bytes())?;
+
+    step("Pre-compressing (brotli and gzip)");
+    precompress(&root.join("dist"))
+}
+
+/// Writes `<file>.br` and `<file>.gz` next to every text and wasm file, so the server sends
+/// compressed bytes without compressing per request.
+pub fn precompress(dir: &Path) -> Result<(), String> {
+    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        if path.is_dir() {
+            precompress(&path)?;
+            continue;
+        }
+        let compressible = matches!(
+            path.extension().and_then(|e| e.to_str()),
+            Some("js" | "wasm" | "css" | "html" | "json" | "svg")
+        );
+        if compressible {
+            let bytes = read(&path)?;
+            write(&path.with_extension(format!("{}.gz", ext(&path))), &gzip(&bytes))?;
+            write(&path.with_extension(format!("{}.br", ext(&path))), &brotli(&bytes))?;
+        }
+    }
     Ok(())
+}
+
+fn ext(path: &Path) -> String {
+    path.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string()
+}
+
+pub fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let _ = encoder.write_all(bytes);
+    encoder.finish().unwrap_or_default()
+}
+
+pub fn brotli(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
+    let _ = brotli::BrotliCompress(&mut std::io::Cursor::new(bytes), &mut out, &params);
+    out
 }
 
 /// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under

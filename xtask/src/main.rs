@@ -4,12 +4,14 @@
 //! cargo xtask build    release build: front end into dist/, server into target/release/cart-api
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask test     every test: unit, contract, API and the browser journeys
+//! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
 //! cargo xtask contracts          write new event schemas and regenerate docs/events.md
 //! ```
 //!
 //! Every command first installs the tools it needs when they are missing (see `tools`).
 
+mod bench;
 mod boundaries;
 mod frontend;
 mod tools;
@@ -17,13 +19,14 @@ mod tools;
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | test | check-boundaries | contracts>";
+const USAGE: &str = "usage: cargo xtask <build | demo | test | bench | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
+        Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("test") => test(),
         Some("check-boundaries") => boundaries::check(&workspace_root()),
         Some("contracts") => run(cargo().args(["test", "-p", "contracts", "--test", "governance"]).env("UPDATE_CONTRACTS", "1")),

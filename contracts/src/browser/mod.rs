@@ -23,6 +23,14 @@ pub fn format_money(money: &crate::api::Money, locale: &str) -> String {
         .unwrap_or_else(|| format!("{:.2} {}", money.major_units(), money.currency))
 }
 
+/// A User Timing mark (`performance.mark`), e.g. when a remote has rendered its main content.
+/// `cargo xtask bench` reads them; they cost nothing otherwise.
+pub fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
 /// Logs panics to the console with the remote's name. With `panic = "abort"` the remote's wasm
 /// instance stops after this; the shell sees the trap and shows the remote's fallback.
 pub fn install_panic_hook(owner: &'static str) {

@@ -140,6 +140,7 @@ fn results(page: ProductPage, query: CatalogQuery, locale: String) -> impl IntoV
         }
         .into_any();
     }
+    contracts::browser::mark("catalog:grid-rendered");
     view! {
         <p class="catalog-count">{summary}</p>
         <ul class="catalog-grid">

@@ -132,6 +132,7 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: Strin
         )
     });
 
+    contracts::browser::mark("product-details:ready");
     view! {
         <article class="pd-product">
             <img class="pd-image" src=image alt=name.clone() width="600" height="520" />

@@ -1,0 +1,425 @@
+//! `cargo xtask bench`: sizes, page loads, clicks and API throughput, each against a floor
+//! measured in the same run (these machines are shared and noisy), with budgets. Prints one
+//! table and writes `target/bench.json`. Not a test: it never runs in CI.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use e2e::{Browser, Store};
+use serde_json::{json, Value};
+
+use crate::frontend::{brotli, gzip};
+use crate::{run, step};
+
+const SAMPLES: usize = 10;
+const CONCURRENCY: usize = 32;
+const LOAD_SECONDS: u64 = 5;
+const KB: f64 = 1024.0;
+
+/// One line of the table.
+struct Row {
+    group: &'static str,
+    name: String,
+    value: f64,
+    unit: &'static str,
+    detail: String,
+    /// The value as a ratio to its floor, when it has one.
+    ratio: Option<f64>,
+    /// The budget and whether it is met.
+    budget: Option<(String, bool)>,
+}
+
+fn row(group: &'static str, name: impl Into<String>, value: f64, unit: &'static str) -> Row {
+    Row { group, name: name.into(), value, unit, detail: String::new(), ratio: None, budget: None }
+}
+
+impl Row {
+    fn detail(mut self, d: impl Into<String>) -> Self {
+        self.detail = d.into();
+        self
+    }
+    fn ratio(mut self, floor: f64) -> Self {
+        self.ratio = (floor > 0.0).then(|| self.value / floor);
+        self
+    }
+    fn at_most(mut self, limit: f64, label: impl Into<String>) -> Self {
+        let measured = self.ratio.unwrap_or(self.value);
+        self.budget = Some((label.into(), measured <= limit));
+        self
+    }
+    fn at_least(mut self, limit: f64, label: impl Into<String>) -> Self {
+        let measured = self.ratio.unwrap_or(self.value);
+        self.budget = Some((label.into(), measured >= limit));
+        self
+    }
+}
+
+fn median_p95(mut samples: Vec<f64>) -> (f64, f64) {
+    samples.sort_by(f64::total_cmp);
+    if samples.is_empty() {
+        return (f64::NAN, f64::NAN);
+    }
+    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
+    (at(0.5), at(0.95))
+}
+
+pub fn bench(root: &Path, server: PathBuf) -> Result<(), String> {
+    crate::tools::ensure_browser()?;
+    let dist = root.join("dist");
+    let mut rows = sizes(&dist)?;
+
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    rows.extend(runtime.block_on(in_browser_and_api(root, &server, &dist))?);
+    rows.extend(lighthouse(root, &server, &dist, &runtime)?);
+
+    print_table(&rows);
+    let json: Vec<Value> = rows
+        .iter()
+        .map(|r| {
+            json!({ "group": r.group, "name": r.name, "value": r.value, "unit": r.unit, "detail": r.detail,
+                    "ratio": r.ratio, "budget": r.budget.as_ref().map(|b| &b.0), "pass": r.budget.as_ref().map(|b| b.1) })
+        })
+        .collect();
+    let out = root.join("target/bench.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).map_err(|e| e.to_string())?;
+    println!("\nWritten to {}", out.display());
+    Ok(())
+}
+
+/// Raw, gzip and brotli size of every bundle.
+fn sizes(dist: &Path) -> Result<Vec<Row>, String> {
+    step("Bundle sizes");
+    let mut rows = Vec::new();
+    let mut bundles: Vec<(String, Vec<PathBuf>)> = vec![("shell".into(), files_in(dist, &["js", "wasm", "css"])?)];
+    let manifest: contracts::manifest::RemoteManifest =
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    for remote in &manifest.remotes {
+        let files = [Some(&remote.js), Some(&remote.wasm), remote.css.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(|url| dist.join(url.trim_start_matches('/')))
+            .collect();
+        bundles.push((format!("{}@{}", remote.name, remote.version), files));
+    }
+    for (name, files) in bundles {
+        for file in files {
+            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let kind = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+            let gz = gzip(&bytes).len() as f64 / KB;
+            let br = brotli(&bytes).len() as f64 / KB;
+            let mut r = row("size", format!("{name} {kind}"), gz, "KB gz")
+                .detail(format!("raw {:.1} KB, br {br:.1} KB", bytes.len() as f64 / KB));
+            if kind == "wasm" {
+                let limit = if name == "shell" { 80.0 } else { 70.0 };
+                r = r.at_most(limit, format!("≤ {limit} KB gz"));
+            }
+            rows.push(r);
+        }
+    }
+    Ok(rows)
+}
+
+fn files_in(dir: &Path, exts: &[&str]) -> Result<Vec<PathBuf>, String> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+/// A copy of dist with a static HTML page of the same grid: the floor for the page load.
+async fn dist_with_static_grid(dist: &Path, store: &Store) -> Result<tempfile::TempDir, String> {
+    let page: contracts::api::ProductPage = reqwest::get(store.url("/api/products"))
+        .await
+        .and_then(|r| r.error_for_status())
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let css: Vec<String> = std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .flatten()
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| n.ends_with(".css"))
+        .chain(std::fs::read_dir(dist.join("remotes/catalog")).map_err(|e| e.to_string())?.flatten().filter_map(|e| {
+            let n = e.file_name().into_string().ok()?;
+            n.ends_with(".css").then(|| format!("remotes/catalog/{n}"))
+        }))
+        .collect();
+    let cards: String = page
+        .items
+        .iter()
+        .map(|p| {
+            format!(
+                r#"<li class="catalog-card" data-testid="product-card"><a class="catalog-card-link" href="/products/{id}"><img src="{img}" alt="" width="300" height="260" loading="lazy"><span class="catalog-card-name">{name}</span></a><p class="catalog-card-price" data-testid="product-price">€{price:.2}</p></li>"#,
+                id = p.id,
+                img = p.images.first().cloned().unwrap_or_default(),
+                name = p.name,
+                price = p.price.major_units()
+            )
+        })
+        .collect();
+    let links: String = css.iter().map(|c| format!(r#"<link rel="stylesheet" href="/{c}">"#)).collect();
+    let html = format!(
+        r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Static grid</title>{links}</head><body><main class="shell-main"><div class="catalog"><div class="catalog-results"><h1>All products</h1><ul class="catalog-grid">{cards}</ul></div></div></main></body></html>"#
+    );
+    let copy = e2e::dist_copy(|d| {
+        let _ = std::fs::create_dir_all(d.join("bench"));
+        let _ = std::fs::write(d.join("bench/static-grid.html"), &html);
+    });
+    Ok(copy)
+}
+
+async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<Vec<Row>, String> {
+    // The e2e harness finds the server and the front end through these.
+    std::env::set_var("CART_API_BIN", server);
+    std::env::set_var("DIST_DIR", dist);
+    let probe = Store::start().await;
+    let copy = dist_with_static_grid(dist, &probe).await?;
+    drop(probe);
+    let store = Store::start_with_dist(copy).await;
+    let product = stocked_product(&store).await?;
+
+    step(&format!("Page loads and clicks in headless Chromium ({SAMPLES} cold loads each)"));
+    let (mut grid, mut statics, mut remote, mut click, mut post) = (vec![], vec![], vec![], vec![], vec![]);
+    let (mut bytes_home, mut bytes_product) = (0.0, 0.0);
+    for i in 0..SAMPLES {
+        let browser = Browser::open(&store).await;
+        browser.goto("/").await;
+        grid.push(wait_mark(&browser, "catalog:grid-rendered").await);
+        if i == 0 {
+            bytes_home = wire_bytes(&browser).await;
+        }
+        browser.execute(&format!("window.__t0 = performance.now(); document.querySelector('a[href=\"/products/{}\"]')?.click() ?? history.pushState(null, '', '/products/{}')", product.0, product.0)).await;
+        browser.until("product page", "return !!document.querySelector('[data-testid=add-to-cart]')", |v| v == true).await;
+        let ready = browser.execute("return performance.getEntriesByName('product-details:ready')[0].startTime - window.__t0").await;
+        remote.push(ready.as_f64().unwrap_or(f64::NAN));
+        click.push(async_ms(&browser, CLICK_TO_BADGE).await);
+        post.push(async_ms(&browser, &BARE_POST.replace("{ID}", &product.0.to_string()).replace("{VARIANT}", &product.1)).await);
+        browser.close().await;
+
+        let browser = Browser::open(&store).await;
+        browser.goto("/bench/static-grid.html").await;
+        let value = browser
+            .until("static page", "const n = performance.getEntriesByType('navigation')[0]; return n && n.domContentLoadedEventEnd > 0 ? n.domContentLoadedEventEnd : null", |v| v.is_number())
+            .await;
+        statics.push(value.as_f64().unwrap_or(f64::NAN));
+        browser.close().await;
+        if i == 0 {
+            let browser = Browser::open(&store).await;
+            browser.goto(&format!("/products/{}", product.0)).await;
+            wait_mark(&browser, "product-details:ready").await;
+            bytes_product = wire_bytes(&browser).await;
+            browser.close().await;
+        }
+    }
+    let (grid_m, grid_p) = median_p95(grid);
+    let (static_m, static_p) = median_p95(statics);
+    let (remote_m, remote_p) = median_p95(remote);
+    let (click_m, click_p) = median_p95(click);
+    let (post_m, post_p) = median_p95(post);
+    let mut rows = vec![
+        row("wire", "bytes to show / (cold)", bytes_home / KB, "KB").at_most(200.0, "≤ 200 KB"),
+        row("wire", format!("bytes to show /products/{} (cold)", product.0), bytes_product / KB, "KB"),
+        row("load", "static grid page (floor)", static_m, "ms").detail(format!("p95 {static_p:.1}")),
+        row("load", "catalog grid rendered, cold", grid_m, "ms").detail(format!("p95 {grid_p:.1}")).ratio(static_m).at_most(3.0, "≤ 3× static"),
+        row("load", "product route, remote not yet loaded", remote_m, "ms").detail(format!("p95 {remote_p:.1}")).ratio(grid_m).at_most(2.0, "≤ 2× grid"),
+        row("click", "bare fetch POST (floor)", post_m, "ms").detail(format!("p95 {post_p:.1}")),
+        row("click", "Add to cart → badge changed", click_m, "ms").detail(format!("p95 {click_p:.1}")).ratio(post_m).at_most(1.5, "≤ 1.5× POST"),
+    ];
+
+    step(&format!("API load: {CONCURRENCY} connections, {LOAD_SECONDS} s per endpoint"));
+    let health = load(&store, "GET /api/health", LoadKind::Get("/api/health".into())).await;
+    let list = load(&store, "GET /api/products", LoadKind::Get("/api/products".into())).await;
+    let one = load(&store, "GET /api/products/{id}", LoadKind::Get(format!("/api/products/{}", product.0))).await;
+    let add = load(&store, "POST /api/cart/items", LoadKind::Add(product.0, product.1.clone())).await;
+    let floor = health.0;
+    rows.push(api_row("GET /api/health (floor)", health, None));
+    rows.push(api_row("GET /api/products", list, Some((floor, 0.5))));
+    rows.push(api_row("GET /api/products/{id}", one, None));
+    rows.push(api_row("POST /api/cart/items (new session each)", add, Some((floor, 0.2))));
+    Ok(rows)
+}
+
+/// A product whose first variant has plenty of stock, as (id, variant id).
+async fn stocked_product(store: &Store) -> Result<(u32, String), String> {
+    let page: contracts::api::ProductPage = reqwest::get(store.url("/api/products?pageSize=48"))
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    page.items
+        .into_iter()
+        .find_map(|p| p.variants.iter().find(|v| v.stock >= 20).map(|v| (p.id, v.id.clone())))
+        .ok_or_else(|| "no product with stock".into())
+}
+
+const CLICK_TO_BADGE: &str = r#"
+const done = arguments[arguments.length - 1];
+const badge = document.querySelector('[data-testid=cart-badge]');
+const before = badge.textContent;
+let t0;
+const observer = new MutationObserver(() => {
+  if (badge.textContent !== before) { observer.disconnect(); done(performance.now() - t0); }
+});
+observer.observe(badge, { childList: true, subtree: true, characterData: true });
+t0 = performance.now();
+document.querySelector('[data-testid=add-to-cart]').click();
+"#;
+
+const BARE_POST: &str = r#"
+const done = arguments[arguments.length - 1];
+const t0 = performance.now();
+fetch('/api/cart/items', { method: 'POST', headers: { 'Content-Type': 'application/json', 'Accept': 'application/json' },
+  body: JSON.stringify({ productId: {ID}, variantId: '{VARIANT}', quantity: 1 }) })
+  .then(r => r.text()).then(() => done(performance.now() - t0), () => done(null));
+"#;
+
+async fn async_ms(browser: &Browser, script: &str) -> f64 {
+    browser.execute_async(script).await.as_f64().unwrap_or(f64::NAN)
+}
+
+async fn wait_mark(browser: &Browser, mark: &str) -> f64 {
+    let probe = format!("const m = performance.getEntriesByName('{mark}')[0]; return m ? m.startTime : null");
+    browser.until(mark, &probe, |v| v.is_number()).await.as_f64().unwrap_or(f64::NAN)
+}
+
+/// Bytes moved for the page so far (document and every resource), after the network settles.
+async fn wire_bytes(browser: &Browser) -> f64 {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    browser
+        .execute("return [...performance.getEntriesByType('navigation'), ...performance.getEntriesByType('resource')].reduce((s, e) => s + (e.transferSize || 0), 0)")
+        .await
+        .as_f64()
+        .unwrap_or(f64::NAN)
+}
+
+enum LoadKind {
+    Get(String),
+    Add(u32, String),
+}
+
+/// Requests per second, p50 and p99 (ms), errors.
+async fn load(store: &Store, _name: &str, kind: LoadKind) -> (f64, f64, f64, usize) {
+    let url = match &kind {
+        LoadKind::Get(path) => store.url(path),
+        LoadKind::Add(..) => store.url("/api/cart/items"),
+    };
+    let body = match &kind {
+        LoadKind::Add(id, variant) => Some(json!({ "productId": id, "variantId": variant, "quantity": 1 })),
+        LoadKind::Get(_) => None,
+    };
+    let client = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build().expect("client");
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(LOAD_SECONDS);
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|_| {
+            let (client, url, body) = (client.clone(), url.clone(), body.clone());
+            tokio::spawn(async move {
+                let mut latencies = Vec::new();
+                let mut errors = 0usize;
+                while Instant::now() < deadline {
+                    let t0 = Instant::now();
+                    // No cookie: every add is a new visitor's first add (session, cart, line).
+                    let request = match &body {
+                        Some(b) => client.post(&url).json(b),
+                        None => client.get(&url),
+                    };
+                    match request.send().await {
+                        Ok(r) if r.status().is_success() => {
+                            let _ = r.bytes().await;
+                            latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
+                        }
+                        _ => errors += 1,
+                    }
+                }
+                (latencies, errors)
+            })
+        })
+        .collect();
+    let mut latencies = Vec::new();
+    let mut errors = 0;
+    for w in workers {
+        if let Ok((l, e)) = w.await {
+            latencies.extend(l);
+            errors += e;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let rps = latencies.len() as f64 / elapsed;
+    latencies.sort_by(f64::total_cmp);
+    let pct = |q: f64| latencies.get(((latencies.len().max(1) - 1) as f64 * q) as usize).copied().unwrap_or(f64::NAN);
+    (rps, pct(0.5), pct(0.99), errors)
+}
+
+fn api_row(name: &str, (rps, p50, p99, errors): (f64, f64, f64, usize), floor: Option<(f64, f64)>) -> Row {
+    let mut r = row("api", name, rps, "req/s").detail(format!("p50 {p50:.2} ms, p99 {p99:.2} ms, {errors} errors"));
+    if let Some((floor, min)) = floor {
+        r = r.ratio(floor).at_least(min, format!("≥ {min}× health, p99 < 20 ms"));
+        if let Some(b) = r.budget.as_mut() {
+            b.1 = b.1 && p99 < 20.0 && errors == 0;
+        }
+    }
+    r
+}
+
+/// Lighthouse (npm `lighthouse`) with Debian's Chromium, default mobile settings.
+fn lighthouse(root: &Path, server: &Path, dist: &Path, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>, String> {
+    let prefix = root.join("target/tools");
+    let cli = prefix.join("node_modules/lighthouse/cli/index.js");
+    if !cli.exists() {
+        step("Installing Lighthouse (npm)");
+        run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg("lighthouse@12"))?;
+    }
+    std::env::set_var("CART_API_BIN", server);
+    std::env::set_var("DIST_DIR", dist);
+    let store = runtime.block_on(Store::start());
+    let mut rows = Vec::new();
+    for path in ["/", "/categories/tractors", "/products/1"] {
+        step(&format!("Lighthouse {path}"));
+        let profile = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+        let output = Command::new("node")
+            .arg(&cli)
+            .arg(store.url(path))
+            .args(["--output=json", "--output-path=stdout", "--quiet", "--only-categories=performance,accessibility,best-practices"])
+            .arg(format!(
+                "--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage --disable-background-networking --disable-component-update --disable-sync --no-first-run --user-data-dir={}",
+                profile.path().display()
+            ))
+            .env("CHROME_PATH", std::env::var("CHROME_BIN").unwrap_or_else(|_| crate::tools::CHROMIUM.into()))
+            .output()
+            .map_err(|e| format!("lighthouse: {e}"))?;
+        let Ok(report) = serde_json::from_slice::<Value>(&output.stdout) else {
+            rows.push(row("lighthouse", format!("{path}: failed"), f64::NAN, "").detail(String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default().to_string()));
+            continue;
+        };
+        let score = |c: &str| report["categories"][c]["score"].as_f64().unwrap_or(f64::NAN) * 100.0;
+        let audit = |a: &str| report["audits"][a]["numericValue"].as_f64().unwrap_or(f64::NAN);
+        rows.push(row("lighthouse", format!("{path} performance"), score("performance"), "").at_least(95.0, "≥ 95"));
+        rows.push(row("lighthouse", format!("{path} accessibility"), score("accessibility"), "").at_least(100.0, "100"));
+        rows.push(row("lighthouse", format!("{path} best practices"), score("best-practices"), "").at_least(100.0, "100"));
+        rows.push(
+            row("lighthouse", format!("{path} FCP / LCP / TBT"), audit("largest-contentful-paint"), "ms LCP")
+                .detail(format!("FCP {:.0} ms, TBT {:.0} ms", audit("first-contentful-paint"), audit("total-blocking-time"))),
+        );
+    }
+    Ok(rows)
+}
+
+fn print_table(rows: &[Row]) {
+    println!("\n{:<10} {:<46} {:>10} {:<7} {:>7} {:<26} {:<6} detail", "group", "measure", "value", "unit", "ratio", "budget", "");
+    for r in rows {
+        let ratio = r.ratio.map(|x| format!("{x:.2}×")).unwrap_or_default();
+        let (budget, verdict) = match &r.budget {
+            Some((b, true)) => (b.clone(), "PASS"),
+            Some((b, false)) => (b.clone(), "FAIL"),
+            None => (String::new(), ""),
+        };
+        println!("{:<10} {:<46} {:>10.1} {:<7} {:>7} {:<26} {:<6} {}", r.group, r.name, r.value, r.unit, ratio, budget, verdict, r.detail);
+    }
+}
