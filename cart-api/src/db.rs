@@ -24,10 +24,11 @@ pub enum DbError {
 pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
     let options = SqliteConnectOptions::from_str(url)?
         .create_if_missing(true)
-        // WAL lets readers run beside the writer; FULL makes an acknowledged write durable
-        // even if the process is killed right after answering.
+        // WAL lets readers run beside the writer. In WAL mode NORMAL already keeps every
+        // committed transaction when the process is killed (the WAL is written before COMMIT
+        // returns); only a power cut can lose the last ones. FULL would fsync every commit.
         .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Full)
+        .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
     if let Some(parent) = options.get_filename().parent() {

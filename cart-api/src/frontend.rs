@@ -33,6 +33,11 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         return (StatusCode::SERVICE_UNAVAILABLE, "The front end is not built: run `cargo xtask build`.")
             .into_response();
     }
+    if !is_file {
+        if let Some(link) = preload_links(&state.dist_dir, &path).await {
+            response.headers_mut().insert(header::LINK, link);
+        }
+    }
     let cache = if !is_file || path == "/remotes.json" {
         // Always revalidated, so a new deploy (shell or remote) is picked up on the next load.
         "no-cache"
@@ -44,6 +49,25 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
     response
+}
+
+/// `Link` preloads for the remote that owns `path`, read from the current manifest: the browser
+/// fetches the manifest and the remote's code while the shell's wasm is still starting, instead
+/// of one after the other. The shell stays in charge of loading: these only warm the cache.
+async fn preload_links(dist: &std::path::Path, path: &str) -> Option<HeaderValue> {
+    let remote = contracts::routes::Remote::owning(path)?;
+    let manifest = tokio::fs::read(dist.join("remotes.json")).await.ok()?;
+    let manifest: contracts::manifest::RemoteManifest = serde_json::from_slice(&manifest).ok()?;
+    let entry = manifest.entry(remote.name())?;
+    let mut links = vec![
+        "</remotes.json>; rel=preload; as=fetch; crossorigin".to_string(),
+        format!("<{}>; rel=modulepreload", entry.js),
+        format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", entry.wasm, entry.integrity.wasm),
+    ];
+    if let Some(css) = &entry.css {
+        links.push(format!("<{css}>; rel=preload; as=style"));
+    }
+    HeaderValue::from_str(&links.join(", ")).ok()
 }
 
 /// `name-<16 hex>.ext`: the file name changes whenever the content does.

@@ -96,21 +96,63 @@ fn test() -> Result<(), String> {
     boundaries::check(&root)?;
     let server = build()?;
 
+    let mut tally = Tally::default();
     step("Unit, contract and API tests");
-    run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]))?;
+    tally.run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]))?;
 
     step("Contract helpers in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;
-    run(cargo()
+    tally.run(cargo()
         .args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"])
         .env("PATH", tools.path_env())
         .env("CHROMEDRIVER", tools::chromedriver()))?;
 
     step("Browser journeys (headless Chromium)");
-    run(cargo()
-        .args(["test", "-p", "e2e", "--", "--test-threads=2"])
+    tally.run(cargo()
+        .args(["test", "-p", "e2e", "--tests", "--", "--test-threads=2"])
         .env("CART_API_BIN", &server)
         .env("DIST_DIR", root.join("dist")))?;
-    println!("\nAll tests passed.");
+    println!("\nAll tests passed.\n{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
+}
+
+/// Adds up cargo's `test result:` lines across the test runs, for one closing line.
+#[derive(Default)]
+struct Tally {
+    passed: u64,
+    failed: u64,
+}
+
+impl Tally {
+    /// Runs a `cargo test`, echoing its output, and counts its results.
+    fn run(&mut self, command: &mut Command) -> Result<(), String> {
+        use std::io::{BufRead, BufReader};
+        let description = format!("{command:?}");
+        let mut child = command
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .map_err(|e| format!("cannot start {description}: {e}"))?;
+        if let Some(stdout) = child.stdout.take() {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                println!("{line}");
+                if let Some(result) = line.trim().strip_prefix("test result: ") {
+                    let count = |word: &str| {
+                        result
+                            .split(';')
+                            .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<u64>().ok())
+                            .unwrap_or(0)
+                    };
+                    self.passed += count("passed");
+                    self.failed += count("failed");
+                }
+            }
+        }
+        let status = child.wait().map_err(|e| e.to_string())?;
+        if status.success() {
+            Ok(())
+        } else {
+            println!("{} passed, {} failed", self.passed, self.failed.max(1));
+            Err(format!("{description} failed ({status})"))
+        }
+    }
 }
