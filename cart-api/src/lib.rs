@@ -7,6 +7,7 @@ mod domain;
 mod error;
 mod frontend;
 mod routes;
+mod security;
 mod session;
 mod telemetry;
 

@@ -667,3 +667,29 @@ async fn a_wrong_method_is_a_405_problem() {
     let response = send(app.client.get(app.url("/api/cart/items"))).await;
     assert_problem_kind(response, StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed", "GET /api/cart/items").await;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Security headers
+
+#[tokio::test]
+async fn every_answer_carries_the_security_headers() {
+    let app = spawn_app().await;
+    for path in ["/", "/products/3", "/api/health", "/api/products/1", "/missing.js"] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        let csp = h[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"), "{path}: {csp}");
+        assert!(csp.contains("frame-ancestors 'none'"), "{path}: {csp}");
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(h[header::X_CONTENT_TYPE_OPTIONS], "nosniff", "{path}");
+        assert_eq!(h[header::REFERRER_POLICY], "strict-origin-when-cross-origin", "{path}");
+    }
+    let report = send(
+        app.client
+            .post(app.url("/api/csp-reports"))
+            .header(header::CONTENT_TYPE, "application/csp-report")
+            .body(r#"{"csp-report":{"violated-directive":"script-src"}}"#),
+    )
+    .await;
+    assert_eq!(report.status(), StatusCode::NO_CONTENT);
+}

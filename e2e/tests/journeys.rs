@@ -34,6 +34,33 @@ async fn add_to_cart_updates_the_badge_and_survives_reload() {
     browser.wait_for_count(CART_LINE, 1).await;
     assert_eq!(browser.path().await, "/cart");
     browser.close().await;
+    assert_no_csp_violation(&store);
+}
+
+fn assert_no_csp_violation(store: &Store) {
+    let log = store.server_log();
+    assert!(!log.contains("csp violation"), "the page broke its Content-Security-Policy:\n{log}");
+}
+
+/// The Content-Security-Policy is live: an injected inline script does not run and the browser
+/// reports the violation to the server (which is how the other journeys know there was none).
+#[tokio::test]
+async fn the_content_security_policy_blocks_inline_script() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for(PRODUCT_LINK).await;
+    browser
+        .execute("const s = document.createElement('script'); s.textContent = 'window.__injected = true'; document.head.appendChild(s); return 1")
+        .await;
+    let ran = browser.execute("return window.__injected === true").await;
+    assert_eq!(ran, false, "an inline script ran");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while !store.server_log().contains("csp violation") {
+        assert!(std::time::Instant::now() < deadline, "no violation report reached the server");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    browser.close().await;
 }
 
 /// A remote whose bundle cannot be loaded takes down its own slot only.
@@ -84,6 +111,7 @@ async fn back_and_forward_cross_remotes() {
     browser.wait_for(ADD).await;
     assert_eq!(browser.path().await, product);
     browser.close().await;
+    assert_no_csp_violation(&store);
 }
 
 /// URL state: category, sort and page live in the URL: a reload restores the view and Back

@@ -22,6 +22,7 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     step("Building the shell with trunk (release)");
     // trunk replaces dist/ as a whole, so the remotes are added after it.
     run(tools.command("trunk").current_dir(root).args(["build", "--release"]))?;
+    externalize_boot_script(&root.join("dist"))?;
 
     step("Building the remotes (release wasm)");
     let mut cargo = crate::cargo();
@@ -81,6 +82,25 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     let params = brotli::enc::BrotliEncoderParams { quality: 11, lgwin: 22, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut std::io::Cursor::new(bytes), &mut out, &params);
     out
+}
+
+/// Moves the module script trunk inlines into `index.html` to its own content-hashed file, so
+/// the Content-Security-Policy can say `script-src 'self'` without `'unsafe-inline'`.
+fn externalize_boot_script(dist: &Path) -> Result<(), String> {
+    let index = dist.join("index.html");
+    let html = String::from_utf8(read(&index)?).map_err(|e| e.to_string())?;
+    const OPEN: &str = "<script type=\"module\">";
+    let Some(start) = html.find(OPEN) else { return Ok(()) };
+    let end = html[start..].find("</script>").map(|e| start + e).ok_or("unterminated script in index.html")?;
+    let code = html[start + OPEN.len()..end].trim().to_string() + "\n";
+    let file = format!("boot-{}.js", content_hash(code.as_bytes()));
+    write(&dist.join(&file), code.as_bytes())?;
+    let tag = format!(
+        r#"<script type="module" src="/{file}" integrity="{}" crossorigin="anonymous"></script>"#,
+        integrity(code.as_bytes())
+    );
+    let html = format!("{}{tag}{}", &html[..start], &html[end + "</script>".len()..]);
+    write(&index, html.as_bytes())
 }
 
 /// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under

@@ -27,15 +27,22 @@ pub fn router(state: AppState) -> Router {
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))
         .route("/analytics/events", post(analytics::record))
+        .route("/csp-reports", post(crate::security::csp_report))
         .fallback(|| async { ApiError::NotFound("this API route".into()) })
         .method_not_allowed_fallback(|| async {
             ApiError::Rejected(StatusCode::METHOD_NOT_ALLOWED, "this method is not allowed on this route".into())
         });
 
+    let [csp, nosniff, referrer, frame, opener] = crate::security::layers();
     Router::new()
         .nest("/api", api)
         .fallback(crate::frontend::serve)
         .with_state(state)
+        .layer(csp)
+        .layer(nosniff)
+        .layer(referrer)
+        .layer(frame)
+        .layer(opener)
         // Through the extractors, so an oversized body is a 413 problem document.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
