@@ -22,6 +22,8 @@ pub enum ApiError {
     OutOfStock(String),
     #[error("{0}")]
     QuantityLimit(String),
+    #[error("state-changing requests from another site are refused")]
+    CrossSite,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -48,6 +50,7 @@ impl ApiError {
             ApiError::QuantityLimit(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "The quantity is outside the allowed range")
             }
+            ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site-request", "Cross-site request refused"),
             ApiError::Database(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
             }

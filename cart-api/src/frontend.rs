@@ -52,8 +52,10 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 }
 
 /// `Link` preloads for the remote that owns `path`, read from the current manifest: the browser
-/// fetches the manifest and the remote's code while the shell's wasm is still starting, instead
+/// fetches the manifest and the remote's wasm while the shell's wasm is still starting, instead
 /// of one after the other. The shell stays in charge of loading: these only warm the cache.
+/// The JS glue is not preloaded here: the shell preloads it itself with its integrity hash, and
+/// a module fetched earlier without one would bypass that check.
 async fn preload_links(dist: &std::path::Path, path: &str) -> Option<HeaderValue> {
     let remote = contracts::routes::Remote::owning(path)?;
     let manifest = tokio::fs::read(dist.join("remotes.json")).await.ok()?;
@@ -61,7 +63,6 @@ async fn preload_links(dist: &std::path::Path, path: &str) -> Option<HeaderValue
     let entry = manifest.entry(remote.name())?;
     let mut links = vec![
         "</remotes.json>; rel=preload; as=fetch; crossorigin".to_string(),
-        format!("<{}>; rel=modulepreload", entry.js),
         format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", entry.wasm, entry.integrity.wasm),
     ];
     if let Some(css) = &entry.css {

@@ -2,7 +2,10 @@
 //! violations.
 
 use axum::body::Bytes;
-use axum::http::{header, HeaderName, HeaderValue, StatusCode};
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderName, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// Scripts only from this origin (wasm needs `'wasm-unsafe-eval'`), no inline script or style,
@@ -30,4 +33,46 @@ pub async fn csp_report(body: Bytes) -> StatusCode {
     let report = String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned();
     tracing::warn!(%report, "csp violation");
     StatusCode::NO_CONTENT
+}
+
+/// Refuses state-changing requests that another site started (`Sec-Fetch-Site`, else `Origin`
+/// against `Host`): the session cookie must not let another origin change a cart.
+pub async fn refuse_cross_site(request: Request, next: Next) -> Response {
+    if !request.method().is_safe() && is_cross_site(request.headers()) {
+        return crate::error::ApiError::CrossSite.into_response();
+    }
+    next.run(request).await
+}
+
+fn is_cross_site(headers: &HeaderMap) -> bool {
+    let text = |name: &str| headers.get(name).and_then(|v| v.to_str().ok());
+    if let Some(site) = text("sec-fetch-site") {
+        return !matches!(site, "same-origin" | "none");
+    }
+    match (text("origin"), text("host")) {
+        (Some(origin), Some(host)) => origin.split_once("://").map(|(_, authority)| authority) != Some(host),
+        (Some(_), None) => true,
+        // No Origin: not a browser's cross-site request (curl, server to server).
+        (None, _) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn tells_cross_site_requests_apart() {
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin"), ("origin", "http://shop.test")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")])));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")])));
+        assert!(!is_cross_site(&headers(&[("origin", "http://shop.test:8080"), ("host", "shop.test:8080")])));
+        assert!(is_cross_site(&headers(&[("origin", "https://evil.test"), ("host", "shop.test:8080")])));
+        assert!(is_cross_site(&headers(&[("origin", "null"), ("host", "shop.test")])));
+        assert!(!is_cross_site(&headers(&[("host", "shop.test")])));
+    }
 }

@@ -693,3 +693,19 @@ async fn every_answer_carries_the_security_headers() {
     .await;
     assert_eq!(report.status(), StatusCode::NO_CONTENT);
 }
+
+#[tokio::test]
+async fn cross_site_writes_are_refused_and_change_nothing() {
+    let app = spawn_app().await;
+    let body = json!({"productId": 1, "variantId": "red", "quantity": 1});
+    let evil_origin = send(app.client.post(app.url("/api/cart/items")).header("origin", "https://evil.test").json(&body)).await;
+    assert_problem_kind(evil_origin, StatusCode::FORBIDDEN, "cross-site-request", "foreign Origin").await;
+    let cross_site = send(app.client.post(app.url("/api/cart/items")).header("sec-fetch-site", "cross-site").json(&body)).await;
+    assert_problem_kind(cross_site, StatusCode::FORBIDDEN, "cross-site-request", "Sec-Fetch-Site").await;
+    let cart: Cart = app.get("/api/cart").await.json().await.unwrap();
+    assert_eq!(cart.item_count, 0);
+
+    let own_origin = app.base.clone();
+    let same = send(app.client.post(app.url("/api/cart/items")).header("origin", own_origin).header("sec-fetch-site", "same-origin").json(&body)).await;
+    assert_eq!(same.status(), StatusCode::OK);
+}

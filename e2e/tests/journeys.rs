@@ -206,3 +206,32 @@ async fn the_inspector_shows_the_add_to_cart_sequence() {
     assert_eq!(outlined, "on product-details@0.1.0");
     browser.close().await;
 }
+
+/// A remote whose JS glue does not match the manifest's integrity hash never runs: its slot
+/// shows the fallback and the rest of the store works.
+#[tokio::test]
+async fn a_tampered_remote_is_refused() {
+    let dist = dist_copy(|dist| {
+        let dir = dist.join("remotes/catalog");
+        for entry in std::fs::read_dir(&dir).expect("catalog bundle") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            if name.ends_with(".js.br") || name.ends_with(".js.gz") {
+                std::fs::remove_file(&path).expect("remove compressed copy");
+            } else if name.ends_with(".js") {
+                let mut code = std::fs::read_to_string(&path).expect("glue");
+                code.push_str("\nwindow.__tampered = true;\n");
+                std::fs::write(&path, code).expect("tamper");
+            }
+        }
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for(FALLBACK).await;
+    assert_eq!(browser.execute("return window.__tampered === true").await, false, "tampered code ran");
+    browser.wait_for_text(BADGE, "0").await;
+    browser.goto("/products/1").await;
+    browser.wait_for(ADD).await;
+    browser.close().await;
+}

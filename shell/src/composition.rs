@@ -103,6 +103,9 @@ async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
     }
     add_stylesheet(entry);
     let js_url = if attempt == 0 { entry.js.clone() } else { format!("{}?attempt={attempt}", entry.js) };
+    verify_module(&js_url, &entry.integrity.js)
+        .await
+        .map_err(|e| LoadError::Import(name, e))?;
     let module = JsFuture::from(import_module(&js_url))
         .await
         .map_err(|e| LoadError::Import(name, js_error(e)))?;
@@ -127,6 +130,34 @@ async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
     let module = Module(module, entry.version.clone());
     MODULES.with(|m| m.borrow_mut().insert(name, module.clone()));
     Ok(module)
+}
+
+/// Fetches the remote's JS glue through `<link rel=modulepreload integrity>`: the browser checks
+/// the hash and records the module, so the `import()` that follows gets exactly the verified
+/// code, and a tampered file never runs.
+async fn verify_module(url: &str, integrity: &str) -> Result<(), String> {
+    let document = web_sys::window().and_then(|w| w.document()).ok_or("no document")?;
+    let link = document.create_element("link").map_err(js_error)?;
+    let _ = link.set_attribute("rel", "modulepreload");
+    let _ = link.set_attribute("integrity", integrity);
+    let _ = link.set_attribute("href", url);
+    let loaded = js_sys::Promise::new(&mut |resolve, reject| {
+        let on_load = Closure::once_into_js(move || resolve.call0(&JsValue::NULL));
+        let give_up = reject.clone();
+        let on_error = Closure::once_into_js(move || reject.call0(&JsValue::NULL));
+        let _ = link.add_event_listener_with_callback("load", on_load.unchecked_ref());
+        let _ = link.add_event_listener_with_callback("error", on_error.unchecked_ref());
+        // A browser that reports neither must not leave the slot loading forever.
+        let on_timeout = Closure::once_into_js(move || give_up.call0(&JsValue::NULL));
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(on_timeout.unchecked_ref(), 15_000);
+        }
+    });
+    document.head().ok_or("no head")?.append_child(&link).map_err(js_error)?;
+    JsFuture::from(loaded)
+        .await
+        .map(|_| ())
+        .map_err(|_| "its code is missing or does not match the manifest's integrity hash".to_string())
 }
 
 /// The remote's stylesheet, added once; its rules are scoped to the remote's slot.

@@ -105,7 +105,10 @@ fn sizes(dist: &Path) -> Result<Vec<Row>, String> {
     for (name, files) in bundles {
         for file in files {
             let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
-            let kind = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+            let mut kind = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
+            if file.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("boot-")) {
+                kind = format!("boot {kind}");
+            }
             let gz = gzip(&bytes).len() as f64 / KB;
             let br = brotli(&bytes).len() as f64 / KB;
             let mut r = row("size", format!("{name} {kind}"), gz, "KB gz")

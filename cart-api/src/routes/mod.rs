@@ -38,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .nest("/api", api)
         .fallback(crate::frontend::serve)
         .with_state(state)
+        .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
         .layer(csp)
         .layer(nosniff)
         .layer(referrer)
