@@ -24,6 +24,8 @@ pub enum ApiError {
     QuantityLimit(String),
     #[error("state-changing requests from another site are refused")]
     CrossSite,
+    #[error("this Idempotency-Key was already used for a different request")]
+    IdempotencyKeyReused,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -51,6 +53,9 @@ impl ApiError {
                 (StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "The quantity is outside the allowed range")
             }
             ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site-request", "Cross-site request refused"),
+            ApiError::IdempotencyKeyReused => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused")
+            }
             ApiError::Database(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
             }

@@ -709,3 +709,52 @@ async fn cross_site_writes_are_refused_and_change_nothing() {
     let same = send(app.client.post(app.url("/api/cart/items")).header("origin", own_origin).header("sec-fetch-site", "same-origin").json(&body)).await;
     assert_eq!(same.status(), StatusCode::OK);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency and concurrency
+
+#[tokio::test]
+async fn a_repeated_idempotency_key_replays_without_a_second_effect() {
+    let app = spawn_app().await;
+    let body = json!({"productId": 1, "variantId": "red", "quantity": 2});
+    let add = |key: &str, body: &serde_json::Value| {
+        send(app.client.post(app.url("/api/cart/items")).header("idempotency-key", key).json(body))
+    };
+    let first = add("key-1", &body).await;
+    assert_eq!(first.headers()["idempotent-replayed"], "false");
+    let first: Cart = first.json().await.unwrap();
+    let again = add("key-1", &body).await;
+    assert_eq!(again.status(), StatusCode::OK);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    assert_eq!(again.json::<Cart>().await.unwrap(), first);
+    let cart: Cart = app.get("/api/cart").await.json().await.unwrap();
+    assert_eq!(cart.item_count, 2, "the repeat added nothing");
+
+    let other_body = json!({"productId": 1, "variantId": "red", "quantity": 1});
+    assert_problem_kind(add("key-1", &other_body).await, StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "reused key").await;
+    assert_problem_kind(add("", &body).await, StatusCode::BAD_REQUEST, "bad-request", "empty key").await;
+
+    // Keys belong to a session: another visitor's same key is a new request.
+    let other = visitor();
+    let theirs = send(other.post(app.url("/api/cart/items")).header("idempotency-key", "key-1").json(&body)).await;
+    assert_eq!(theirs.headers()["idempotent-replayed"], "false");
+}
+
+#[tokio::test]
+async fn forty_concurrent_adds_to_one_cart_all_count() {
+    let app = spawn_app().await;
+    let product = fixture().products.into_iter().find(|p| p.stocks.len() == 1 && p.stocks[0].1 >= 40).expect("a well stocked product");
+    // Create the session first, so all forty share it.
+    let _ = app.get("/api/cart").await;
+    let mut adds = tokio::task::JoinSet::new();
+    for _ in 0..40 {
+        let request = app.client.post(app.url("/api/cart/items")).json(&json!({"productId": product.id, "quantity": 1}));
+        adds.spawn(async move { send(request).await.status() });
+    }
+    while let Some(status) = adds.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::OK);
+    }
+    let cart: Cart = app.get("/api/cart").await.json().await.unwrap();
+    assert_eq!(cart.item_count, 40);
+    assert_eq!(cart.lines.len(), 1);
+}

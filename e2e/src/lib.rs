@@ -2,8 +2,11 @@
 //! end, driven in headless Chromium through ChromeDriver (WebDriver).
 //!
 //! Run through `cargo xtask test`, which builds everything and sets `CART_API_BIN` and `DIST_DIR`.
+//! Every [`Store`] and [`Browser`] has its own port, database and profile, so tests may run in
+//! parallel; both clean up their processes when dropped, also when a test panics.
 
 use std::collections::VecDeque;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
@@ -14,25 +17,62 @@ use serde_json::{json, Value};
 use tempfile::TempDir;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
+use tokio::sync::oneshot;
 
 /// How long a journey waits for the page to reach an expected state.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
+/// How long the server and the driver get to report that they are listening.
+const STARTUP: Duration = Duration::from_secs(30);
+
+/// The line `cart-api` prints once it accepts connections, followed by its base URL.
+const SERVER_READY: &str = "cart-api listening on ";
+
+/// The line ChromeDriver prints once it accepts connections.
+const DRIVER_READY: &str = "ChromeDriver was started successfully";
+
 fn required_env(name: &str) -> PathBuf {
-    std::env::var_os(name).map(PathBuf::from).unwrap_or_else(|| {
-        panic!("{name} is not set: run the browser journeys through `cargo xtask test`, which builds the store first")
-    })
+    let value = std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
+        panic!("{name} is not set: run the browser journeys through `cargo xtask test`, which builds the store first and sets CART_API_BIN and DIST_DIR")
+    });
+    assert!(
+        value.exists(),
+        "{name}={} does not exist: run the browser journeys through `cargo xtask test`, which builds it first",
+        value.display()
+    );
+    value
 }
 
-/// The built front end the tests serve.
+/// The built front end the tests serve (`DIST_DIR`).
 pub fn dist_dir() -> PathBuf {
     required_env("DIST_DIR")
 }
 
 /// A copy of the built front end, changed by `edit` (e.g. a remote's bundle removed).
 pub fn dist_copy(edit: impl FnOnce(&Path)) -> TempDir {
+    copy_tree(&dist_dir(), edit)
+}
+
+/// A copy of the built front end without `remotes/<remote>/`: the store then serves a manifest
+/// entry whose bundle is missing.
+pub fn copy_dist_without(remote: &str) -> TempDir {
+    copy_without_remote(&dist_dir(), remote)
+}
+
+/// A copy of the front end in `dist` without `remotes/<remote>/` (which must exist there).
+pub fn copy_without_remote(dist: &Path, remote: &str) -> TempDir {
+    copy_tree(dist, |copy| {
+        let bundle = copy.join("remotes").join(remote);
+        std::fs::remove_dir_all(&bundle)
+            .unwrap_or_else(|e| panic!("cannot remove {} from the copy of {}: {e}", bundle.display(), dist.display()));
+    })
+}
+
+/// A copy of the directory `from` in a new temporary directory, changed by `edit`.
+pub fn copy_tree(from: &Path, edit: impl FnOnce(&Path)) -> TempDir {
     let copy = TempDir::new().expect("temp dir");
-    copy_dir(&dist_dir(), copy.path()).expect("copy dist");
+    copy_dir(from, copy.path())
+        .unwrap_or_else(|e| panic!("cannot copy {} to {}: {e}", from.display(), copy.path().display()));
     edit(copy.path());
     copy
 }
@@ -45,32 +85,102 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
         if entry.file_type()?.is_dir() {
             copy_dir(&entry.path(), &target)?;
         } else {
+            // Follows symbolic links: the copy must not change the original.
             std::fs::copy(entry.path(), target)?;
         }
     }
     Ok(())
 }
 
-/// The last lines a child process printed, for failure messages.
-type Log = Arc<Mutex<VecDeque<String>>>;
+/// What a child process printed (stdout and stderr interleaved), kept while it runs.
+#[derive(Clone, Default)]
+struct Log(Arc<Mutex<VecDeque<String>>>);
 
-fn drain(stream: impl tokio::io::AsyncRead + Unpin + Send + 'static, log: Log, first_line: Option<tokio::sync::oneshot::Sender<String>>) {
+impl Log {
+    /// Enough for any journey: every request the server handles is one line.
+    const KEEP: usize = 20_000;
+
+    fn push(&self, line: String) {
+        let mut lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        lines.push_back(line);
+        if lines.len() > Self::KEEP {
+            lines.pop_front();
+        }
+    }
+
+    fn all(&self) -> String {
+        self.0.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect::<Vec<_>>().join("\n")
+    }
+
+    /// The last `n` lines, for failure messages.
+    fn tail(&self, n: usize) -> String {
+        let lines = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let skip = lines.len().saturating_sub(n);
+        lines.iter().skip(skip).cloned().collect::<Vec<_>>().join("\n")
+    }
+}
+
+/// Reads `stream` line by line into `log` until it closes, so the child never blocks on a full
+/// pipe. The first line containing `marker.0` sends what follows the marker through `marker.1`.
+fn drain(
+    stream: impl tokio::io::AsyncRead + Unpin + Send + 'static,
+    log: Log,
+    marker: Option<(&'static str, oneshot::Sender<String>)>,
+) {
     tokio::spawn(async move {
         let mut lines = BufReader::new(stream).lines();
-        let mut first_line = first_line;
+        let mut marker = marker;
         while let Ok(Some(line)) = lines.next_line().await {
-            if let Some(found) = line.strip_prefix("cart-api listening on ") {
-                if let Some(tx) = first_line.take() {
-                    let _ = tx.send(found.trim().to_string());
+            if let Some((pattern, _)) = &marker {
+                if let Some(at) = line.find(pattern) {
+                    let rest = line[at + pattern.len()..].trim().to_string();
+                    if let Some((_, tx)) = marker.take() {
+                        let _ = tx.send(rest);
+                    }
                 }
             }
-            let mut log = log.lock().unwrap();
-            log.push_back(line);
-            if log.len() > 50 {
-                log.pop_front();
-            }
+            log.push(line);
         }
     });
+}
+
+/// Starts `command` with piped output drained into a [`Log`] and waits (up to [`STARTUP`]) for
+/// the line containing `ready`. `Err` carries why it did not come, with the process's output.
+async fn spawn_until_ready(mut command: Command, what: &str, ready: &'static str) -> Result<(Child, String, Log), String> {
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|e| format!("cannot start {what}: {e}"))?;
+    let log = Log::default();
+    let (out_tx, out_rx) = oneshot::channel();
+    let (err_tx, err_rx) = oneshot::channel();
+    drain(child.stdout.take().expect("piped stdout"), log.clone(), Some((ready, out_tx)));
+    drain(child.stderr.take().expect("piped stderr"), log.clone(), Some((ready, err_tx)));
+    // Whichever stream carries the line; a stream that closes without it does not count.
+    let either = async {
+        tokio::select! {
+            Ok(rest) = out_rx => Some(rest),
+            Ok(rest) = err_rx => Some(rest),
+            else => None,
+        }
+    };
+    match tokio::time::timeout(STARTUP, either).await {
+        Ok(Some(rest)) => Ok((child, rest, log)),
+        Ok(None) => {
+            // Both streams closed: the process is exiting. Give it a moment to say why.
+            let status = tokio::time::timeout(Duration::from_secs(2), child.wait()).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let status = match status {
+                Ok(Ok(status)) => status.to_string(),
+                _ => "no exit status yet".into(),
+            };
+            Err(format!("{what} stopped before it was ready ({status}); its output:\n{}", log.tail(60)))
+        }
+        Err(_) => Err(format!("{what} was not ready within {STARTUP:?}; its output:\n{}", log.tail(60))),
+    }
 }
 
 /// A running store: the release server on a free port with its own database.
@@ -83,43 +193,45 @@ pub struct Store {
 }
 
 impl Store {
+    /// Serves the built front end (`DIST_DIR`).
     pub async fn start() -> Store {
         Self::launch(dist_dir(), None).await
     }
 
-    /// Serves `dist` (a changed copy, see [`dist_copy`]) instead of the built front end.
+    /// Serves `dist` (a changed copy, see [`dist_copy`] and [`copy_dist_without`]) instead of the
+    /// built front end. The copy lives as long as the store.
     pub async fn start_with_dist(dist: TempDir) -> Store {
         Self::launch(dist.path().to_path_buf(), Some(dist)).await
     }
 
     async fn launch(dist: PathBuf, keep: Option<TempDir>) -> Store {
+        let bin = required_env("CART_API_BIN");
         let data = TempDir::new().expect("temp dir");
-        let mut server = Command::new(required_env("CART_API_BIN"))
+        let mut command = Command::new(&bin);
+        command
             .env("ADDR", "127.0.0.1:0")
             .env("DATABASE_URL", format!("sqlite://{}/store.db", data.path().display()))
-            .env("DIST_DIR", &dist)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("start cart-api");
-        let log: Log = Arc::default();
-        let (tx, rx) = tokio::sync::oneshot::channel();
-        drain(server.stdout.take().expect("stdout"), log.clone(), Some(tx));
-        drain(server.stderr.take().expect("stderr"), log.clone(), None);
-        let base_url = match tokio::time::timeout(Duration::from_secs(30), rx).await {
-            Ok(Ok(url)) => url,
-            _ => panic!("cart-api did not start:\n{}", log.lock().unwrap().iter().cloned().collect::<Vec<_>>().join("\n")),
-        };
+            .env("DIST_DIR", &dist);
+        let what = format!("cart-api ({})", bin.display());
+        let (server, base_url, log) = spawn_until_ready(command, &what, SERVER_READY).await.unwrap_or_else(|e| panic!("{e}"));
+        let base_url = base_url.trim_end_matches('/').to_string();
+        assert!(base_url.starts_with("http://"), "cart-api printed an unexpected address: {base_url:?}");
         Store { base_url, _server: server, _data: data, _dist: keep, log }
     }
 
+    /// `http://127.0.0.1:PORT`, without a trailing slash.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The absolute URL of `path` (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
 
+    /// Everything the server has printed so far (its request log included).
     pub fn server_log(&self) -> String {
-        self.log.lock().unwrap().iter().cloned().collect::<Vec<_>>().join("\n")
+        self.log.all()
     }
 }
 
@@ -131,29 +243,22 @@ fn free_port() -> u16 {
 pub struct Browser {
     client: Client,
     driver: Child,
+    driver_port: u16,
+    session_id: Option<String>,
+    closed: bool,
     base_url: String,
-    _profile: TempDir,
+    patience: Duration,
+    driver_log: Log,
+    profile: TempDir,
 }
 
 impl Browser {
+    /// Starts ChromeDriver (`CHROMEDRIVER`, default `/usr/bin/chromedriver`) on a free port and
+    /// opens a session in a fresh headless Chromium (`CHROME_BIN`, default `/usr/bin/chromium`).
     pub async fn open(store: &Store) -> Browser {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
-        let port = free_port();
-        let driver = Command::new(&driver_bin)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .unwrap_or_else(|e| panic!("cannot start {driver_bin}: {e}"));
-        let webdriver = format!("http://127.0.0.1:{port}");
-        for _ in 0..100 {
-            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
-                break;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
+        let (driver, driver_port, driver_log) = start_driver(&driver_bin).await;
         let profile = TempDir::new().expect("temp dir");
         let mut capabilities = serde_json::Map::new();
         capabilities.insert(
@@ -170,42 +275,105 @@ impl Browser {
         );
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
-            .connect(&webdriver)
+            .connect(&format!("http://127.0.0.1:{driver_port}"))
             .await
-            .unwrap_or_else(|e| panic!("cannot open a Chromium session through {driver_bin}: {e}"));
-        Browser { client, driver, base_url: store.url(""), _profile: profile }
+            .unwrap_or_else(|e| {
+                panic!(
+                    "cannot open a session in {chrome_bin} through {driver_bin}: {e}\nChromeDriver's output:\n{}",
+                    driver_log.tail(40)
+                )
+            });
+        let session_id = client.session_id().await.ok().flatten();
+        Browser {
+            client,
+            driver,
+            driver_port,
+            session_id,
+            closed: false,
+            base_url: store.url(""),
+            patience: PATIENCE,
+            driver_log,
+            profile,
+        }
     }
 
+    /// How long the `wait_for*`, `until` and `click` helpers wait ([`PATIENCE`] unless changed).
+    pub fn set_patience(&mut self, patience: Duration) {
+        self.patience = patience;
+    }
+
+    /// This browser's profile directory (its `--user-data-dir`).
+    pub fn profile_dir(&self) -> &Path {
+        self.profile.path()
+    }
+
+    /// The underlying WebDriver client, for what the helpers do not cover.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Opens `path` (which starts with `/`) on the store and waits for the page to load.
     pub async fn goto(&self, path: &str) {
-        self.client.goto(&format!("{}{path}", self.base_url)).await.expect("navigate");
+        let url = format!("{}{path}", self.base_url);
+        self.client.goto(&url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
     }
 
-    /// Runs `script` in the page (`return ...` gives a value).
+    async fn try_execute(&self, script: &str) -> Result<Value, fantoccini::error::CmdError> {
+        self.client.execute(script, vec![]).await
+    }
+
+    /// Runs `script` in the page (`return ...` gives a value). A script that throws, or a page
+    /// that is navigating away, gives `null` (the error is printed with the test's output).
     pub async fn execute(&self, script: &str) -> Value {
-        self.client.execute(script, vec![]).await.unwrap_or(Value::Null)
+        self.try_execute(script).await.unwrap_or_else(|e| {
+            eprintln!("[e2e] script failed: {e}\n  script: {}", script.trim());
+            Value::Null
+        })
     }
 
     /// Runs an asynchronous `script`; it calls `arguments[arguments.length - 1]` with its result.
+    /// Errors give `null`, as for [`Browser::execute`].
     pub async fn execute_async(&self, script: &str) -> Value {
-        self.client.execute_async(script, vec![]).await.unwrap_or(Value::Null)
+        self.client.execute_async(script, vec![]).await.unwrap_or_else(|e| {
+            eprintln!("[e2e] async script failed: {e}\n  script: {}", script.trim());
+            Value::Null
+        })
     }
 
+    /// The current URL's path and query, e.g. `/products/3` or `/?page=2`.
     pub async fn path(&self) -> String {
         self.execute("return location.pathname + location.search").await.as_str().unwrap_or_default().to_string()
+    }
+
+    /// What the page shows, for failure messages: its URL and the start of its text.
+    pub async fn describe_page(&self) -> String {
+        let probe = "return location.href + '\\n' + (document.body ? document.body.innerText.slice(0, 600) : '(no body)')";
+        match self.try_execute(probe).await {
+            Ok(Value::String(page)) => page,
+            Ok(other) => other.to_string(),
+            Err(e) => match self.client.current_url().await {
+                Ok(url) => format!("{url}\n(cannot read the page: {e})"),
+                Err(_) => format!("(cannot read the page: {e})"),
+            },
+        }
     }
 
     /// Polls `probe` (a script returning a value) until `ready` accepts it, or fails with what
     /// the page showed.
     pub async fn until(&self, what: &str, probe: &str, ready: impl Fn(&Value) -> bool) -> Value {
-        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let deadline = tokio::time::Instant::now() + self.patience;
         loop {
-            let value = self.execute(probe).await;
+            // Errors (e.g. while a navigation replaces the document) just mean "not yet".
+            let value = self.try_execute(probe).await.unwrap_or(Value::Null);
             if ready(&value) {
                 return value;
             }
             if tokio::time::Instant::now() > deadline {
-                let page = self.execute("return location.href + '\\n' + document.body.innerText.slice(0, 600)").await;
-                panic!("timed out waiting for {what} (last value {value}); the page:\n{}", page.as_str().unwrap_or_default());
+                panic!(
+                    "timed out after {:?} waiting for {what} (last value {value}); the page:\n{}",
+                    self.patience,
+                    self.describe_page().await
+                );
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
@@ -217,7 +385,7 @@ impl Browser {
         self.until(css, &probe, |v| v == &Value::Bool(true)).await;
     }
 
-    /// Waits until the text of `css` is `expected`.
+    /// Waits until the (trimmed) text of the first element matching `css` is `expected`.
     pub async fn wait_for_text(&self, css: &str, expected: &str) {
         let probe = format!("const e = document.querySelector({}); return e ? e.textContent.trim() : null", json!(css));
         self.until(&format!("{css} to read {expected:?}"), &probe, |v| v.as_str() == Some(expected)).await;
@@ -229,26 +397,30 @@ impl Browser {
         self.until(&format!("{n} × {css}"), &probe, |v| v.as_u64() == Some(n as u64)).await;
     }
 
+    /// How many elements match `css` now.
     pub async fn count(&self, css: &str) -> usize {
         self.execute(&format!("return document.querySelectorAll({}).length", json!(css))).await.as_u64().unwrap_or(0) as usize
     }
 
+    /// The (trimmed) text of the first element matching `css`, once it is visible.
     pub async fn text(&self, css: &str) -> String {
         self.wait_for(css).await;
-        let probe = format!("return document.querySelector({}).textContent.trim()", json!(css));
+        let probe = format!("const e = document.querySelector({}); return e ? e.textContent.trim() : null", json!(css));
         self.execute(&probe).await.as_str().unwrap_or_default().to_string()
     }
 
-    /// Clicks the first visible element matching `css` like a user would (WebDriver click).
+    /// Clicks the first element matching `css` like a user would (WebDriver click), once visible.
     pub async fn click(&self, css: &str) {
         self.wait_for(css).await;
-        let deadline = tokio::time::Instant::now() + PATIENCE;
+        let deadline = tokio::time::Instant::now() + self.patience;
         loop {
             // The element may be re-rendered between finding and clicking it.
             let attempt = async { self.client.find(Locator::Css(css)).await?.click().await };
             match attempt.await {
                 Ok(()) => return,
-                Err(e) if tokio::time::Instant::now() > deadline => panic!("cannot click {css}: {e}"),
+                Err(e) if tokio::time::Instant::now() > deadline => {
+                    panic!("cannot click {css}: {e}; the page:\n{}", self.describe_page().await)
+                }
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
@@ -266,10 +438,78 @@ impl Browser {
         self.client.forward().await.expect("forward");
     }
 
-    /// Ends the session (Chromium exits) and then the driver.
+    /// Ends the session (Chromium exits) and then the driver. Dropping a `Browser` does the same,
+    /// blocking the thread for a moment.
     pub async fn close(mut self) {
-        let _ = self.client.clone().close().await;
+        if self.client.clone().close().await.is_ok() {
+            self.closed = true;
+        }
         let _ = self.driver.kill().await;
     }
 }
 
+impl Drop for Browser {
+    fn drop(&mut self) {
+        // ChromeDriver quits Chromium when the session is deleted. Killing the driver alone would
+        // leave Chromium running, and fantoccini's own shutdown request needs the runtime, which
+        // is not running while this drops (e.g. when a test panics).
+        if !self.closed {
+            if let Some(session) = &self.session_id {
+                if let Err(e) = delete_session(self.driver_port, session) {
+                    eprintln!(
+                        "[e2e] could not end the WebDriver session, Chromium may still run: {e}\nChromeDriver's output:\n{}",
+                        self.driver_log.tail(20)
+                    );
+                }
+            }
+        }
+        let _ = self.driver.start_kill();
+    }
+}
+
+/// `DELETE /session/{id}` by hand, blocking: usable where no async runtime can run.
+fn delete_session(port: u16, session: &str) -> std::io::Result<()> {
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let mut stream = std::net::TcpStream::connect_timeout(&addr, Duration::from_secs(2))?;
+    stream.set_write_timeout(Some(Duration::from_secs(5)))?;
+    stream.set_read_timeout(Some(Duration::from_secs(15)))?;
+    write!(
+        stream,
+        "DELETE /session/{session} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )?;
+    // The response comes once Chromium has quit; its content does not matter.
+    let mut response = [0u8; 512];
+    let n = stream.read(&mut response)?;
+    if n == 0 {
+        return Err(std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "no response"));
+    }
+    Ok(())
+}
+
+/// Starts ChromeDriver on a free port. Another process may take the port between choosing it and
+/// ChromeDriver binding it; then ChromeDriver exits and another port is tried.
+async fn start_driver(driver_bin: &str) -> (Child, u16, Log) {
+    let mut failures = Vec::new();
+    for _ in 0..3 {
+        let port = free_port();
+        let mut command = Command::new(driver_bin);
+        command.arg(format!("--port={port}"));
+        match spawn_until_ready(command, &format!("{driver_bin} --port={port}"), DRIVER_READY).await {
+            Ok((driver, _, log)) => {
+                // Ready means listening; the connect makes sure before fantoccini tries.
+                let deadline = tokio::time::Instant::now() + STARTUP;
+                while tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_err() {
+                    assert!(
+                        tokio::time::Instant::now() < deadline,
+                        "{driver_bin} said it started but does not accept connections on port {port}:\n{}",
+                        log.tail(20)
+                    );
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                return (driver, port, log);
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    panic!("cannot start ChromeDriver (set CHROMEDRIVER to use another one):\n{}", failures.join("\n\n"));
+}

@@ -3,6 +3,7 @@
 use contracts::api::{AddCartItem, Cart, CartLine, Money};
 use sqlx::{Row, SqliteConnection, SqlitePool};
 
+use super::idempotency::IdempotencyKey;
 use super::{new_id, CURRENCY};
 use crate::error::ApiError;
 
@@ -23,8 +24,20 @@ pub async fn cart_id_for(db: &SqlitePool, session_id: &str) -> Result<String, Ap
         .await?)
 }
 
+/// What a write answered, and whether it is the replay of an earlier identical request.
+pub struct Written {
+    pub cart: Cart,
+    pub replayed: bool,
+}
+
 /// Adds `item` to the cart, merging with an existing line of the same product and variant.
-pub async fn add_item(db: &SqlitePool, cart_id: &str, item: &AddCartItem) -> Result<Cart, ApiError> {
+/// With an idempotency key, a repeat of the same request answers the first result again.
+pub async fn add_item(
+    db: &SqlitePool,
+    cart_id: &str,
+    item: &AddCartItem,
+    idempotency: Option<&IdempotencyKey>,
+) -> Result<Written, ApiError> {
     if !QUANTITY_RANGE.contains(&item.quantity) {
         return Err(ApiError::QuantityLimit(format!(
             "quantity must be between {} and {}",
@@ -36,6 +49,13 @@ pub async fn add_item(db: &SqlitePool, cart_id: &str, item: &AddCartItem) -> Res
     // when a read transaction would have to be upgraded.
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let request = serde_json::to_string(item).unwrap_or_default();
+    if let Some(key) = idempotency {
+        if let Some(response) = key.replay(&mut tx, &request).await? {
+            let cart = serde_json::from_str(&response).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+            return Ok(Written { cart, replayed: true });
+        }
+    }
 
     let variants: Vec<(String, i64)> =
         sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = ? ORDER BY position")
@@ -95,8 +115,11 @@ pub async fn add_item(db: &SqlitePool, cart_id: &str, item: &AddCartItem) -> Res
         .execute(&mut *tx)
         .await?;
     let cart = load(&mut tx, cart_id).await?;
+    if let Some(key) = idempotency {
+        key.remember(&mut tx, &request, &serde_json::to_string(&cart).unwrap_or_default()).await?;
+    }
     tx.commit().await?;
-    Ok(cart)
+    Ok(Written { cart, replayed: false })
 }
 
 /// Reads a cart with every price computed from the catalogue.

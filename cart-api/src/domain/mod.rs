@@ -3,6 +3,7 @@
 
 pub mod cart;
 pub mod catalog;
+pub mod idempotency;
 
 /// The currency every price of this store is in.
 pub const CURRENCY: &str = "EUR";

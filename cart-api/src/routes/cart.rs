@@ -1,11 +1,12 @@
 //! `GET /api/cart`, `POST /api/cart/items`
 
 use axum::extract::State;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, HeaderName};
 use axum::Json;
 use contracts::api::{AddCartItem, Cart};
 
 use crate::domain::cart;
+use crate::domain::idempotency::IdempotencyKey;
 use super::extract::Body;
 use crate::error::ApiError;
 use crate::session::{Session, WithSession};
@@ -22,10 +23,15 @@ pub async fn add_item(
     State(state): State<AppState>,
     headers: HeaderMap,
     Body(item): Body<AddCartItem>,
-) -> Result<WithSession<Json<Cart>>, ApiError> {
+) -> Result<WithSession<([(HeaderName, &'static str); 1], Json<Cart>)>, ApiError> {
     let session = Session::get_or_create(&state.db, &headers).await?;
+    let key = headers
+        .get("idempotency-key")
+        .map(|v| IdempotencyKey::parse(&session.id, v.to_str().unwrap_or("\u{0}")))
+        .transpose()?;
     let cart_id = cart::cart_id_for(&state.db, &session.id).await?;
-    let cart = cart::add_item(&state.db, &cart_id, &item).await?;
-    tracing::info!(cart_id = %cart.cart_id, item_count = cart.item_count, "item added");
-    Ok(WithSession(session, Json(cart)))
+    let written = cart::add_item(&state.db, &cart_id, &item, key.as_ref()).await?;
+    tracing::info!(cart_id = %written.cart.cart_id, item_count = written.cart.item_count, replayed = written.replayed, "item added");
+    let replayed = [(HeaderName::from_static("idempotent-replayed"), if written.replayed { "true" } else { "false" })];
+    Ok(WithSession(session, (replayed, Json(written.cart))))
 }

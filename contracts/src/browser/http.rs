@@ -19,7 +19,7 @@ pub enum HttpError {
 
 /// `GET url` and decode the JSON answer.
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
-    send::<(), T>("GET", url, None, None).await
+    send::<(), T>("GET", url, None, None, None).await
 }
 
 /// Send `body` as JSON with `method` and decode the JSON answer. `trace_id` links the request to
@@ -30,7 +30,23 @@ pub async fn send_json<B: Serialize, T: DeserializeOwned>(
     body: &B,
     trace_id: &str,
 ) -> Result<T, HttpError> {
-    send(method, url, Some(body), Some(trace_id)).await
+    send(method, url, Some(body), Some(trace_id), None).await
+}
+
+/// Like [`send_json`], with an `Idempotency-Key`: one fresh key per user action, and the same key
+/// again when the action is retried, so the server applies it once. A request that never got an
+/// answer is retried once here.
+pub async fn send_json_once<B: Serialize, T: DeserializeOwned>(
+    method: &str,
+    url: &str,
+    body: &B,
+    trace_id: &str,
+) -> Result<T, HttpError> {
+    let key = super::random_hex(32);
+    match send(method, url, Some(body), Some(trace_id), Some(&key)).await {
+        Err(HttpError::Network) => send(method, url, Some(body), Some(trace_id), Some(&key)).await,
+        answer => answer,
+    }
 }
 
 async fn send<B: Serialize, T: DeserializeOwned>(
@@ -38,6 +54,7 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     url: &str,
     body: Option<&B>,
     trace_id: Option<&str>,
+    idempotency_key: Option<&str>,
 ) -> Result<T, HttpError> {
     let headers = web_sys::Headers::new().map_err(|_| HttpError::Network)?;
     let _ = headers.set("Accept", "application/json");
@@ -51,6 +68,9 @@ async fn send<B: Serialize, T: DeserializeOwned>(
     }
     if let Some(trace_id) = trace_id.filter(|t| !t.is_empty()) {
         let _ = headers.set("traceparent", &format!("00-{trace_id}-{}-01", super::random_hex(16)));
+    }
+    if let Some(key) = idempotency_key {
+        let _ = headers.set("Idempotency-Key", key);
     }
     init.set_headers(&headers);
 

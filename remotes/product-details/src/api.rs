@@ -1,12 +1,12 @@
 //! The cart API calls of this remote: read a product, add to the cart.
 
 use contracts::api::{AddCartItem, Cart, Product};
-use contracts::browser::http::{get_json, send_json, HttpError};
+use contracts::browser::http::{get_json, send_json_once, HttpError};
 
 pub async fn product(id: u32) -> Result<Product, HttpError> {
     get_json(&format!("/api/products/{id}")).await
 }
 
 pub async fn add_to_cart(item: &AddCartItem, trace_id: &str) -> Result<Cart, HttpError> {
-    send_json("POST", "/api/cart/items", item, trace_id).await
+    send_json_once("POST", "/api/cart/items", item, trace_id).await
 }

@@ -1,0 +1,65 @@
+//! Idempotency keys (as Stripe's): a client sends `Idempotency-Key` with a write; a repeat with
+//! the same key and the same request replays the first answer without doing the write again, and
+//! the same key with another request is refused. Keys are scoped to the session, and checked and
+//! stored inside the write's own transaction, so two concurrent repeats cannot both write.
+
+use sqlx::SqliteConnection;
+
+use crate::error::ApiError;
+
+/// A client's key for one write, within its session.
+pub struct IdempotencyKey {
+    pub session_id: String,
+    pub key: String,
+}
+
+impl IdempotencyKey {
+    /// Checks the header value: 1 to 255 visible ASCII characters.
+    pub fn parse(session_id: &str, value: &str) -> Result<Self, ApiError> {
+        if value.is_empty() || value.len() > 255 || !value.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()));
+        }
+        Ok(Self { session_id: session_id.to_string(), key: value.to_string() })
+    }
+
+    /// The answer stored for this key, if the same request was already done.
+    pub async fn replay(&self, tx: &mut SqliteConnection, request: &str) -> Result<Option<String>, ApiError> {
+        let stored: Option<(String, String)> =
+            sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE session_id = ? AND key = ?")
+                .bind(&self.session_id)
+                .bind(&self.key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        match stored {
+            Some((first, response)) if first == request => Ok(Some(response)),
+            Some(_) => Err(ApiError::IdempotencyKeyReused),
+            None => Ok(None),
+        }
+    }
+
+    /// Records the answer of the first request with this key.
+    pub async fn remember(&self, tx: &mut SqliteConnection, request: &str, response: &str) -> Result<(), ApiError> {
+        sqlx::query(
+            "INSERT INTO idempotency_keys (session_id, key, request, response, created_at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(&self.session_id)
+        .bind(&self.key)
+        .bind(request)
+        .bind(response)
+        .bind(super::now_millis())
+        .execute(&mut *tx)
+        .await?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn keys_are_checked() {
+        assert!(super::IdempotencyKey::parse("s", "a1b2-c3").is_ok());
+        for bad in ["", "with space", "é", &"x".repeat(256)] {
+            assert!(super::IdempotencyKey::parse("s", bad).is_err(), "{bad:?}");
+        }
+    }
+}
