@@ -11,6 +11,9 @@ pub struct Config {
     pub database_url: String,
     /// `DIST_DIR`, default `dist`: the built front end.
     pub dist_dir: PathBuf,
+    /// `COOKIE_SECURE=true` when the store is served over HTTPS (directly or behind a proxy):
+    /// the session cookie is then sent over HTTPS only. Default false, for http://127.0.0.1.
+    pub cookie_secure: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -27,6 +30,7 @@ impl Config {
             database_url: std::env::var("DATABASE_URL")
                 .unwrap_or_else(|_| "sqlite://data/store.db".into()),
             dist_dir: std::env::var_os("DIST_DIR").map(PathBuf::from).unwrap_or_else(|| "dist".into()),
+            cookie_secure: std::env::var("COOKIE_SECURE").is_ok_and(|v| v == "true" || v == "1"),
         })
     }
 }

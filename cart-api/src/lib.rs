@@ -22,6 +22,7 @@ pub use error::ApiError;
 pub struct AppState {
     pub(crate) db: sqlx::SqlitePool,
     pub(crate) dist_dir: std::path::PathBuf,
+    pub(crate) cookie_secure: bool,
 }
 
 /// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
@@ -41,7 +42,7 @@ pub enum StartError {
 impl Application {
     pub async fn build(config: config::Config) -> Result<Self, StartError> {
         let db = db::connect(&config.database_url).await?;
-        let state = AppState { db, dist_dir: config.dist_dir };
+        let state = AppState { db, dist_dir: config.dist_dir, cookie_secure: config.cookie_secure };
         let listener = TcpListener::bind(config.addr).await?;
         Ok(Self { listener, router: routes::router(state) })
     }

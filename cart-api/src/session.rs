@@ -32,7 +32,7 @@ impl Session {
     }
 
     /// The request's session, created (with its cookie) on first use.
-    pub async fn get_or_create(db: &SqlitePool, headers: &HeaderMap) -> Result<Session, ApiError> {
+    pub async fn get_or_create(db: &SqlitePool, headers: &HeaderMap, secure: bool) -> Result<Session, ApiError> {
         if let Some(session) = Self::existing(db, headers).await? {
             return Ok(session);
         }
@@ -42,7 +42,8 @@ impl Session {
             .bind(crate::domain::now_millis())
             .execute(db)
             .await?;
-        let cookie = format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax");
+        let secure = if secure { "; Secure" } else { "" };
+        let cookie = format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax{secure}");
         Ok(Session { new_cookie: HeaderValue::from_str(&cookie).ok(), id })
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::collections::{BTreeSet, HashSet};
 
-use common::{assert_problem, assert_problem_kind, fixture, send, spawn_app, visitor, ASSET_BODY, ASSET_PATH, INDEX_HTML};
+use common::{assert_problem, assert_problem_kind, fixture, send, spawn_app, spawn_app_with, visitor, ASSET_BODY, ASSET_PATH, INDEX_HTML};
 use contracts::api::{Cart, Category, Product, ProductPage};
 use reqwest::{header, StatusCode};
 use serde_json::json;
@@ -614,7 +614,7 @@ async fn built_files_are_served_and_missing_ones_are_404() {
 #[tokio::test]
 async fn unknown_api_routes_are_404_problems_never_the_shell() {
     let app = spawn_app().await;
-    for path in ["/api/nope", "/api/products/1/reviews", "/api/cart/items/1", "/api", "/api/"] {
+    for path in ["/api/nope", "/api/products/1/reviews", "/api", "/api/"] {
         assert_problem_kind(app.get(path).await, StatusCode::NOT_FOUND, "not-found", path).await;
     }
     let post = send(app.client.post(app.url("/api/nope")).json(&json!({}))).await;
@@ -757,4 +757,45 @@ async fn forty_concurrent_adds_to_one_cart_all_count() {
     let cart: Cart = app.get("/api/cart").await.json().await.unwrap();
     assert_eq!(cart.item_count, 40);
     assert_eq!(cart.lines.len(), 1);
+}
+
+#[tokio::test]
+async fn the_session_cookie_is_secure_when_served_over_https() {
+    let app = spawn_app_with(true).await;
+    let response = app.get("/api/cart").await;
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
+    assert!(cookie.contains("; Secure"), "{cookie}");
+    let plain = spawn_app().await;
+    let response = plain.get("/api/cart").await;
+    assert!(!response.headers()[header::SET_COOKIE].to_str().unwrap().contains("Secure"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changing and removing lines
+
+#[tokio::test]
+async fn lines_can_be_changed_and_removed_only_by_their_owner() {
+    let app = spawn_app().await;
+    let cart: Cart = app.add(json!({"productId": 1, "variantId": "red", "quantity": 1})).await.json().await.unwrap();
+    let line = cart.lines[0].line_id.clone();
+    let url = app.url(&format!("/api/cart/items/{line}"));
+
+    let changed: Cart = send(app.client.patch(&url).json(&json!({"quantity": 5}))).await.json().await.unwrap();
+    assert_eq!((changed.item_count, changed.lines[0].quantity), (5, 5));
+    assert_eq!(changed.subtotal.amount, changed.lines[0].unit_price.amount * 5);
+    assert_problem_kind(send(app.client.patch(&url).json(&json!({"quantity": 13}))).await, StatusCode::CONFLICT, "out-of-stock", "over stock").await;
+    assert_problem_kind(send(app.client.patch(&url).json(&json!({"quantity": 0}))).await, StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "zero").await;
+
+    // Another visitor can neither change nor remove it.
+    let other = visitor();
+    let _ = send(other.get(app.url("/api/cart"))).await;
+    assert_problem_kind(send(other.patch(&url).json(&json!({"quantity": 1}))).await, StatusCode::NOT_FOUND, "not-found", "foreign patch").await;
+    assert_problem_kind(send(other.delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "foreign delete").await;
+    assert_problem_kind(send(visitor().delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "no session").await;
+    let mine: Cart = app.get("/api/cart").await.json().await.unwrap();
+    assert_eq!(mine.item_count, 5, "nothing changed");
+
+    let emptied: Cart = send(app.client.delete(&url)).await.json().await.unwrap();
+    assert_eq!((emptied.item_count, emptied.lines.len(), emptied.subtotal.amount), (0, 0, 0));
+    assert_problem_kind(send(app.client.delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "gone").await;
 }

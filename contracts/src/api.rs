@@ -90,6 +90,13 @@ pub struct AddCartItem {
     pub quantity: u32,
 }
 
+/// Body of `PATCH /api/cart/items/{lineId}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SetQuantity {
+    pub quantity: u32,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartLine {

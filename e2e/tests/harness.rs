@@ -150,7 +150,7 @@ fn processes_mentioning(needle: &str) -> Vec<u32> {
         let dir = entry.path();
         let running = std::fs::read_to_string(dir.join("stat"))
             .ok()
-            .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| rest.trim_start().chars().next() != Some('Z')))
+            .and_then(|stat| stat.rsplit_once(')').map(|(_, rest)| !rest.trim_start().starts_with('Z')))
             .unwrap_or(false);
         if running && cmdline(&dir).contains(needle) {
             found.push(pid);

@@ -235,3 +235,29 @@ async fn a_tampered_remote_is_refused() {
     browser.wait_for(ADD).await;
     browser.close().await;
 }
+
+/// The cart page changes quantities and removes lines through the API; the badge follows each
+/// change through `cart:updated`.
+#[tokio::test]
+async fn cart_quantities_change_and_lines_go() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1?variant=red").await;
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+    browser.click("a[href='/cart']").await;
+    browser.wait_for_count(CART_LINE, 1).await;
+    browser.click("[data-testid=quantity-increase]").await;
+    browser.wait_for_text("[data-testid=line-quantity]", "2").await;
+    browser.wait_for_text(BADGE, "2").await;
+    browser.click("[data-testid=quantity-decrease]").await;
+    browser.wait_for_text("[data-testid=line-quantity]", "1").await;
+    browser.wait_for_text(BADGE, "1").await;
+    browser.click("[data-testid=remove-line]").await;
+    browser.wait_for("[data-testid=cart-empty]").await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.reload().await;
+    browser.wait_for("[data-testid=cart-empty]").await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.close().await;
+}

@@ -122,6 +122,65 @@ pub async fn add_item(
     Ok(Written { cart, replayed: false })
 }
 
+/// Sets a line's quantity, within the line limits and the variant's stock.
+pub async fn set_quantity(db: &SqlitePool, cart_id: &str, line_id: &str, quantity: u32) -> Result<Cart, ApiError> {
+    if !QUANTITY_RANGE.contains(&quantity) {
+        return Err(ApiError::QuantityLimit(format!(
+            "quantity must be between {} and {}",
+            QUANTITY_RANGE.start(),
+            QUANTITY_RANGE.end()
+        )));
+    }
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    // Scoped by cart: a line of another session's cart is "not found", never touched.
+    let stock: Option<i64> = sqlx::query_scalar(
+        "SELECT v.stock FROM cart_lines l JOIN variants v ON v.product_id = l.product_id AND v.id = l.variant_id
+         WHERE l.id = ? AND l.cart_id = ?",
+    )
+    .bind(line_id)
+    .bind(cart_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let stock = stock.ok_or_else(|| ApiError::NotFound(format!("cart line {line_id}")))?;
+    if quantity as i64 > stock {
+        return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
+    }
+    sqlx::query("UPDATE cart_lines SET quantity = ? WHERE id = ? AND cart_id = ?")
+        .bind(quantity)
+        .bind(line_id)
+        .bind(cart_id)
+        .execute(&mut *tx)
+        .await?;
+    finish_write(tx, cart_id).await
+}
+
+/// Removes a line from the cart.
+pub async fn remove_line(db: &SqlitePool, cart_id: &str, line_id: &str) -> Result<Cart, ApiError> {
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let removed = sqlx::query("DELETE FROM cart_lines WHERE id = ? AND cart_id = ?")
+        .bind(line_id)
+        .bind(cart_id)
+        .execute(&mut *tx)
+        .await?;
+    if removed.rows_affected() == 0 {
+        return Err(ApiError::NotFound(format!("cart line {line_id}")));
+    }
+    finish_write(tx, cart_id).await
+}
+
+/// Bumps the cart's version and answers the cart as committed.
+async fn finish_write(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>, cart_id: &str) -> Result<Cart, ApiError> {
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = ?")
+        .bind(cart_id)
+        .execute(&mut *tx)
+        .await?;
+    let cart = load(&mut tx, cart_id).await?;
+    tx.commit().await?;
+    Ok(cart)
+}
+
 /// Reads a cart with every price computed from the catalogue.
 pub async fn get(db: &SqlitePool, cart_id: &str) -> Result<Cart, ApiError> {
     let mut conn = db.acquire().await?;

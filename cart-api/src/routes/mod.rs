@@ -8,7 +8,7 @@ mod extract;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post};
 use axum::{Json, Router};
 use tower_http::timeout::TimeoutLayer;
 
@@ -26,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         .route("/categories", get(catalog::categories))
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))
+        .route("/cart/items/{line_id}", patch(cart::set_quantity).delete(cart::remove_line))
         .route("/analytics/events", post(analytics::record))
         .route("/csp-reports", post(crate::security::csp_report))
         .fallback(|| async { ApiError::NotFound("this API route".into()) })

@@ -21,6 +21,11 @@ pub struct TestApp {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(false).await
+}
+
+/// With `cookie_secure`, as when the store is served over HTTPS.
+pub async fn spawn_app_with(cookie_secure: bool) -> TestApp {
     let dir = TempDir::new().expect("a temporary directory");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(dist.join("assets")).unwrap();
@@ -30,6 +35,7 @@ pub async fn spawn_app() -> TestApp {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: format!("sqlite://{}/test.db", dir.path().display()),
         dist_dir: dist,
+        cookie_secure,
     };
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());

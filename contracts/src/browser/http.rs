@@ -33,6 +33,11 @@ pub async fn send_json<B: Serialize, T: DeserializeOwned>(
     send(method, url, Some(body), Some(trace_id), None).await
 }
 
+/// `DELETE url` and decode the JSON answer.
+pub async fn delete_json<T: DeserializeOwned>(url: &str, trace_id: &str) -> Result<T, HttpError> {
+    send::<(), T>("DELETE", url, None, Some(trace_id), None).await
+}
+
 /// Like [`send_json`], with an `Idempotency-Key`: one fresh key per user action, and the same key
 /// again when the action is retried, so the server applies it once. A request that never got an
 /// answer is retried once here.
