@@ -10,6 +10,17 @@ use crate::error::ApiError;
 /// Bounds of one line's quantity.
 pub const QUANTITY_RANGE: std::ops::RangeInclusive<u32> = 1..=99;
 
+fn check_quantity(quantity: u32) -> Result<(), ApiError> {
+    if QUANTITY_RANGE.contains(&quantity) {
+        return Ok(());
+    }
+    Err(ApiError::QuantityLimit(format!(
+        "quantity must be between {} and {}",
+        QUANTITY_RANGE.start(),
+        QUANTITY_RANGE.end()
+    )))
+}
+
 /// The cart of a session, created on first use.
 pub async fn cart_id_for(db: &SqlitePool, session_id: &str) -> Result<String, ApiError> {
     sqlx::query("INSERT INTO carts (id, session_id, created_at) VALUES (?, ?, ?) ON CONFLICT(session_id) DO NOTHING")
@@ -38,13 +49,7 @@ pub async fn add_item(
     item: &AddCartItem,
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<Written, ApiError> {
-    if !QUANTITY_RANGE.contains(&item.quantity) {
-        return Err(ApiError::QuantityLimit(format!(
-            "quantity must be between {} and {}",
-            QUANTITY_RANGE.start(),
-            QUANTITY_RANGE.end()
-        )));
-    }
+    check_quantity(item.quantity)?;
     // IMMEDIATE takes the write lock up front, so concurrent adds queue instead of failing
     // when a read transaction would have to be upgraded.
     let mut conn = db.acquire().await?;
@@ -124,13 +129,7 @@ pub async fn add_item(
 
 /// Sets a line's quantity, within the line limits and the variant's stock.
 pub async fn set_quantity(db: &SqlitePool, cart_id: &str, line_id: &str, quantity: u32) -> Result<Cart, ApiError> {
-    if !QUANTITY_RANGE.contains(&quantity) {
-        return Err(ApiError::QuantityLimit(format!(
-            "quantity must be between {} and {}",
-            QUANTITY_RANGE.start(),
-            QUANTITY_RANGE.end()
-        )));
-    }
+    check_quantity(quantity)?;
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     // Scoped by cart: a line of another session's cart is "not found", never touched.
