@@ -8,7 +8,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
@@ -50,7 +49,8 @@ pub enum LoadError {
 struct Module(JsValue, String);
 
 thread_local! {
-    static MANIFEST: RefCell<Option<Rc<RemoteManifest>>> = const { RefCell::new(None) };
+    /// The manifest request, shared: the start-up preload and the first slot wait on the same one.
+    static MANIFEST: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
     static MODULES: RefCell<HashMap<&'static str, Module>> = RefCell::new(HashMap::new());
 }
 
@@ -63,16 +63,29 @@ pub fn preload_manifest() {
     });
 }
 
-async fn manifest() -> Result<Rc<RemoteManifest>, LoadError> {
-    if let Some(m) = MANIFEST.with(|m| m.borrow().clone()) {
-        return Ok(m);
-    }
-    let manifest: RemoteManifest = contracts::browser::http::get_json(MANIFEST_URL)
-        .await
-        .map_err(|e| LoadError::Manifest(e.to_string()))?;
-    let manifest = Rc::new(manifest);
-    MANIFEST.with(|m| *m.borrow_mut() = Some(manifest.clone()));
-    Ok(manifest)
+async fn manifest() -> Result<RemoteManifest, LoadError> {
+    let request = MANIFEST.with(|m| {
+        m.borrow_mut()
+            .get_or_insert_with(|| {
+                wasm_bindgen_futures::future_to_promise(async {
+                    let manifest: RemoteManifest = contracts::browser::http::get_json(MANIFEST_URL)
+                        .await
+                        .map_err(|e| JsValue::from_str(&e.to_string()))?;
+                    Ok(JsValue::from_str(&serde_json::to_string(&manifest).unwrap_or_default()))
+                })
+            })
+            .clone()
+    });
+    let answer = JsFuture::from(request).await.and_then(|json| {
+        json.as_string()
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .ok_or_else(|| JsValue::from_str("the manifest is not valid"))
+    });
+    answer.map_err(|e| {
+        // A failed request is not kept: Retry asks again.
+        MANIFEST.with(|m| m.borrow_mut().take());
+        LoadError::Manifest(js_error(e))
+    })
 }
 
 fn js_error(value: JsValue) -> String {

@@ -15,6 +15,20 @@ thread_local! {
     static MOUNTED: RefCell<Vec<(JsValue, Box<dyn Any>)>> = const { RefCell::new(Vec::new()) };
 }
 
+/// The body of a remote's exported `mount`: decodes the shell's context, renders with `render`
+/// (any framework; for Leptos, `leptos::mount::mount_to`) and keeps what it returns alive until
+/// `unmount(host)` calls [`release`].
+pub fn mount_with<H: Any>(
+    host: &web_sys::HtmlElement,
+    context: &JsValue,
+    render: impl FnOnce(web_sys::HtmlElement, MountContext) -> H,
+) -> Result<(), JsValue> {
+    let context = self::context(context)?;
+    let handle = render(host.clone(), context);
+    keep(host, handle);
+    Ok(())
+}
+
 /// Reads the context object the shell passed to `mount`.
 pub fn context(value: &JsValue) -> Result<MountContext, JsValue> {
     let json = js_sys::JSON::stringify(value)

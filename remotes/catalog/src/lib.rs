@@ -22,10 +22,9 @@ fn start() {
 /// Renders the remote into `host` with the platform `context` the shell passes.
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement, context: JsValue) -> Result<(), JsValue> {
-    let context = contracts::browser::mount::context(&context)?;
-    let handle = leptos::mount::mount_to(host.clone(), move || views::Catalog(views::CatalogProps { context }));
-    contracts::browser::mount::keep(&host, handle);
-    Ok(())
+    contracts::browser::mount::mount_with(&host, &context, |host, context| {
+        leptos::mount::mount_to(host, move || views::Catalog(views::CatalogProps { context }))
+    })
 }
 
 /// Removes what `mount` rendered into `host`.
