@@ -16,6 +16,8 @@ pub enum DbError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("the catalogue fixture is invalid: {0}")]
     Fixture(#[from] serde_json::Error),
+    #[error("cannot seed the demo account: {0}")]
+    Seed(String),
     #[error("cannot create the database directory: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -42,6 +44,7 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
         .await?;
     sqlx::migrate!("./migrations").run(&pool).await?;
     seed_catalogue(&pool).await?;
+    crate::domain::identity::seed_demo_account(&pool).await.map_err(|e| DbError::Seed(e.to_string()))?;
     Ok(pool)
 }
 

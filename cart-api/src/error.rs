@@ -26,6 +26,26 @@ pub enum ApiError {
     CrossSite,
     #[error("this Idempotency-Key was already used for a different request")]
     IdempotencyKeyReused,
+    #[error("sign in first")]
+    SignInRequired,
+    #[error("the e-mail address or the password is wrong")]
+    InvalidCredentials,
+    #[error("too many failed sign-ins; try again in a few minutes")]
+    TooManyAttempts,
+    #[error("{0}")]
+    InvalidAddress(String),
+    #[error("{0}")]
+    InvalidCard(String),
+    #[error("your card was declined: no order was placed and nothing was charged")]
+    PaymentDeclined,
+    /// The write is valid but the resource is not in a state that allows it; the `&str` is the
+    /// problem kind, e.g. `cart-changed`.
+    #[error("{1}")]
+    Conflict(&'static str, String),
+    #[error("the cart changed since you read it (version {current}); reload it and try again")]
+    PreconditionFailed { current: u64 },
+    #[error("password hashing failed: {0}")]
+    PasswordHash(String),
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -56,7 +76,21 @@ impl ApiError {
             ApiError::IdempotencyKeyReused => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused")
             }
-            ApiError::Database(_) => {
+            ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign-in-required", "Sign-in required"),
+            ApiError::InvalidCredentials => {
+                (StatusCode::UNAUTHORIZED, "invalid-credentials", "Wrong e-mail address or password")
+            }
+            ApiError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts"),
+            ApiError::InvalidAddress(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-address", "The address is not valid")
+            }
+            ApiError::InvalidCard(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-card", "The card details are not valid"),
+            ApiError::PaymentDeclined => (StatusCode::PAYMENT_REQUIRED, "payment-declined", "Payment declined"),
+            ApiError::Conflict(kind, _) => (StatusCode::CONFLICT, kind, "The request conflicts with the current state"),
+            ApiError::PreconditionFailed { .. } => {
+                (StatusCode::PRECONDITION_FAILED, "precondition-failed", "The cart has changed")
+            }
+            ApiError::Database(_) | ApiError::PasswordHash(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
             }
         }
@@ -67,8 +101,8 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, kind, title) = self.parts();
         let detail = match &self {
-            ApiError::Database(e) => {
-                tracing::error!(error = %e, "database error");
+            ApiError::Database(_) | ApiError::PasswordHash(_) => {
+                tracing::error!(error = %self, "internal error");
                 None
             }
             other => Some(other.to_string()),

@@ -16,7 +16,9 @@ const ID_HEX_LEN: usize = 32;
 /// The session of the current request.
 pub struct Session {
     pub id: String,
-    /// `Set-Cookie` to send when the session was created by this request.
+    /// The signed-in account, if any.
+    pub user_id: Option<String>,
+    /// `Set-Cookie` to send when this request created or ended the session.
     new_cookie: Option<HeaderValue>,
 }
 
@@ -24,11 +26,12 @@ impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
     pub async fn existing(db: &SqlitePool, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
         let Some(id) = cookie_value(headers) else { return Ok(None) };
-        let found: Option<String> = sqlx::query_scalar("SELECT id FROM sessions WHERE id = ?")
-            .bind(&id)
-            .fetch_optional(db)
-            .await?;
-        Ok(found.map(|id| Session { id, new_cookie: None }))
+        let found: Option<(String, Option<String>)> =
+            sqlx::query_as("SELECT id, user_id FROM sessions WHERE id = ? AND ended_at IS NULL")
+                .bind(&id)
+                .fetch_optional(db)
+                .await?;
+        Ok(found.map(|(id, user_id)| Session { id, user_id, new_cookie: None }))
     }
 
     /// The request's session, created (with its cookie) on first use.
@@ -36,15 +39,48 @@ impl Session {
         if let Some(session) = Self::existing(db, headers).await? {
             return Ok(session);
         }
+        Self::start(db, None, secure).await
+    }
+
+    /// A new session, for a guest or for `user_id`, with the cookie that names it. Sign-in starts
+    /// one so that an id seen before signing in never carries the account (session fixation).
+    pub async fn start<'c, E>(db: E, user_id: Option<&str>, secure: bool) -> Result<Session, ApiError>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    {
         let id = new_id("", ID_HEX_LEN / 2);
-        sqlx::query("INSERT INTO sessions (id, created_at) VALUES (?, ?)")
+        sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)")
             .bind(&id)
+            .bind(user_id)
             .bind(crate::domain::now_millis())
             .execute(db)
             .await?;
-        let secure = if secure { "; Secure" } else { "" };
-        let cookie = format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax{secure}");
-        Ok(Session { new_cookie: HeaderValue::from_str(&cookie).ok(), id })
+        let cookie = format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax{}", secure_attribute(secure));
+        Ok(Session { new_cookie: HeaderValue::from_str(&cookie).ok(), user_id: user_id.map(str::to_string), id })
+    }
+
+    /// Ends the session in the database and has the browser forget its cookie.
+    pub async fn end<'c, E>(mut self, db: E, secure: bool) -> Result<Session, ApiError>
+    where
+        E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+    {
+        sqlx::query("UPDATE sessions SET ended_at = ? WHERE id = ?")
+            .bind(crate::domain::now_millis())
+            .bind(&self.id)
+            .execute(db)
+            .await?;
+        let cookie = format!("{COOKIE_NAME}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", secure_attribute(secure));
+        self.new_cookie = HeaderValue::from_str(&cookie).ok();
+        self.user_id = None;
+        Ok(self)
+    }
+}
+
+fn secure_attribute(secure: bool) -> &'static str {
+    if secure {
+        "; Secure"
+    } else {
+        ""
     }
 }
 

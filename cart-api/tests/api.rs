@@ -348,7 +348,7 @@ async fn first_cart_visit_sets_an_http_only_session_cookie_and_an_empty_cart() {
     let cart: Cart = response.json().await.unwrap();
     assert!(!cart.cart_id.is_empty());
     assert_eq!((cart.item_count, cart.lines.len()), (0, 0));
-    assert_eq!((cart.subtotal.amount, cart.subtotal.currency.as_str()), (0, "EUR"));
+    assert_eq!((cart.totals.subtotal.amount, cart.totals.subtotal.currency.as_str()), (0, "EUR"));
 
     // The same session keeps its cart and gets no new cookie.
     let again = app.get("/api/cart").await;
@@ -393,8 +393,8 @@ async fn adding_an_item_is_priced_by_the_server() {
     assert_eq!(line.unit_price, product.price);
     assert_eq!(line.line_total.amount, product.price.amount * 2);
     assert_eq!(line.line_total.currency, "EUR");
-    assert_eq!(cart.subtotal.amount, product.price.amount * 2);
-    assert_eq!(cart.subtotal.currency, "EUR");
+    assert_eq!(cart.totals.subtotal.amount, product.price.amount * 2);
+    assert_eq!(cart.totals.subtotal.currency, "EUR");
 
     // Persisted within the session.
     let read = app.get("/api/cart").await;
@@ -417,7 +417,7 @@ async fn adding_the_same_variant_merges_the_line() {
     // Another variant is another line; totals add up.
     let two_lines: Cart = app.add(json!({"productId": 1, "variantId": "green", "quantity": 1})).await.json().await.unwrap();
     assert_eq!((two_lines.item_count, two_lines.lines.len()), (4, 2));
-    assert_eq!(two_lines.subtotal.amount, two_lines.lines.iter().map(|l| l.line_total.amount).sum::<i64>());
+    assert_eq!(two_lines.totals.subtotal.amount, two_lines.lines.iter().map(|l| l.line_total.amount).sum::<i64>());
 
     // A single-variant product needs no variantId.
     let single: Cart = app.add(json!({"productId": 2, "quantity": 1})).await.json().await.unwrap();
@@ -782,7 +782,7 @@ async fn lines_can_be_changed_and_removed_only_by_their_owner() {
 
     let changed: Cart = send(app.client.patch(&url).json(&json!({"quantity": 5}))).await.json().await.unwrap();
     assert_eq!((changed.item_count, changed.lines[0].quantity), (5, 5));
-    assert_eq!(changed.subtotal.amount, changed.lines[0].unit_price.amount * 5);
+    assert_eq!(changed.totals.subtotal.amount, changed.lines[0].unit_price.amount * 5);
     assert_problem_kind(send(app.client.patch(&url).json(&json!({"quantity": 13}))).await, StatusCode::CONFLICT, "out-of-stock", "over stock").await;
     assert_problem_kind(send(app.client.patch(&url).json(&json!({"quantity": 0}))).await, StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "zero").await;
 
@@ -796,6 +796,6 @@ async fn lines_can_be_changed_and_removed_only_by_their_owner() {
     assert_eq!(mine.item_count, 5, "nothing changed");
 
     let emptied: Cart = send(app.client.delete(&url)).await.json().await.unwrap();
-    assert_eq!((emptied.item_count, emptied.lines.len(), emptied.subtotal.amount), (0, 0, 0));
+    assert_eq!((emptied.item_count, emptied.lines.len(), emptied.totals.subtotal.amount), (0, 0, 0));
     assert_problem_kind(send(app.client.delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "gone").await;
 }

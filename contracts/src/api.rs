@@ -104,6 +104,8 @@ pub struct CartLine {
     pub product_id: u32,
     pub variant_id: Option<String>,
     pub name: String,
+    /// Same-origin path of the product's main picture.
+    pub image: String,
     pub quantity: u32,
     pub unit_price: Money,
     pub line_total: Money,
@@ -114,9 +116,142 @@ pub struct CartLine {
 #[serde(rename_all = "camelCase")]
 pub struct Cart {
     pub cart_id: String,
+    /// Grows with every change; also the cart's `ETag`, for `If-Match` on writes.
+    pub version: u64,
     pub item_count: u32,
     pub lines: Vec<CartLine>,
+    #[serde(flatten)]
+    pub totals: Totals,
+}
+
+/// What a cart or an order costs, every figure computed by the server.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Totals {
     pub subtotal: Money,
+    pub shipping: Money,
+    pub tax: Money,
+    pub total: Money,
+}
+
+/// Body of `POST /api/session/login`. Sent over the API only: never in an event, the URL or
+/// storage.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignIn {
+    pub email: String,
+    pub password: String,
+}
+
+impl std::fmt::Debug for SignIn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignIn").field("email", &self.email).field("password", &"<redacted>").finish()
+    }
+}
+
+/// A shipping address; the server validates every field (`PUT /api/checkout/sessions/{id}/address`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Address {
+    pub name: String,
+    pub line1: String,
+    pub city: String,
+    pub postal_code: String,
+    /// ISO 3166-1 alpha-2, e.g. `DE`.
+    pub country: String,
+}
+
+/// Body of `POST /api/checkout/sessions`: starts a checkout of the caller's current cart.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct StartCheckout {}
+
+/// Where a checkout stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckoutStep {
+    Address,
+    Payment,
+    Review,
+    Completed,
+}
+
+/// A checkout session: the cart's lines and totals as they were when it started, plus what the
+/// visitor has given so far.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CheckoutSession {
+    pub id: String,
+    pub step: CheckoutStep,
+    pub lines: Vec<CartLine>,
+    #[serde(flatten)]
+    pub totals: Totals,
+    pub address: Option<Address>,
+    /// Last four digits of the authorized card, once paid.
+    pub card_last4: Option<String>,
+    pub order_id: Option<String>,
+}
+
+/// Body of `POST /api/payments`: goes to the payment provider module inside cart-api and
+/// nowhere else. Its `Debug` never shows the card.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PaymentRequest {
+    pub checkout_session_id: String,
+    pub card_number: String,
+    /// `MM/YY`
+    pub expiry: String,
+    pub cvc: String,
+}
+
+impl std::fmt::Debug for PaymentRequest {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PaymentRequest").field("checkout_session_id", &self.checkout_session_id).finish_non_exhaustive()
+    }
+}
+
+/// What the payment provider answered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Payment {
+    pub payment_id: String,
+    /// `authorized`; a declined card is a `402` problem instead.
+    pub status: String,
+    pub card_last4: String,
+    pub amount: Money,
+}
+
+/// Body of `POST /api/orders`: places the order of a paid checkout session, exactly once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct PlaceOrder {
+    pub checkout_session_id: String,
+}
+
+/// `GET /api/orders/{id}`, and the answer of `POST /api/orders`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Order {
+    pub order_id: String,
+    pub status: String,
+    /// Milliseconds since the Unix epoch.
+    pub created_at: i64,
+    pub lines: Vec<CartLine>,
+    #[serde(flatten)]
+    pub totals: Totals,
+    pub address: Address,
+    pub card_last4: String,
+}
+
+/// An item of `GET /api/orders`, newest first.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct OrderSummary {
+    pub order_id: String,
+    pub status: String,
+    pub created_at: i64,
+    pub item_count: u32,
+    pub total: Money,
 }
 
 /// An RFC 9457 problem document, the body of every 4xx/5xx answer
@@ -169,17 +304,26 @@ mod tests {
                 product_id: 7,
                 variant_id: Some("red".into()),
                 name: "Tractor".into(),
+                image: "/images/1.svg".into(),
                 quantity: 2,
                 unit_price: Money::new(1999, "EUR"),
                 line_total: Money::new(3998, "EUR"),
             }],
-            subtotal: Money::new(3998, "EUR"),
+            version: 3,
+            totals: Totals {
+                subtotal: Money::new(3998, "EUR"),
+                shipping: Money::new(490, "EUR"),
+                tax: Money::new(853, "EUR"),
+                total: Money::new(5341, "EUR"),
+            },
         };
         let json = serde_json::to_value(&cart).unwrap();
         assert_eq!(json["cartId"], "c1");
         assert_eq!(json["itemCount"], 2);
         assert_eq!(json["lines"][0]["unitPrice"]["amount"], 1999);
         assert_eq!(json["lines"][0]["variantId"], "red");
+        assert_eq!(json["total"]["amount"], 5341, "totals sit beside the lines");
+        assert_eq!(serde_json::from_value::<Cart>(json).unwrap(), cart);
     }
 
     #[test]
@@ -188,5 +332,19 @@ mod tests {
         assert!(err.is_err(), "a client must not be able to send a price");
         let ok: AddCartItem = serde_json::from_str(r#"{"productId":1,"quantity":2}"#).unwrap();
         assert_eq!(ok.variant_id, None);
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_output() {
+        let payment = PaymentRequest {
+            checkout_session_id: "chk_1".into(),
+            card_number: "4242424242424242".into(),
+            expiry: "12/30".into(),
+            cvc: "123".into(),
+        };
+        let shown = format!("{payment:?}");
+        assert!(!shown.contains("4242") && !shown.contains("123"), "{shown}");
+        let sign_in = SignIn { email: "a@b.c".into(), password: "hunter2".into() };
+        assert!(!format!("{sign_in:?}").contains("hunter2"));
     }
 }

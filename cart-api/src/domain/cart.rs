@@ -6,9 +6,12 @@ use sqlx::{Row, SqliteConnection, SqlitePool};
 use super::idempotency::IdempotencyKey;
 use super::{new_id, CURRENCY};
 use crate::error::ApiError;
+use crate::session::Session;
 
 /// Bounds of one line's quantity.
 pub const QUANTITY_RANGE: std::ops::RangeInclusive<u32> = 1..=99;
+/// Different products and variants one cart may hold.
+pub const MAX_LINES: i64 = 50;
 
 fn check_quantity(quantity: u32) -> Result<(), ApiError> {
     if QUANTITY_RANGE.contains(&quantity) {
@@ -21,18 +24,83 @@ fn check_quantity(quantity: u32) -> Result<(), ApiError> {
     )))
 }
 
-/// The cart of a session, created on first use.
-pub async fn cart_id_for(db: &SqlitePool, session_id: &str) -> Result<String, ApiError> {
-    sqlx::query("INSERT INTO carts (id, session_id, created_at) VALUES (?, ?, ?) ON CONFLICT(session_id) DO NOTHING")
+/// The cart of a session: the account's when signed in, else the session's own. Created on
+/// first use.
+pub async fn cart_id_for(db: &SqlitePool, session: &Session) -> Result<String, ApiError> {
+    sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
         .bind(new_id("cart", 12))
-        .bind(session_id)
+        .bind(&session.id)
+        .bind(&session.user_id)
         .bind(super::now_millis())
         .execute(db)
         .await?;
-    Ok(sqlx::query_scalar("SELECT id FROM carts WHERE session_id = ?")
-        .bind(session_id)
-        .fetch_one(db)
-        .await?)
+    let found: Option<String> = match &session.user_id {
+        Some(user_id) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?").bind(user_id).fetch_optional(db).await?,
+        None => {
+            sqlx::query_scalar("SELECT id FROM carts WHERE session_id = ? AND user_id IS NULL")
+                .bind(&session.id)
+                .fetch_optional(db)
+                .await?
+        }
+    };
+    found.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
+}
+
+/// Brings the guest cart of session `guest_session` into the account's cart: the account adopts
+/// it when it has none, otherwise the lines are added to the account's, capped per line.
+pub async fn merge_guest_cart(tx: &mut SqliteConnection, guest_session: &str, user_id: &str) -> Result<(), ApiError> {
+    let guest: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE session_id = ? AND user_id IS NULL")
+        .bind(guest_session)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(guest) = guest else { return Ok(()) };
+    let account: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
+        .bind(user_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(account) = account else {
+        sqlx::query("UPDATE carts SET user_id = ?, version = version + 1 WHERE id = ?")
+            .bind(user_id)
+            .bind(&guest)
+            .execute(&mut *tx)
+            .await?;
+        return Ok(());
+    };
+    sqlx::query(
+        "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
+         SELECT 'line_' || lower(hex(randomblob(8))), ?1, g.product_id, g.variant_id,
+                MIN(g.quantity, ?3, v.stock), g.added_at
+         FROM cart_lines g JOIN variants v ON v.product_id = g.product_id AND v.id = g.variant_id
+         WHERE g.cart_id = ?2 AND v.stock > 0
+         ON CONFLICT(cart_id, product_id, variant_id)
+         DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?3,
+             (SELECT stock FROM variants WHERE product_id = excluded.product_id AND id = excluded.variant_id))",
+    )
+    .bind(&account)
+    .bind(&guest)
+    .bind(*QUANTITY_RANGE.end())
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ?").bind(&guest).execute(&mut *tx).await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id IN (?, ?)")
+        .bind(&account)
+        .bind(&guest)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Refuses a write made against another version of the cart than the current one (`If-Match`).
+async fn check_version(conn: &mut SqliteConnection, cart_id: &str, expected: Option<u64>) -> Result<(), ApiError> {
+    let Some(expected) = expected else { return Ok(()) };
+    let current: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = ?")
+        .bind(cart_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    if current as u64 != expected {
+        return Err(ApiError::PreconditionFailed { current: current as u64 });
+    }
+    Ok(())
 }
 
 /// What a write answered, and whether it is the replay of an earlier identical request.
@@ -48,6 +116,7 @@ pub async fn add_item(
     cart_id: &str,
     item: &AddCartItem,
     idempotency: Option<&IdempotencyKey>,
+    if_match: Option<u64>,
 ) -> Result<Written, ApiError> {
     check_quantity(item.quantity)?;
     // IMMEDIATE takes the write lock up front, so concurrent adds queue instead of failing
@@ -61,6 +130,7 @@ pub async fn add_item(
             return Ok(Written { cart, replayed: true });
         }
     }
+    check_version(&mut tx, cart_id, if_match).await?;
 
     let variants: Vec<(String, i64)> =
         sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = ? ORDER BY position")
@@ -101,6 +171,15 @@ pub async fn add_item(
     if wanted > stock {
         return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
     }
+    if in_cart == 0 {
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = ?")
+            .bind(cart_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        if lines >= MAX_LINES {
+            return Err(ApiError::QuantityLimit(format!("a cart holds at most {MAX_LINES} lines")));
+        }
+    }
 
     sqlx::query(
         "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
@@ -128,10 +207,17 @@ pub async fn add_item(
 }
 
 /// Sets a line's quantity, within the line limits and the variant's stock.
-pub async fn set_quantity(db: &SqlitePool, cart_id: &str, line_id: &str, quantity: u32) -> Result<Cart, ApiError> {
+pub async fn set_quantity(
+    db: &SqlitePool,
+    cart_id: &str,
+    line_id: &str,
+    quantity: u32,
+    if_match: Option<u64>,
+) -> Result<Cart, ApiError> {
     check_quantity(quantity)?;
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    check_version(&mut tx, cart_id, if_match).await?;
     // Scoped by cart: a line of another session's cart is "not found", never touched.
     let stock: Option<i64> = sqlx::query_scalar(
         "SELECT v.stock FROM cart_lines l JOIN variants v ON v.product_id = l.product_id AND v.id = l.variant_id
@@ -155,9 +241,10 @@ pub async fn set_quantity(db: &SqlitePool, cart_id: &str, line_id: &str, quantit
 }
 
 /// Removes a line from the cart.
-pub async fn remove_line(db: &SqlitePool, cart_id: &str, line_id: &str) -> Result<Cart, ApiError> {
+pub async fn remove_line(db: &SqlitePool, cart_id: &str, line_id: &str, if_match: Option<u64>) -> Result<Cart, ApiError> {
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    check_version(&mut tx, cart_id, if_match).await?;
     let removed = sqlx::query("DELETE FROM cart_lines WHERE id = ? AND cart_id = ?")
         .bind(line_id)
         .bind(cart_id)
@@ -186,9 +273,9 @@ pub async fn get(db: &SqlitePool, cart_id: &str) -> Result<Cart, ApiError> {
     load(&mut conn, cart_id).await
 }
 
-async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<Cart, ApiError> {
+pub(super) async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<Cart, ApiError> {
     let rows = sqlx::query(
-        "SELECT l.id, l.product_id, l.variant_id, l.quantity, p.name, p.price_amount, v.name AS variant_name,
+        "SELECT l.id, l.product_id, l.variant_id, l.quantity, p.name, p.price_amount, p.images, v.name AS variant_name,
                 (SELECT COUNT(*) FROM variants WHERE product_id = p.id) AS variant_count
          FROM cart_lines l
          JOIN products p ON p.id = l.product_id
@@ -212,8 +299,10 @@ async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<Cart, ApiErr
             } else {
                 product_name
             };
+            let images: Vec<String> = serde_json::from_str(row.get("images")).unwrap_or_default();
             CartLine {
                 line_id: row.get("id"),
+                image: images.into_iter().next().unwrap_or_default(),
                 product_id: row.get::<i64, _>("product_id") as u32,
                 variant_id: Some(variant_id),
                 name,
@@ -223,10 +312,15 @@ async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<Cart, ApiErr
             }
         })
         .collect();
+    let version: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = ?")
+        .bind(cart_id)
+        .fetch_one(&mut *conn)
+        .await?;
     Ok(Cart {
         cart_id: cart_id.to_string(),
+        version: version as u64,
         item_count: lines.iter().map(|l| l.quantity).sum(),
-        subtotal: Money::new(lines.iter().map(|l| l.line_total.amount).sum(), CURRENCY),
+        totals: super::pricing::totals(lines.iter().map(|l| l.line_total.amount).sum()),
         lines,
     })
 }

@@ -2,8 +2,13 @@
 //! HTTP to these calls.
 
 pub mod cart;
+pub mod checkout;
 pub mod catalog;
 pub mod idempotency;
+pub mod identity;
+pub mod orders;
+pub mod payments;
+pub mod pricing;
 
 /// The currency every price of this store is in.
 pub const CURRENCY: &str = "EUR";

@@ -1,39 +1,52 @@
-//! `GET /api/cart`, `POST /api/cart/items`
+//! `GET /api/cart`, `POST /api/cart/items`, `PATCH|DELETE /api/cart/items/{lineId}`
 
 use axum::extract::State;
-use axum::http::{HeaderMap, HeaderName};
+use axum::http::header::ETAG;
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
+use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contracts::api::{AddCartItem, Cart, SetQuantity};
 
+use super::extract::{idempotency_key, if_match, Body, Path};
 use crate::domain::cart;
-use crate::domain::idempotency::IdempotencyKey;
-use super::extract::{Body, Path};
 use crate::error::ApiError;
 use crate::session::{Session, WithSession};
 use crate::AppState;
 
-pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<WithSession<Json<Cart>>, ApiError> {
+/// A cart answer, with its version as the `ETag` a client sends back in `If-Match`.
+pub struct Versioned(pub Cart);
+
+impl IntoResponse for Versioned {
+    fn into_response(self) -> Response {
+        let etag = HeaderValue::from_str(&format!("\"{}\"", self.0.version)).ok();
+        let mut response = Json(self.0).into_response();
+        if let Some(etag) = etag {
+            response.headers_mut().insert(ETAG, etag);
+        }
+        response
+    }
+}
+
+pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<WithSession<Versioned>, ApiError> {
     let session = Session::get_or_create(&state.db, &headers, state.cookie_secure).await?;
-    let cart_id = cart::cart_id_for(&state.db, &session.id).await?;
+    let cart_id = cart::cart_id_for(&state.db, &session).await?;
     let cart = cart::get(&state.db, &cart_id).await?;
-    Ok(WithSession(session, Json(cart)))
+    Ok(WithSession(session, Versioned(cart)))
 }
 
 pub async fn add_item(
     State(state): State<AppState>,
     headers: HeaderMap,
     Body(item): Body<AddCartItem>,
-) -> Result<WithSession<([(HeaderName, &'static str); 1], Json<Cart>)>, ApiError> {
+) -> Result<WithSession<([(HeaderName, &'static str); 1], Versioned)>, ApiError> {
     let session = Session::get_or_create(&state.db, &headers, state.cookie_secure).await?;
-    let key = headers
-        .get("idempotency-key")
-        .map(|v| IdempotencyKey::parse(&session.id, v.to_str().unwrap_or("\u{0}")))
-        .transpose()?;
-    let cart_id = cart::cart_id_for(&state.db, &session.id).await?;
-    let written = cart::add_item(&state.db, &cart_id, &item, key.as_ref()).await?;
+    let key = idempotency_key(&headers, &session.id)?;
+    let expected = if_match(&headers)?;
+    let cart_id = cart::cart_id_for(&state.db, &session).await?;
+    let written = cart::add_item(&state.db, &cart_id, &item, key.as_ref(), expected).await?;
     tracing::info!(cart_id = %written.cart.cart_id, item_count = written.cart.item_count, replayed = written.replayed, "item added");
     let replayed = [(HeaderName::from_static("idempotent-replayed"), if written.replayed { "true" } else { "false" })];
-    Ok(WithSession(session, (replayed, Json(written.cart))))
+    Ok(WithSession(session, (replayed, Versioned(written.cart))))
 }
 
 /// The cart of an existing session; without one there is no line to change.
@@ -41,7 +54,7 @@ async fn existing_cart(state: &AppState, headers: &HeaderMap) -> Result<String, 
     let session = Session::existing(&state.db, headers)
         .await?
         .ok_or_else(|| ApiError::NotFound("cart line".into()))?;
-    cart::cart_id_for(&state.db, &session.id).await
+    cart::cart_id_for(&state.db, &session).await
 }
 
 pub async fn set_quantity(
@@ -49,16 +62,18 @@ pub async fn set_quantity(
     headers: HeaderMap,
     Path(line_id): Path<String>,
     Body(change): Body<SetQuantity>,
-) -> Result<Json<Cart>, ApiError> {
+) -> Result<Versioned, ApiError> {
+    let expected = if_match(&headers)?;
     let cart_id = existing_cart(&state, &headers).await?;
-    Ok(Json(cart::set_quantity(&state.db, &cart_id, &line_id, change.quantity).await?))
+    Ok(Versioned(cart::set_quantity(&state.db, &cart_id, &line_id, change.quantity, expected).await?))
 }
 
 pub async fn remove_line(
     State(state): State<AppState>,
     headers: HeaderMap,
     Path(line_id): Path<String>,
-) -> Result<Json<Cart>, ApiError> {
+) -> Result<Versioned, ApiError> {
+    let expected = if_match(&headers)?;
     let cart_id = existing_cart(&state, &headers).await?;
-    Ok(Json(cart::remove_line(&state.db, &cart_id, &line_id).await?))
+    Ok(Versioned(cart::remove_line(&state.db, &cart_id, &line_id, expected).await?))
 }

@@ -3,12 +3,14 @@
 mod analytics;
 mod cart;
 mod catalog;
+mod checkout;
 mod extract;
+mod identity;
 
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use axum::routing::{get, patch, post};
+use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use tower_http::timeout::TimeoutLayer;
 
@@ -27,6 +29,15 @@ pub fn router(state: AppState) -> Router {
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))
         .route("/cart/items/{line_id}", patch(cart::set_quantity).delete(cart::remove_line))
+        .route("/session/login", post(identity::login))
+        .route("/session/logout", post(identity::logout))
+        .route("/me", get(identity::me))
+        .route("/checkout/sessions", post(checkout::start))
+        .route("/checkout/sessions/{id}", get(checkout::get))
+        .route("/checkout/sessions/{id}/address", put(checkout::set_address))
+        .route("/payments", post(checkout::pay))
+        .route("/orders", get(checkout::list_orders).post(checkout::place_order))
+        .route("/orders/{id}", get(checkout::get_order))
         .route("/analytics/events", post(analytics::record))
         .route("/csp-reports", post(crate::security::csp_report))
         .fallback(|| async { ApiError::NotFound("this API route".into()) })

@@ -1,6 +1,9 @@
 //! Test harness (zero2prod style): every test gets its own server on `127.0.0.1:0`, its own
 //! SQLite file and its own `dist/`, all inside a `TempDir` that lives as long as the `TestApp`.
 
+// Each test binary uses a different part of the harness.
+#![allow(dead_code)]
+
 use cart_api::config::Config;
 use cart_api::Application;
 use contracts::api::{Problem, ProductPage};
@@ -17,6 +20,8 @@ pub struct TestApp {
     pub base: String,
     /// Keeps cookies, like a browser: one visitor.
     pub client: reqwest::Client,
+    /// The test's own database, for tests that must arrange what the API cannot (a second account).
+    pub database_url: String,
     _dir: TempDir,
 }
 
@@ -31,16 +36,17 @@ pub async fn spawn_app_with(cookie_secure: bool) -> TestApp {
     std::fs::create_dir_all(dist.join("assets")).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(dist.join(ASSET_PATH.trim_start_matches('/')), ASSET_BODY).unwrap();
+    let database_url = format!("sqlite://{}/test.db", dir.path().display());
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
-        database_url: format!("sqlite://{}/test.db", dir.path().display()),
+        database_url: database_url.clone(),
         dist_dir: dist,
         cookie_secure,
     };
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: visitor(), _dir: dir }
+    TestApp { base, client: visitor(), database_url, _dir: dir }
 }
 
 /// A new visitor: a client with a cookie jar of its own.

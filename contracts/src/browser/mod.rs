@@ -55,3 +55,12 @@ pub(crate) fn random_hex(len: usize) -> String {
     hex.truncate(len);
     hex
 }
+
+/// Formats a server timestamp (milliseconds since the Unix epoch) as a date in `locale`,
+/// e.g. `Nov 26, 2026` or `26.11.2026`.
+pub fn format_date(millis: i64, locale: &str) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
+    date.to_locale_string(locale, &options).as_string().unwrap_or_default()
+}

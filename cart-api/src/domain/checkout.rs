@@ -1,0 +1,178 @@
+//! Checkout sessions: a signed-in visitor's way from cart to order. The session follows the cart
+//! live until payment; the payment fixes the cart version it paid for, and the order is placed
+//! from that version only.
+
+use contracts::api::{Address, CheckoutSession, CheckoutStep};
+use sqlx::{SqliteConnection, SqlitePool};
+
+use super::idempotency::IdempotencyKey;
+use super::{cart, new_id, now_millis, orders};
+use crate::error::ApiError;
+
+/// Countries this store ships to (ISO 3166-1 alpha-2).
+pub const COUNTRIES: &[&str] = &["AT", "BE", "CH", "DE", "DK", "ES", "FR", "GB", "IE", "IT", "NL", "PL", "SE", "US"];
+
+/// Starts a checkout of the account's cart. With an idempotency key a retry answers the same
+/// checkout session instead of starting a second one.
+pub async fn start(
+    db: &SqlitePool,
+    user_id: &str,
+    cart_id: &str,
+    idempotency: Option<&IdempotencyKey>,
+) -> Result<(CheckoutSession, bool), ApiError> {
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let request = format!("start:{cart_id}");
+    if let Some(key) = idempotency {
+        if let Some(id) = key.replay(&mut tx, &request).await? {
+            let session = load(&mut tx, &id, user_id).await?;
+            return Ok((session, true));
+        }
+    }
+    let current = cart::load(&mut tx, cart_id).await?;
+    if current.lines.is_empty() {
+        return Err(ApiError::Conflict("empty-cart", "the cart is empty: add something first".into()));
+    }
+    let id = new_id("chk", 12);
+    sqlx::query("INSERT INTO checkout_sessions (id, user_id, cart_id, cart_version, created_at) VALUES (?, ?, ?, ?, ?)")
+        .bind(&id)
+        .bind(user_id)
+        .bind(cart_id)
+        .bind(current.version as i64)
+        .bind(now_millis())
+        .execute(&mut *tx)
+        .await?;
+    if let Some(key) = idempotency {
+        key.remember(&mut tx, &request, &id).await?;
+    }
+    let session = load(&mut tx, &id, user_id).await?;
+    tx.commit().await?;
+    Ok((session, false))
+}
+
+/// The checkout session `id` if it belongs to `user_id`; anyone else gets "not found".
+pub async fn get(db: &SqlitePool, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
+    let mut conn = db.acquire().await?;
+    load(&mut conn, id, user_id).await
+}
+
+/// Checks and stores the shipping address.
+pub async fn set_address(db: &SqlitePool, id: &str, user_id: &str, address: Address) -> Result<CheckoutSession, ApiError> {
+    let address = validate_address(address)?;
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let session = load(&mut tx, id, user_id).await?;
+    if session.order_id.is_some() {
+        return Err(ApiError::Conflict("checkout-completed", "this checkout already placed its order".into()));
+    }
+    sqlx::query("UPDATE checkout_sessions SET address = ? WHERE id = ?")
+        .bind(serde_json::to_string(&address).unwrap_or_default())
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    let session = load(&mut tx, id, user_id).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+/// Trims every field and refuses what cannot be shipped to, naming the field.
+pub fn validate_address(address: Address) -> Result<Address, ApiError> {
+    fn field(value: &str, name: &str, max: usize) -> Result<String, ApiError> {
+        let value = value.trim();
+        if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
+            return Err(ApiError::InvalidAddress(format!("{name}: required, at most {max} characters")));
+        }
+        Ok(value.to_string())
+    }
+    let postal_code = field(&address.postal_code, "postalCode", 10)?;
+    if !postal_code.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') || postal_code.len() < 3 {
+        return Err(ApiError::InvalidAddress("postalCode: 3 to 10 letters, digits, spaces or dashes".into()));
+    }
+    let country = address.country.trim().to_ascii_uppercase();
+    if !COUNTRIES.contains(&country.as_str()) {
+        return Err(ApiError::InvalidAddress(format!("country: we ship to {}", COUNTRIES.join(", "))));
+    }
+    if country == "DE" && !(postal_code.len() == 5 && postal_code.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(ApiError::InvalidAddress("postalCode: a German postal code has five digits".into()));
+    }
+    Ok(Address {
+        name: field(&address.name, "name", 100)?,
+        line1: field(&address.line1, "line1", 200)?,
+        city: field(&address.city, "city", 100)?,
+        postal_code,
+        country,
+    })
+}
+
+/// Reads a checkout session as its owner sees it.
+pub(super) async fn load(conn: &mut SqliteConnection, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
+    let row: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT cart_id, address, order_id,
+                (SELECT card_last4 FROM payments p WHERE p.id = s.payment_id AND p.status IN ('authorized', 'captured'))
+         FROM checkout_sessions s WHERE id = ? AND user_id = ?",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let (cart_id, address, order_id, card_last4) = row.ok_or_else(|| ApiError::NotFound(format!("checkout session {id}")))?;
+    let address: Option<Address> = address.and_then(|a| serde_json::from_str(&a).ok());
+    // A placed order keeps its own lines; before that the checkout shows the cart as it is now.
+    let (lines, totals) = match &order_id {
+        Some(order_id) => {
+            let order = orders::load(conn, order_id, user_id).await?;
+            (order.lines, order.totals)
+        }
+        None => {
+            let cart = cart::load(conn, &cart_id).await?;
+            (cart.lines, cart.totals)
+        }
+    };
+    let step = match (&address, &card_last4, &order_id) {
+        (_, _, Some(_)) => CheckoutStep::Completed,
+        (Some(_), Some(_), None) => CheckoutStep::Review,
+        (Some(_), None, None) => CheckoutStep::Payment,
+        (None, _, None) => CheckoutStep::Address,
+    };
+    Ok(CheckoutSession { id: id.to_string(), step, lines, totals, address, card_last4, order_id })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address() -> Address {
+        Address {
+            name: " Ada Lovelace ".into(),
+            line1: "Hauptstraße 1".into(),
+            city: "Berlin".into(),
+            postal_code: "10115".into(),
+            country: "de".into(),
+        }
+    }
+
+    #[test]
+    fn a_good_address_is_trimmed_and_normalised() {
+        let checked = validate_address(address()).unwrap();
+        assert_eq!(checked.name, "Ada Lovelace");
+        assert_eq!(checked.country, "DE");
+    }
+
+    #[test]
+    fn bad_fields_are_named() {
+        let cases: [(fn(&mut Address), &str); 4] = [
+            (|a| a.name = "  ".into(), "name"),
+            (|a| a.country = "XX".into(), "country"),
+            (|a| a.postal_code = "1234".into(), "postalCode"),
+            (|a| a.line1 = "x".repeat(201), "line1"),
+        ];
+        for (spoil, field) in cases {
+            let mut a = address();
+            spoil(&mut a);
+            match validate_address(a) {
+                Err(ApiError::InvalidAddress(detail)) => assert!(detail.starts_with(field), "{detail}"),
+                other => panic!("{field}: {other:?}"),
+            }
+        }
+    }
+}

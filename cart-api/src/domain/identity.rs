@@ -1,0 +1,159 @@
+//! Accounts and signing in. Passwords are kept as argon2id hashes; failed attempts are counted
+//! per account and per client address so guessing is slow.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::Argon2;
+use contracts::context::IdentitySummary;
+use sqlx::SqlitePool;
+
+use super::{new_id, now_millis};
+use crate::error::ApiError;
+use crate::session::Session;
+
+/// The seeded account named in the README, so the demo can be tried at once.
+pub const DEMO_EMAIL: &str = "demo@shop.test";
+pub const DEMO_PASSWORD: &str = "demo-password";
+const DEMO_NAME: &str = "Demo Shopper";
+
+/// Failed sign-ins allowed per account, and per client address, within [`FAILURE_WINDOW_MS`].
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
+pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+
+/// A hash that no password matches, verified when the account does not exist so that both
+/// answers take as long and do not tell which e-mail addresses have accounts.
+const NO_ACCOUNT_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0JMMnkUjWJX5vD6QHrh6wJkZ/YAmXDqQXuKPdGTYxdY";
+
+pub fn hash_password(password: &str) -> Result<String, ApiError> {
+    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| ApiError::PasswordHash(e.to_string()))?;
+    Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| ApiError::PasswordHash(e.to_string()))
+}
+
+fn verify_password(password: &str, hash: &str) -> bool {
+    PasswordHash::new(hash).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Creates the demo account when it is missing.
+pub async fn seed_demo_account(db: &SqlitePool) -> Result<(), ApiError> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+        .bind(DEMO_EMAIL)
+        .fetch_optional(db)
+        .await?;
+    if exists.is_some() {
+        return Ok(());
+    }
+    let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
+        .await
+        .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, 'en-US', ?)
+         ON CONFLICT(email) DO NOTHING",
+    )
+    .bind(new_id("usr", 8))
+    .bind(DEMO_EMAIL)
+    .bind(DEMO_NAME)
+    .bind(hash)
+    .bind(now_millis())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// What a remote may know about the visitor of `session`.
+pub async fn summary(db: &SqlitePool, session: Option<&Session>) -> Result<IdentitySummary, ApiError> {
+    let Some(user_id) = session.and_then(|s| s.user_id.as_deref()) else {
+        return Ok(IdentitySummary::default());
+    };
+    let found: Option<(String, String)> = sqlx::query_as("SELECT display_name, locale FROM users WHERE id = ?")
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    Ok(match found {
+        Some((display_name, locale)) => IdentitySummary {
+            user_id: Some(user_id.to_string()),
+            display_name: Some(display_name),
+            roles: vec!["customer".into()],
+            locale: Some(locale),
+            logged_in: true,
+        },
+        None => IdentitySummary::default(),
+    })
+}
+
+/// Checks the credentials and, when they hold, ends `previous` and starts a signed-in session,
+/// bringing the guest cart of `previous` into the account's cart.
+pub async fn sign_in(
+    db: &SqlitePool,
+    previous: Option<Session>,
+    email: &str,
+    password: &str,
+    address: &str,
+    cookie_secure: bool,
+) -> Result<Session, ApiError> {
+    let email = email.trim().to_lowercase();
+    let since = now_millis() - FAILURE_WINDOW_MS;
+    let (by_account, by_address): (i64, i64) = sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM sign_in_failures WHERE email = ?1 AND at > ?3),
+                (SELECT COUNT(*) FROM sign_in_failures WHERE address = ?2 AND at > ?3)",
+    )
+    .bind(&email)
+    .bind(address)
+    .bind(since)
+    .fetch_one(db)
+    .await?;
+    if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
+        tracing::warn!(address, "sign-in rate limited");
+        return Err(ApiError::TooManyAttempts);
+    }
+
+    let account: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+        .bind(&email)
+        .fetch_optional(db)
+        .await?;
+    let hash = account.as_ref().map_or(NO_ACCOUNT_HASH, |(_, h)| h.as_str()).to_string();
+    let password = password.to_string();
+    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .map_err(|e| ApiError::PasswordHash(e.to_string()))?;
+    let user_id = match account {
+        Some((user_id, _)) if valid => user_id,
+        _ => {
+            sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES (?, ?, ?)")
+                .bind(&email)
+                .bind(address)
+                .bind(now_millis())
+                .execute(db)
+                .await?;
+            return Err(ApiError::InvalidCredentials);
+        }
+    };
+
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE email = ?").bind(&email).execute(&mut *tx).await?;
+    if let Some(previous) = previous {
+        super::cart::merge_guest_cart(&mut tx, &previous.id, &user_id).await?;
+        previous.end(&mut *tx, cookie_secure).await?;
+    }
+    let session = Session::start(&mut *tx, Some(&user_id), cookie_secure).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_verify_only_their_password() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(hash.starts_with("$argon2id$"));
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong horse", &hash));
+        assert!(!verify_password("anything", NO_ACCOUNT_HASH));
+        assert!(!verify_password("anything", "not a hash"));
+    }
+}

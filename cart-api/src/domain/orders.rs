@@ -1,0 +1,194 @@
+//! Orders: placed once per checkout session from the cart version its payment covers. Placing
+//! takes stock, captures the payment and empties the cart in one transaction.
+
+use contracts::api::{Address, CartLine, Money, Order, OrderSummary, Totals};
+use sqlx::{Row, SqliteConnection, SqlitePool};
+
+use super::idempotency::IdempotencyKey;
+use super::{cart, new_id, now_millis, CURRENCY};
+use crate::error::ApiError;
+
+/// Places the order of a paid checkout session. A repeat (double click, retry, another tab)
+/// answers the order already placed: the `UNIQUE` checkout column and the write lock make a
+/// second order impossible, with or without an idempotency key.
+pub async fn place(
+    db: &SqlitePool,
+    user_id: &str,
+    checkout_session_id: &str,
+    idempotency: Option<&IdempotencyKey>,
+) -> Result<(Order, bool), ApiError> {
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let request = format!("order:{checkout_session_id}");
+    if let Some(key) = idempotency {
+        if let Some(order_id) = key.replay(&mut tx, &request).await? {
+            return Ok((load(&mut tx, &order_id, user_id).await?, true));
+        }
+    }
+    let row: Option<(String, i64, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+        "SELECT cart_id, cart_version, address, order_id,
+                (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
+         FROM checkout_sessions s WHERE id = ? AND user_id = ?",
+    )
+    .bind(checkout_session_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (cart_id, paid_version, address, placed, payment_id) =
+        row.ok_or_else(|| ApiError::NotFound(format!("checkout session {checkout_session_id}")))?;
+    if let Some(order_id) = placed {
+        return Ok((load(&mut tx, &order_id, user_id).await?, true));
+    }
+    let (Some(address), Some(payment_id)) = (address, payment_id) else {
+        return Err(ApiError::Conflict("checkout-incomplete", "give an address and pay before placing the order".into()));
+    };
+    let current = cart::load(&mut tx, &cart_id).await?;
+    if current.version as i64 != paid_version {
+        // The payment covered another cart: it must be authorized again for what is there now.
+        sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = ?")
+            .bind(checkout_session_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        return Err(ApiError::Conflict("cart-changed", "the cart changed after payment: review it and pay again".into()));
+    }
+    if current.lines.is_empty() {
+        return Err(ApiError::Conflict("empty-cart", "the cart is empty".into()));
+    }
+    for line in &current.lines {
+        let taken = sqlx::query("UPDATE variants SET stock = stock - ?1 WHERE product_id = ?2 AND id = ?3 AND stock >= ?1")
+            .bind(line.quantity)
+            .bind(line.product_id)
+            .bind(&line.variant_id)
+            .execute(&mut *tx)
+            .await?;
+        if taken.rows_affected() == 0 {
+            return Err(ApiError::OutOfStock(format!("{} sold out while you were checking out", line.name)));
+        }
+    }
+    let order_id = new_id("ord", 8);
+    let t = &current.totals;
+    sqlx::query(
+        "INSERT INTO orders (id, user_id, checkout_session_id, status, subtotal, shipping, tax, total, currency, address, card_last4, created_at)
+         VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, (SELECT card_last4 FROM payments WHERE id = ?), ?)",
+    )
+    .bind(&order_id)
+    .bind(user_id)
+    .bind(checkout_session_id)
+    .bind(t.subtotal.amount)
+    .bind(t.shipping.amount)
+    .bind(t.tax.amount)
+    .bind(t.total.amount)
+    .bind(CURRENCY)
+    .bind(&address)
+    .bind(&payment_id)
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
+    for (position, line) in current.lines.iter().enumerate() {
+        sqlx::query(
+            "INSERT INTO order_lines (order_id, position, product_id, variant_id, name, quantity, unit_price, line_total)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&order_id)
+        .bind(position as i64)
+        .bind(line.product_id)
+        .bind(&line.variant_id)
+        .bind(&line.name)
+        .bind(line.quantity)
+        .bind(line.unit_price.amount)
+        .bind(line.line_total.amount)
+        .execute(&mut *tx)
+        .await?;
+    }
+    sqlx::query("UPDATE payments SET status = 'captured' WHERE id = ?").bind(&payment_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE checkout_sessions SET order_id = ? WHERE id = ?")
+        .bind(&order_id)
+        .bind(checkout_session_id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ?").bind(&cart_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = ?").bind(&cart_id).execute(&mut *tx).await?;
+    if let Some(key) = idempotency {
+        key.remember(&mut tx, &request, &order_id).await?;
+    }
+    let order = load(&mut tx, &order_id, user_id).await?;
+    tx.commit().await?;
+    tracing::info!(order_id = %order.order_id, total = order.totals.total.amount, "order placed");
+    Ok((order, false))
+}
+
+/// The signed-in user's orders, newest first.
+pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderSummary>, ApiError> {
+    let rows = sqlx::query(
+        "SELECT o.id, o.status, o.created_at, o.total, o.currency,
+                (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count
+         FROM orders o WHERE user_id = ? ORDER BY created_at DESC, id",
+    )
+    .bind(user_id)
+    .fetch_all(db)
+    .await?;
+    Ok(rows
+        .iter()
+        .map(|r| OrderSummary {
+            order_id: r.get("id"),
+            status: r.get("status"),
+            created_at: r.get("created_at"),
+            item_count: r.get::<i64, _>("item_count") as u32,
+            total: Money::new(r.get("total"), r.get::<String, _>("currency")),
+        })
+        .collect())
+}
+
+pub async fn get(db: &SqlitePool, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
+    let mut conn = db.acquire().await?;
+    load(&mut conn, order_id, user_id).await
+}
+
+/// An order as its owner sees it; anyone else gets "not found".
+pub(super) async fn load(conn: &mut SqliteConnection, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
+    let order = sqlx::query(
+        "SELECT status, created_at, subtotal, shipping, tax, total, currency, address, card_last4
+         FROM orders WHERE id = ? AND user_id = ?",
+    )
+    .bind(order_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or_else(|| ApiError::NotFound(format!("order {order_id}")))?;
+    let lines = sqlx::query(
+        "SELECT l.position, l.product_id, l.variant_id, l.name, l.quantity, l.unit_price, l.line_total, p.images
+         FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE order_id = ? ORDER BY position",
+    )
+    .bind(order_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let currency: String = order.get("currency");
+    let money = |column: &str| Money::new(order.get::<i64, _>(column), currency.clone());
+    let address: Address = serde_json::from_str(order.get("address"))
+        .map_err(|e| ApiError::Conflict("corrupt-order", format!("order {order_id} has no readable address: {e}")))?;
+    Ok(Order {
+        order_id: order_id.to_string(),
+        status: order.get("status"),
+        created_at: order.get("created_at"),
+        lines: lines
+            .iter()
+            .map(|l| {
+                let images: Vec<String> = l.get::<Option<String>, _>("images").and_then(|i| serde_json::from_str(&i).ok()).unwrap_or_default();
+                CartLine {
+                    line_id: format!("{order_id}-{}", l.get::<i64, _>("position")),
+                    product_id: l.get::<i64, _>("product_id") as u32,
+                    variant_id: Some(l.get("variant_id")),
+                    name: l.get("name"),
+                    image: images.into_iter().next().unwrap_or_default(),
+                    quantity: l.get::<i64, _>("quantity") as u32,
+                    unit_price: Money::new(l.get::<i64, _>("unit_price"), currency.clone()),
+                    line_total: Money::new(l.get::<i64, _>("line_total"), currency.clone()),
+                }
+            })
+            .collect(),
+        totals: Totals { subtotal: money("subtotal"), shipping: money("shipping"), tax: money("tax"), total: money("total") },
+        address,
+        card_last4: order.get("card_last4"),
+    })
+}

@@ -1,0 +1,57 @@
+//! `POST /api/session/login`, `POST /api/session/logout`, `GET /api/me`
+
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, State};
+use axum::http::HeaderMap;
+use axum::Json;
+use contracts::api::SignIn;
+use contracts::context::IdentitySummary;
+
+use super::extract::Body;
+use crate::domain::identity;
+use crate::error::ApiError;
+use crate::session::{Session, WithSession};
+use crate::AppState;
+
+pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<IdentitySummary>, ApiError> {
+    let session = Session::existing(&state.db, &headers).await?;
+    Ok(Json(identity::summary(&state.db, session.as_ref()).await?))
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Body(credentials): Body<SignIn>,
+) -> Result<WithSession<Json<IdentitySummary>>, ApiError> {
+    let previous = Session::existing(&state.db, &headers).await?;
+    let session = identity::sign_in(
+        &state.db,
+        previous,
+        &credentials.email,
+        &credentials.password,
+        &peer.ip().to_string(),
+        state.cookie_secure,
+    )
+    .await?;
+    let summary = identity::summary(&state.db, Some(&session)).await?;
+    tracing::info!(user_id = summary.user_id.as_deref().unwrap_or_default(), "signed in");
+    Ok(WithSession(session, Json(summary)))
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<axum::response::Response, ApiError> {
+    use axum::response::IntoResponse;
+    let Some(session) = Session::existing(&state.db, &headers).await? else {
+        return Ok(Json(IdentitySummary::default()).into_response());
+    };
+    let ended = session.end(&state.db, state.cookie_secure).await?;
+    Ok(WithSession(ended, Json(IdentitySummary::default())).into_response())
+}
+
+/// The signed-in caller's session and account id, or 401.
+pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<(Session, String), ApiError> {
+    let session = Session::existing(&state.db, headers).await?.ok_or(ApiError::SignInRequired)?;
+    let user_id = session.user_id.clone().ok_or(ApiError::SignInRequired)?;
+    Ok((session, user_id))
+}
