@@ -35,6 +35,8 @@ pub enum ApiError {
     #[error("{0}")]
     InvalidAddress(String),
     #[error("{0}")]
+    InvalidAccount(String),
+    #[error("{0}")]
     InvalidCard(String),
     #[error("your card was declined: no order was placed and nothing was charged")]
     PaymentDeclined,
@@ -83,6 +85,9 @@ impl ApiError {
             ApiError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts"),
             ApiError::InvalidAddress(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid-address", "The address is not valid")
+            }
+            ApiError::InvalidAccount(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-account", "The account details are not valid")
             }
             ApiError::InvalidCard(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-card", "The card details are not valid"),
             ApiError::PaymentDeclined => (StatusCode::PAYMENT_REQUIRED, "payment-declined", "Payment declined"),

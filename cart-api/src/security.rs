@@ -29,10 +29,14 @@ pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
 
 /// `POST /api/csp-reports`: logged, so a violation shows in the server's log (and fails the
 /// browser journeys, which check that log).
-pub async fn csp_report(body: Bytes) -> StatusCode {
+pub async fn csp_report(
+    body: Result<Bytes, axum::extract::rejection::BytesRejection>,
+) -> Result<StatusCode, crate::error::ApiError> {
+    // An oversized report is refused like any other body: a problem document, not plain text.
+    let body = body.map_err(|e| crate::error::ApiError::Rejected(e.status(), e.body_text()))?;
     let report = String::from_utf8_lossy(&body[..body.len().min(2048)]).into_owned();
     tracing::warn!(%report, "csp violation");
-    StatusCode::NO_CONTENT
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// Refuses state-changing requests that another site started (`Sec-Fetch-Site`, else `Origin`

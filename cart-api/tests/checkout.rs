@@ -409,3 +409,27 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
     assert_eq!(cart_of(&app, &app.client).await.item_count, 2, "nothing changed");
     assert_eq!(send(app.client.patch(&url).header(header::IF_MATCH, "nonsense").json(&json!({ "quantity": 1 }))).await.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn signing_up_creates_an_account_that_can_sign_in() {
+    let app = spawn_app().await;
+    add_first_product(&app, &app.client, 1).await;
+    let body = json!({ "email": "New@Shop.test", "password": "long enough", "displayName": "New Shopper" });
+    let response = send(app.client.post(app.url("/api/accounts")).json(&body)).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let summary: IdentitySummary = response.json().await.unwrap();
+    assert_eq!((summary.logged_in, summary.display_name.as_deref()), (true, Some("New Shopper")));
+    assert_eq!(cart_of(&app, &app.client).await.item_count, 1, "the guest cart comes along");
+
+    let again = send(visitor().post(app.url("/api/accounts")).json(&body)).await;
+    assert_problem_kind(again, StatusCode::CONFLICT, "account-exists", "same e-mail").await;
+    let other = visitor();
+    assert_eq!(sign_in(&app, &other, ("new@shop.test", "long enough")).await.status(), StatusCode::OK);
+    for (field, value) in [("email", "no-at-sign"), ("password", "short"), ("displayName", "")] {
+        let mut bad = json!({ "email": "x@shop.test", "password": "long enough", "displayName": "X" });
+        bad[field] = json!(value);
+        let response = send(visitor().post(app.url("/api/accounts")).json(&bad)).await;
+        let problem = assert_problem_kind(response, StatusCode::UNPROCESSABLE_ENTITY, "invalid-account", field).await;
+        assert!(problem.detail.unwrap_or_default().starts_with(field));
+    }
+}

@@ -149,6 +149,21 @@ impl std::fmt::Debug for SignIn {
     }
 }
 
+/// Body of `POST /api/accounts`: creates an account and signs it in.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SignUp {
+    pub email: String,
+    pub password: String,
+    pub display_name: String,
+}
+
+impl std::fmt::Debug for SignUp {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignUp").field("email", &self.email).field("display_name", &self.display_name).finish_non_exhaustive()
+    }
+}
+
 /// A shipping address; the server validates every field (`PUT /api/checkout/sessions/{id}/address`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]

@@ -143,6 +143,55 @@ pub async fn sign_in(
     Ok(session)
 }
 
+/// Creates an account and signs it in, like [`sign_in`] does (the guest cart comes along).
+pub async fn sign_up(
+    db: &SqlitePool,
+    previous: Option<Session>,
+    account: &contracts::api::SignUp,
+    cookie_secure: bool,
+) -> Result<Session, ApiError> {
+    let email = account.email.trim().to_lowercase();
+    let name = account.display_name.trim().to_string();
+    let at = email.find('@');
+    if email.len() > 254 || !at.is_some_and(|i| i > 0 && i < email.len() - 1) || email.chars().any(char::is_whitespace) {
+        return Err(ApiError::InvalidAccount("email: not an e-mail address".into()));
+    }
+    if !(8..=128).contains(&account.password.chars().count()) {
+        return Err(ApiError::InvalidAccount("password: 8 to 128 characters".into()));
+    }
+    if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
+        return Err(ApiError::InvalidAccount("displayName: 1 to 60 characters".into()));
+    }
+    let password = account.password.clone();
+    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
+        .await
+        .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
+    let user_id = new_id("usr", 8);
+    let mut conn = db.acquire().await?;
+    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let created = sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, 'en-US', ?)
+         ON CONFLICT(email) DO NOTHING",
+    )
+    .bind(&user_id)
+    .bind(&email)
+    .bind(&name)
+    .bind(hash)
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
+    if created.rows_affected() == 0 {
+        return Err(ApiError::Conflict("account-exists", "an account with this e-mail address exists: sign in".into()));
+    }
+    if let Some(previous) = previous {
+        super::cart::merge_guest_cart(&mut tx, &previous.id, &user_id).await?;
+        previous.end(&mut *tx, cookie_secure).await?;
+    }
+    let session = Session::start(&mut *tx, Some(&user_id), cookie_secure).await?;
+    tx.commit().await?;
+    Ok(session)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

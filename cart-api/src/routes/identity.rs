@@ -1,11 +1,12 @@
-//! `POST /api/session/login`, `POST /api/session/logout`, `GET /api/me`
+//! `POST /api/accounts`, `POST /api/session/login`, `POST /api/session/logout`, `GET /api/me`
 
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, State};
 use axum::http::HeaderMap;
 use axum::Json;
-use contracts::api::SignIn;
+use axum::http::StatusCode;
+use contracts::api::{SignIn, SignUp};
 use contracts::context::IdentitySummary;
 
 use super::extract::Body;
@@ -38,6 +39,17 @@ pub async fn login(
     let summary = identity::summary(&state.db, Some(&session)).await?;
     tracing::info!(user_id = summary.user_id.as_deref().unwrap_or_default(), "signed in");
     Ok(WithSession(session, Json(summary)))
+}
+
+pub async fn sign_up(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Body(account): Body<SignUp>,
+) -> Result<(StatusCode, WithSession<Json<IdentitySummary>>), ApiError> {
+    let previous = Session::existing(&state.db, &headers).await?;
+    let session = identity::sign_up(&state.db, previous, &account, state.cookie_secure).await?;
+    let summary = identity::summary(&state.db, Some(&session)).await?;
+    Ok((StatusCode::CREATED, WithSession(session, Json(summary))))
 }
 
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<axum::response::Response, ApiError> {

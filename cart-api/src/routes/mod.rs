@@ -29,6 +29,7 @@ pub fn router(state: AppState) -> Router {
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))
         .route("/cart/items/{line_id}", patch(cart::set_quantity).delete(cart::remove_line))
+        .route("/accounts", post(identity::sign_up))
         .route("/session/login", post(identity::login))
         .route("/session/logout", post(identity::logout))
         .route("/me", get(identity::me))

@@ -1,0 +1,130 @@
+//! Durability against the real server process: an add the server acknowledged survives
+//! `kill -9` and a restart on the same database file, and so does the session that made it.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use contracts::api::Cart;
+use reqwest::StatusCode;
+use serde_json::json;
+use tempfile::TempDir;
+
+/// The release-like server binary of this package, on `port` (0: any) and `database`.
+fn start(database: &str, port: u16) -> (Child, String) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cart-api"))
+        .env("ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", database)
+        .env("DIST_DIR", "does-not-exist")
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cart-api starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).expect("the address line");
+    let base = line.trim().rsplit(' ').next().expect("an address").to_string();
+    (child, base)
+}
+
+/// One visitor; no pooled connections, which would outlive the killed server.
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .cookie_store(true)
+        .pool_max_idle_per_host(0)
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+fn kill_hard(child: &mut Child) {
+    // SIGKILL: no graceful shutdown, no flush, exactly like a crash.
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+#[tokio::test]
+async fn acknowledged_adds_and_sessions_survive_kill_9() {
+    let dir = TempDir::new().unwrap();
+    let database = format!("sqlite://{}/store.db", dir.path().display());
+    let (mut server, base) = start(&database, 0);
+    let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
+    let client = client();
+
+    // Every in-stock variant of the first page, added one at a time in turn.
+    let page: serde_json::Value = client.get(format!("{base}/api/products?pageSize=24&inStock=true")).send().await.unwrap().json().await.unwrap();
+    let mut items: Vec<serde_json::Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| {
+            let id = p["id"].clone();
+            p["variants"].as_array().unwrap().iter().filter(|v| v["stock"].as_u64() > Some(0)).map(move |v| json!({ "productId": id, "variantId": v["id"], "quantity": 1 })).collect::<Vec<_>>()
+        })
+        .collect();
+    items.truncate(40);
+
+    // A stream of adds; the server is killed while it runs.
+    let adder = {
+        let client = client.clone();
+        let base = base.clone();
+        tokio::spawn(async move {
+            let mut acknowledged = 0u32;
+            let mut next = 0usize;
+            while !items.is_empty() {
+                next = (next + 1) % items.len();
+                match client.post(format!("{base}/api/cart/items")).json(&items[next]).send().await {
+                    Ok(r) if r.status() == StatusCode::OK => match r.json::<Cart>().await {
+                        Ok(cart) => acknowledged = cart.item_count,
+                        Err(_) => return acknowledged,
+                    },
+                    // Sold out or full: this variant is done.
+                    Ok(_) => {
+                        items.swap_remove(next);
+                    }
+                    Err(_) => return acknowledged,
+                }
+            }
+            acknowledged
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    kill_hard(&mut server);
+    let acknowledged = adder.await.unwrap();
+    assert!(acknowledged > 0, "no add was acknowledged before the kill");
+    eprintln!("{acknowledged} adds acknowledged before kill -9");
+
+    let (mut restarted, base) = start(&database, port);
+    let cart: Cart = client.get(format!("{base}/api/cart")).send().await.unwrap().json().await.unwrap();
+    assert!(
+        cart.item_count >= acknowledged,
+        "acknowledged {acknowledged} items, found {} after kill -9 and restart",
+        cart.item_count
+    );
+    // At most the one add that was in flight when the process died can be there unacknowledged.
+    assert!(cart.item_count <= acknowledged + 1, "{} > {acknowledged} + 1", cart.item_count);
+    kill_hard(&mut restarted);
+}
+
+#[tokio::test]
+async fn a_signed_in_session_survives_a_restart() {
+    let dir = TempDir::new().unwrap();
+    let database = format!("sqlite://{}/store.db", dir.path().display());
+    let (mut server, base) = start(&database, 0);
+    let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
+    let client = client();
+    let login = client
+        .post(format!("{base}/api/session/login"))
+        .json(&json!({ "email": "demo@shop.test", "password": "demo-password" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    kill_hard(&mut server);
+
+    let (mut restarted, base) = start(&database, port);
+    let me: serde_json::Value = client.get(format!("{base}/api/me")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(me["loggedIn"], true, "{me}");
+    kill_hard(&mut restarted);
+}
