@@ -21,9 +21,11 @@ fn start(database: &str, port: u16) -> (Child, String) {
         .stderr(Stdio::null())
         .spawn()
         .expect("cart-api starts");
-    let stdout = child.stdout.take().expect("stdout");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("the address line");
+    stdout.read_line(&mut line).expect("the address line");
+    // Keep reading what the server prints, so its log never meets a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let base = line.trim().rsplit(' ').next().expect("an address").to_string();
     (child, base)
 }

@@ -5,6 +5,7 @@
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask test     every test: unit, contract, API and the browser journeys
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
+//! cargo xtask loadtest [--shoppers 64] [--seconds 30]   virtual shoppers; zero errors, zero lost writes
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
 //! cargo xtask contracts          write new event schemas and regenerate docs/events.md
 //! ```
@@ -14,12 +15,13 @@
 mod bench;
 mod boundaries;
 mod frontend;
+mod loadtest;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | test | bench | check-boundaries | contracts>";
+const USAGE: &str = "usage: cargo xtask <build | demo | test | bench | loadtest | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -28,6 +30,9 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("test") => test(),
+        Some("loadtest") => loadtest::Options::parse(&args[1..])
+            .and_then(|options| Ok((options, server()?)))
+            .and_then(|(options, server)| loadtest::loadtest(&server, options)),
         Some("check-boundaries") => boundaries::check(&workspace_root()),
         Some("contracts") => run(cargo().args(["test", "-p", "contracts", "--test", "governance"]).env("UPDATE_CONTRACTS", "1")),
         _ => Err(USAGE.to_string()),
@@ -69,6 +74,13 @@ pub fn cargo() -> Command {
     command
 }
 
+/// The release server alone (no front end), for the load test.
+fn server() -> Result<PathBuf, String> {
+    step("Building cart-api (release)");
+    run(cargo().args(["build", "--release", "-p", "cart-api"]))?;
+    Ok(workspace_root().join("target/release/cart-api"))
+}
+
 /// The release build. Returns the path of the server binary.
 fn build() -> Result<PathBuf, String> {
     let root = workspace_root();
@@ -106,6 +118,9 @@ fn test() -> Result<(), String> {
         .args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"])
         .env("PATH", tools.path_env())
         .env("CHROMEDRIVER", tools::chromedriver()))?;
+
+    step("A short load test: no errors, no lost writes (the full one is `cargo xtask loadtest`)");
+    loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5 })?;
 
     step("Browser journeys (headless Chromium)");
     tally.run(cargo()

@@ -1,0 +1,324 @@
+//! `cargo xtask loadtest [--shoppers N] [--seconds S]`: bounded virtual shoppers against a local
+//! release server on a fresh database. Each shopper signs up, then browses, adds to its cart,
+//! changes a quantity and checks out with the test card, for the set time. Afterwards every
+//! shopper's cart and orders are read back and compared with what the server told that shopper:
+//! a difference is a lost (or invented) write.
+//!
+//! Prints requests per second, p50/p95/p99 latency, errors and lost writes; fails when there is
+//! an error or a lost write. Business refusals (sold out) are counted, not errors.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use contracts::api::{Cart, CheckoutSession, Order, OrderSummary, ProductPage};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+pub struct Options {
+    pub shoppers: usize,
+    pub seconds: u64,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Options, String> {
+        let mut options = Options { shoppers: 64, seconds: 30 };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            let mut value = |name: &str| -> Result<u64, String> {
+                args.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{name} needs a number"))
+            };
+            match arg.as_str() {
+                "--shoppers" => options.shoppers = value("--shoppers")?.max(1) as usize,
+                "--seconds" => options.seconds = value("--seconds")?.max(1),
+                other => return Err(format!("unknown option {other}; usage: cargo xtask loadtest [--shoppers N] [--seconds S]")),
+            }
+        }
+        Ok(options)
+    }
+}
+
+/// What all shoppers saw, merged.
+#[derive(Default)]
+struct Stats {
+    latencies_ms: Vec<f64>,
+    errors: Vec<String>,
+    sold_out: u64,
+    orders: u64,
+    lost_writes: Vec<String>,
+}
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn start_server(binary: &Path, data: &Path) -> Result<(Server, String), String> {
+    let mut child = Command::new(binary)
+        .env("ADDR", "127.0.0.1:0")
+        .env("DATABASE_URL", format!("sqlite://{}/load.db", data.display()))
+        .env("DIST_DIR", data.join("no-front-end"))
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+    let mut line = String::new();
+    let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
+    stdout.read_line(&mut line).map_err(|e| e.to_string())?;
+    // The server keeps writing its log; a closed pipe would make every line an error.
+    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+    let base = line.trim().rsplit(' ').next().unwrap_or_default().to_string();
+    if !base.starts_with("http://") {
+        return Err(format!("the server did not start: {line:?}"));
+    }
+    Ok((Server(child), base))
+}
+
+pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
+    let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+    let (_server, base) = start_server(server, data.path())?;
+    crate::step(&format!("{} shoppers for {} s against {base}", options.shoppers, options.seconds));
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let stats = Arc::new(Mutex::new(Stats::default()));
+    let started = Instant::now();
+    runtime.block_on(async {
+        let deadline = Instant::now() + Duration::from_secs(options.seconds);
+        let shoppers: Vec<_> = (0..options.shoppers)
+            .map(|n| tokio::spawn(Shopper::new(n, base.clone(), stats.clone()).run(deadline)))
+            .collect();
+        for shopper in shoppers {
+            let _ = shopper.await;
+        }
+    });
+    let elapsed = started.elapsed().as_secs_f64();
+    let stats = Arc::try_unwrap(stats).map_err(|_| "shoppers still running")?.into_inner().map_err(|e| e.to_string())?;
+    report(&stats, elapsed)
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn report(stats: &Stats, elapsed: f64) -> Result<(), String> {
+    let mut sorted = stats.latencies_ms.clone();
+    sorted.sort_by(|a, b| a.total_cmp(b));
+    println!("requests        {}", sorted.len());
+    println!("requests/s      {:.0}", sorted.len() as f64 / elapsed);
+    println!("latency p50     {:.1} ms", percentile(&sorted, 0.50));
+    println!("latency p95     {:.1} ms", percentile(&sorted, 0.95));
+    println!("latency p99     {:.1} ms", percentile(&sorted, 0.99));
+    println!("orders placed   {}", stats.orders);
+    println!("sold out (409)  {}", stats.sold_out);
+    println!("errors          {}", stats.errors.len());
+    println!("lost writes     {}", stats.lost_writes.len());
+    for problem in stats.errors.iter().chain(&stats.lost_writes).take(10) {
+        println!("  {problem}");
+    }
+    if stats.errors.is_empty() && stats.lost_writes.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{} errors and {} lost writes", stats.errors.len(), stats.lost_writes.len()))
+    }
+}
+
+/// One virtual shopper with its own cookie jar and account.
+struct Shopper {
+    n: usize,
+    base: String,
+    client: reqwest::Client,
+    stats: Arc<Mutex<Stats>>,
+    latencies: Vec<f64>,
+    errors: Vec<String>,
+    sold_out: u64,
+    /// The item count the server last acknowledged for this shopper's cart.
+    told_items: u32,
+    /// The orders the server acknowledged.
+    told_orders: Vec<String>,
+    step: u64,
+}
+
+impl Shopper {
+    fn new(n: usize, base: String, stats: Arc<Mutex<Stats>>) -> Self {
+        let client = reqwest::Client::builder()
+            .cookie_store(true)
+            .timeout(Duration::from_secs(20))
+            .build()
+            .expect("an HTTP client");
+        Shopper { n, base, client, stats, latencies: Vec::new(), errors: Vec::new(), sold_out: 0, told_items: 0, told_orders: Vec::new(), step: 0 }
+    }
+
+    /// Sends one request and records its latency; answers status and body, or None on a
+    /// transport error (recorded as an error).
+    async fn call(&mut self, method: Method, path: &str, body: Option<Value>, key: bool) -> Option<(StatusCode, String)> {
+        let mut request = self.client.request(method.clone(), format!("{}{path}", self.base));
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        if key {
+            self.step += 1;
+            request = request.header("Idempotency-Key", format!("load-{}-{}", self.n, self.step));
+        }
+        let started = Instant::now();
+        let answer = match request.send().await {
+            Ok(response) => {
+                let status = response.status();
+                let text = response.text().await.unwrap_or_default();
+                Some((status, text))
+            }
+            Err(e) => {
+                self.errors.push(format!("{method} {path}: {e}"));
+                None
+            }
+        };
+        self.latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        if let Some((status, text)) = &answer {
+            if status.is_server_error() {
+                self.errors.push(format!("{method} {path}: {status} {text}"));
+            }
+        }
+        answer
+    }
+
+    /// A call whose answer must be `expected` and decode as `T`.
+    async fn expect<T: serde::de::DeserializeOwned>(&mut self, method: Method, path: &str, body: Option<Value>, key: bool) -> Option<T> {
+        let (status, text) = self.call(method.clone(), path, body, key).await?;
+        if status == StatusCode::CONFLICT && text.contains("/problems/out-of-stock") {
+            self.sold_out += 1;
+            return None;
+        }
+        if !status.is_success() {
+            if !status.is_server_error() {
+                self.errors.push(format!("{method} {path}: {status} {text}"));
+            }
+            return None;
+        }
+        match serde_json::from_str(&text) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.errors.push(format!("{method} {path}: undecodable answer: {e}"));
+                None
+            }
+        }
+    }
+
+    async fn run(mut self, deadline: Instant) {
+        let account = json!({ "email": format!("shopper{}@load.test", self.n), "password": "load-test-password", "displayName": format!("Shopper {}", self.n) });
+        if self.expect::<Value>(Method::POST, "/api/accounts", Some(account), false).await.is_some() {
+            let mut round = 0u64;
+            while Instant::now() < deadline {
+                round += 1;
+                self.shop_once(round).await;
+            }
+            self.verify().await;
+        }
+        let mut stats = self.stats.lock().expect("stats");
+        stats.latencies_ms.append(&mut self.latencies);
+        stats.errors.append(&mut self.errors);
+        stats.sold_out += self.sold_out;
+        stats.orders += self.told_orders.len() as u64;
+    }
+
+    /// Browse a page and a product, add one, sometimes change a quantity, every few rounds check out.
+    async fn shop_once(&mut self, round: u64) {
+        let page_number = 1 + (self.n as u64 + round) % 4;
+        let Some(page) = self.expect::<ProductPage>(Method::GET, &format!("/api/products?page={page_number}&inStock=true&sort=price-asc"), None, false).await
+        else {
+            return;
+        };
+        let Some(product) = page.items.get((self.n + round as usize) % page.items.len().max(1)).cloned() else { return };
+        let _ = self.expect::<Value>(Method::GET, &format!("/api/products/{}", product.id), None, false).await;
+        let Some(variant) = product.variants.iter().find(|v| v.stock > 0) else { return };
+        let add = json!({ "productId": product.id, "variantId": variant.id, "quantity": 1 });
+        if let Some(cart) = self.expect::<Cart>(Method::POST, "/api/cart/items", Some(add), true).await {
+            self.told_items = cart.item_count;
+            if round % 3 == 0 {
+                if let Some(line) = cart.lines.first() {
+                    let path = format!("/api/cart/items/{}", line.line_id);
+                    if let Some(changed) = self.expect::<Cart>(Method::PATCH, &path, Some(json!({ "quantity": 1 })), false).await {
+                        self.told_items = changed.item_count;
+                    }
+                }
+            }
+        }
+        if round % 4 == 0 && self.told_items > 0 {
+            self.check_out().await;
+        }
+    }
+
+    async fn check_out(&mut self) {
+        let Some(session) = self.expect::<CheckoutSession>(Method::POST, "/api/checkout/sessions", Some(json!({})), true).await else { return };
+        let address = json!({ "name": "Load Shopper", "line1": "Teststraße 1", "city": "Berlin", "postalCode": "10115", "country": "DE" });
+        let path = format!("/api/checkout/sessions/{}/address", session.id);
+        if self.expect::<CheckoutSession>(Method::PUT, &path, Some(address), false).await.is_none() {
+            return;
+        }
+        let card = json!({ "checkoutSessionId": session.id, "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123" });
+        if self.expect::<Value>(Method::POST, "/api/payments", Some(card), true).await.is_none() {
+            return;
+        }
+        if let Some(order) = self.expect::<Order>(Method::POST, "/api/orders", Some(json!({ "checkoutSessionId": session.id })), true).await {
+            self.told_orders.push(order.order_id);
+            self.told_items = 0;
+        } else {
+            // Sold out at the last moment: the cart is unchanged; read what it holds now.
+            if let Some(cart) = self.expect::<Cart>(Method::GET, "/api/cart", None, false).await {
+                self.told_items = cart.item_count;
+            }
+        }
+    }
+
+    /// Reads back cart and orders and compares them with what this shopper was told.
+    async fn verify(&mut self) {
+        let cart = self.expect::<Cart>(Method::GET, "/api/cart", None, false).await;
+        let orders = self.expect::<Vec<OrderSummary>>(Method::GET, "/api/orders", None, false).await;
+        let mut lost = Vec::new();
+        if let Some(cart) = cart {
+            if cart.item_count != self.told_items {
+                lost.push(format!("shopper {}: told {} items, cart holds {}", self.n, self.told_items, cart.item_count));
+            }
+        }
+        if let Some(orders) = orders {
+            let mut stored: Vec<&str> = orders.iter().map(|o| o.order_id.as_str()).collect();
+            let mut told: Vec<&str> = self.told_orders.iter().map(String::as_str).collect();
+            stored.sort_unstable();
+            told.sort_unstable();
+            if stored != told {
+                lost.push(format!("shopper {}: told {} orders, {} stored", self.n, told.len(), stored.len()));
+            }
+        }
+        self.stats.lock().expect("stats").lost_writes.append(&mut lost);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_have_defaults_and_refuse_nonsense() {
+        let o = Options::parse(&[]).unwrap();
+        assert_eq!((o.shoppers, o.seconds), (64, 30));
+        let o = Options::parse(&["--shoppers".into(), "8".into(), "--seconds".into(), "5".into()]).unwrap();
+        assert_eq!((o.shoppers, o.seconds), (8, 5));
+        assert!(Options::parse(&["--shoppers".into()]).is_err());
+        assert!(Options::parse(&["--fast".into()]).is_err());
+    }
+
+    #[test]
+    fn percentiles_pick_from_sorted_samples() {
+        let samples: Vec<f64> = (1..=100).map(f64::from).collect();
+        assert_eq!(percentile(&samples, 0.5), 51.0);
+        assert_eq!(percentile(&samples, 0.99), 99.0);
+        assert_eq!(percentile(&[], 0.5), 0.0);
+    }
+}
