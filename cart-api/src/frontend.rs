@@ -8,7 +8,10 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::{ServeDir, ServeFile};
 
+use contracts::manifest::RemoteManifest;
+
 use crate::error::ApiError;
+use crate::session::{Session, WithSession};
 use crate::AppState;
 
 pub async fn serve(State(state): State<AppState>, request: Request) -> Response {
@@ -18,7 +21,13 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if path == "/api" || path.starts_with("/api/") {
         return ApiError::NotFound("this API route".into()).into_response();
     }
+    if path == "/remotes.json" {
+        if let Some(response) = manifest_with_canaries(&state, request.headers()).await {
+            return response;
+        }
+    }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
+    let request_cookies = request.headers().get(header::COOKIE).cloned();
     let served = if is_file {
         // `cargo xtask build` writes .br and .gz next to each text and wasm file.
         ServeDir::new(&state.dist_dir).precompressed_br().precompressed_gzip().oneshot(request).await
@@ -34,7 +43,8 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
             .into_response();
     }
     if !is_file {
-        if let Some(link) = preload_links(&state.dist_dir, &path).await {
+        let bucket = session_bucket(&state, request_cookies.as_ref()).await;
+        if let Some(link) = preload_links(&state.dist_dir, &path, bucket).await {
             response.headers_mut().insert(header::LINK, link);
         }
     }
@@ -56,19 +66,50 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 /// of one after the other. The shell stays in charge of loading: these only warm the cache.
 /// The JS glue is not preloaded here: the shell preloads it itself with its integrity hash, and
 /// a module fetched earlier without one would bypass that check.
-async fn preload_links(dist: &std::path::Path, path: &str) -> Option<HeaderValue> {
+async fn preload_links(dist: &std::path::Path, path: &str, bucket: u8) -> Option<HeaderValue> {
     let remote = contracts::routes::Remote::owning(path)?;
-    let manifest = tokio::fs::read(dist.join("remotes.json")).await.ok()?;
-    let manifest: contracts::manifest::RemoteManifest = serde_json::from_slice(&manifest).ok()?;
+    let manifest = read_manifest(dist).await?.for_bucket(bucket);
     let entry = manifest.entry(remote.name())?;
     let mut links = vec![
         "</remotes.json>; rel=preload; as=fetch; crossorigin".to_string(),
-        format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", entry.wasm, entry.integrity.wasm),
+        format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", entry.release.wasm, entry.release.integrity.wasm),
     ];
-    if let Some(css) = &entry.css {
-        links.push(format!("<{css}>; rel=preload; as=style"));
+    if let Some(css) = &entry.release.css {
+        links.push(format!("<{css}>; rel=preload; as=style; crossorigin"));
     }
     HeaderValue::from_str(&links.join(", ")).ok()
+}
+
+async fn read_manifest(dist: &std::path::Path) -> Option<RemoteManifest> {
+    let bytes = tokio::fs::read(dist.join("remotes.json")).await.ok()?;
+    serde_json::from_slice(&bytes).ok()
+}
+
+/// The canary bucket of the request's session; a visitor without a session yet is outside every
+/// canary (bucket 99) until the first API call gives it one.
+async fn session_bucket(state: &AppState, cookie: Option<&HeaderValue>) -> u8 {
+    let mut headers = axum::http::HeaderMap::new();
+    if let Some(cookie) = cookie {
+        headers.insert(header::COOKIE, cookie.clone());
+    }
+    match Session::existing(&state.db, &headers).await {
+        Ok(Some(session)) => contracts::manifest::bucket(&session.id),
+        _ => 99,
+    }
+}
+
+/// `/remotes.json` when a remote has a canary: resolved for this session (created now if need
+/// be, so the choice sticks), never cached. Without canaries the file is served as it is.
+async fn manifest_with_canaries(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Response> {
+    let manifest = read_manifest(&state.dist_dir).await?;
+    if manifest.remotes.iter().all(|r| r.canary.is_none()) {
+        return None;
+    }
+    let session = Session::get_or_create(&state.db, headers, state.cookie_secure).await.ok()?;
+    let resolved = manifest.for_bucket(contracts::manifest::bucket(&session.id));
+    let mut response = WithSession(session, axum::Json(resolved)).into_response();
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, private"));
+    Some(response)
 }
 
 /// `name-<16 hex>.ext`: the file name changes whenever the content does.

@@ -33,14 +33,15 @@ impl Remote {
     }
 
     /// Which remote owns a path: `/`, `/categories/:slug` and `/search` are the catalog's,
-    /// `/products/:id` product details', `/cart` the cart's, `/checkout` and below checkout's.
+    /// `/products/:id` product details', `/cart` the cart's, `/checkout` and below and `/orders`
+    /// and below checkout's. `/sign-in` is the shell's own page.
     pub fn owning(path: &str) -> Option<Self> {
         let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
         match segments.as_slice() {
             [""] | ["search"] | ["categories", _] => Some(Remote::Catalog),
             ["products", _] => Some(Remote::ProductDetails),
             ["cart"] => Some(Remote::Cart),
-            ["checkout", ..] => Some(Remote::Checkout),
+            ["checkout", ..] | ["orders", ..] => Some(Remote::Checkout),
             _ => None,
         }
     }
@@ -56,6 +57,32 @@ pub fn product_path(id: u32, variant: Option<&str>) -> String {
 
 pub const CART_PATH: &str = "/cart";
 pub const CHECKOUT_PATH: &str = "/checkout";
+pub const ORDERS_PATH: &str = "/orders";
+/// The shell's sign-in page; `returnTo` says where to go back to afterwards.
+pub const SIGN_IN_PATH: &str = "/sign-in";
+
+/// `/sign-in?returnTo=<path>`, e.g. from checkout when nobody is signed in.
+pub fn sign_in_path(return_to: &str) -> String {
+    format!("{SIGN_IN_PATH}?returnTo={}", encode_component(return_to))
+}
+
+/// Where to go after signing in: the `returnTo` of `search` if it is a same-origin path, else
+/// the home page (never another site: that would be an open redirect).
+pub fn return_to(search: &str) -> String {
+    query_param(search, "returnTo")
+        .filter(|path| check_same_origin_path(path).is_ok())
+        .unwrap_or_else(|| "/".into())
+}
+
+/// The steps of checkout, each with its own URL.
+pub fn checkout_step_path(step: &str) -> String {
+    format!("{CHECKOUT_PATH}/{step}")
+}
+
+/// `/checkout/confirmation/{orderId}`
+pub fn confirmation_path(order_id: &str) -> String {
+    format!("{CHECKOUT_PATH}/confirmation/{}", encode_component(order_id))
+}
 
 /// Parses the `:id` of `/products/:id`.
 pub fn parse_product_path(path: &str) -> Option<u32> {
@@ -68,8 +95,8 @@ pub fn parse_product_path(path: &str) -> Option<u32> {
 }
 
 /// The catalog's URL state: `/`, `/categories/:slug` or `/search`, plus its query string
-/// (`q`, `sort`, `page`, `minPrice`, `maxPrice`, `inStock`). The catalog remote owns its meaning;
-/// everyone else may link to it with [`CatalogQuery::to_url`].
+/// (`q`, `sort`, `page`, `minPrice`, `maxPrice` in minor units, `variant`, `inStock`). The catalog
+/// remote owns its meaning; everyone else may link to it with [`CatalogQuery::to_url`].
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct CatalogQuery {
     pub category: Option<String>,
@@ -78,6 +105,8 @@ pub struct CatalogQuery {
     pub page: Option<u32>,
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
+    /// A variant name the products must have, e.g. `Red` or `XL` (the API ignores case).
+    pub variant: Option<String>,
     pub in_stock: bool,
 }
 
@@ -97,6 +126,7 @@ impl CatalogQuery {
             page: text("page").and_then(|p| p.parse().ok()).filter(|p| *p > 1),
             min_price: text("minPrice").and_then(|p| p.parse().ok()),
             max_price: text("maxPrice").and_then(|p| p.parse().ok()),
+            variant: text("variant"),
             in_stock: query_param(search, "inStock").as_deref() == Some("true"),
         }
     }
@@ -115,6 +145,9 @@ impl CatalogQuery {
         }
         if let Some(max) = self.max_price {
             pairs.push(("maxPrice", max.to_string()));
+        }
+        if let Some(variant) = &self.variant {
+            pairs.push(("variant", variant.clone()));
         }
         if self.in_stock {
             pairs.push(("inStock", "true".into()));
@@ -241,6 +274,17 @@ mod tests {
     }
 
     #[test]
+    fn sign_in_returns_only_to_this_site() {
+        assert_eq!(return_to(&format!("?{}", sign_in_path("/checkout/address").split_once('?').unwrap().1)), "/checkout/address");
+        for hostile in ["?returnTo=https%3A%2F%2Fevil.test", "?returnTo=%2F%2Fevil.test", "?returnTo=javascript:alert(1)", ""] {
+            assert_eq!(return_to(hostile), "/", "{hostile}");
+        }
+        assert_eq!(Remote::owning("/orders"), Some(Remote::Checkout));
+        assert_eq!(Remote::owning("/checkout/confirmation/ord_1"), Some(Remote::Checkout));
+        assert_eq!(Remote::owning("/sign-in"), None);
+    }
+
+    #[test]
     fn remote_names_round_trip() {
         for remote in Remote::ALL {
             assert_eq!(Remote::from_name(remote.name()), Some(remote));
@@ -279,12 +323,13 @@ mod tests {
             page: Some(2),
             min_price: Some(1000),
             max_price: Some(90000),
+            variant: Some("Dark green".into()),
             in_stock: true,
         };
         let url = query.to_url();
         assert_eq!(
             url,
-            "/categories/tractors?q=red%20%26%20green&sort=price-asc&minPrice=1000&maxPrice=90000&inStock=true&page=2"
+            "/categories/tractors?q=red%20%26%20green&sort=price-asc&minPrice=1000&maxPrice=90000&variant=Dark%20green&inStock=true&page=2"
         );
         let (path, search) = url.split_once('?').unwrap();
         assert_eq!(CatalogQuery::from_url(path, &format!("?{search}")), query);
@@ -296,7 +341,7 @@ mod tests {
 
     #[test]
     fn catalog_urls_drop_what_does_not_parse() {
-        let query = CatalogQuery::from_url("/search", "?q=%20&page=abc&minPrice=x&inStock=yes");
+        let query = CatalogQuery::from_url("/search", "?q=%20&page=abc&minPrice=x&variant=+&inStock=yes");
         assert_eq!(query, CatalogQuery::default());
     }
 }
@@ -320,9 +365,10 @@ mod properties {
             page in proptest::option::of(2u32..10_000),
             min_price in proptest::option::of(0i64..1_000_000),
             max_price in proptest::option::of(0i64..1_000_000),
+            variant in text(),
             in_stock in any::<bool>(),
         ) {
-            let query = CatalogQuery { category, q, sort, page, min_price, max_price, in_stock };
+            let query = CatalogQuery { category, q, sort, page, min_price, max_price, variant, in_stock };
             let url = query.to_url();
             let (path, search) = url.split_once('?').map(|(p, s)| (p.to_string(), format!("?{s}"))).unwrap_or((url.clone(), String::new()));
             prop_assert_eq!(CatalogQuery::from_url(&path, &search), query);

@@ -186,7 +186,8 @@ async fn spawn_until_ready(mut command: Command, what: &str, ready: &'static str
 /// A running store: the release server on a free port with its own database.
 pub struct Store {
     base_url: String,
-    _server: Child,
+    server: Option<Child>,
+    dist_path: PathBuf,
     _data: TempDir,
     _dist: Option<TempDir>,
     log: Log,
@@ -205,18 +206,43 @@ impl Store {
     }
 
     async fn launch(dist: PathBuf, keep: Option<TempDir>) -> Store {
-        let bin = required_env("CART_API_BIN");
         let data = TempDir::new().expect("temp dir");
+        let (server, base_url, log) = Self::spawn_server(&dist, data.path(), "127.0.0.1:0").await;
+        Store { base_url, server: Some(server), dist_path: dist, _data: data, _dist: keep, log }
+    }
+
+    async fn spawn_server(dist: &Path, data: &Path, addr: &str) -> (Child, String, Log) {
+        let bin = required_env("CART_API_BIN");
         let mut command = Command::new(&bin);
         command
-            .env("ADDR", "127.0.0.1:0")
-            .env("DATABASE_URL", format!("sqlite://{}/store.db", data.path().display()))
-            .env("DIST_DIR", &dist);
+            .env("ADDR", addr)
+            .env("DATABASE_URL", format!("sqlite://{}/store.db", data.display()))
+            .env("DIST_DIR", dist);
         let what = format!("cart-api ({})", bin.display());
         let (server, base_url, log) = spawn_until_ready(command, &what, SERVER_READY).await.unwrap_or_else(|e| panic!("{e}"));
         let base_url = base_url.trim_end_matches('/').to_string();
         assert!(base_url.starts_with("http://"), "cart-api printed an unexpected address: {base_url:?}");
-        Store { base_url, _server: server, _data: data, _dist: keep, log }
+        (server, base_url, log)
+    }
+
+    /// Stops the server (the API and the files both go away), as an outage would.
+    pub async fn stop(&mut self) {
+        if let Some(mut server) = self.server.take() {
+            let _ = server.kill().await;
+        }
+    }
+
+    /// Starts the server again on the same address and database, after [`Store::stop`].
+    pub async fn restart(&mut self) {
+        let addr = self.base_url.trim_start_matches("http://").to_string();
+        let (server, _, log) = Self::spawn_server(&self.dist_path, self._data.path(), &addr).await;
+        self.server = Some(server);
+        self.log = log;
+    }
+
+    /// The front end this store serves, to change it while the store runs.
+    pub fn dist_path(&self) -> &Path {
+        &self.dist_path
     }
 
     /// `http://127.0.0.1:PORT`, without a trailing slash.
@@ -227,6 +253,11 @@ impl Store {
     /// The absolute URL of `path` (which starts with `/`).
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// The store's SQLite file.
+    pub fn database_path(&self) -> PathBuf {
+        self._data.path().join("store.db")
     }
 
     /// Everything the server has printed so far (its request log included).
@@ -414,6 +445,9 @@ impl Browser {
         self.wait_for(css).await;
         let deadline = tokio::time::Instant::now() + self.patience;
         loop {
+            // Centred first, so fixed panels at the edges (the event inspector) do not cover it.
+            let centre = format!("const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return 1", json!(css));
+            let _ = self.client.execute(&centre, vec![]).await;
             // The element may be re-rendered between finding and clicking it.
             let attempt = async { self.client.find(Locator::Css(css)).await?.click().await };
             match attempt.await {
@@ -424,6 +458,25 @@ impl Browser {
                 Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
             }
         }
+    }
+
+    /// Types `value` into the first input matching `css`, as a user would (its old value cleared).
+    pub async fn fill(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let element = self.client.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("cannot find {css}: {e}"));
+        element.clear().await.unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
+        element.send_keys(value).await.unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+    }
+
+    /// Chooses `value` in the first `<select>` matching `css` and lets the page know.
+    pub async fn select(&self, css: &str, value: &str) {
+        self.wait_for(css).await;
+        let script = format!(
+            "const s = document.querySelector({}); s.value = {}; s.dispatchEvent(new Event('change', {{ bubbles: true }})); return s.value",
+            json!(css),
+            json!(value)
+        );
+        assert_eq!(self.execute(&script).await, json!(value), "{css} has no option {value}");
     }
 
     pub async fn reload(&self) {

@@ -27,8 +27,22 @@ async fn add_to_cart_updates_the_badge_and_survives_reload() {
     browser.reload().await;
     browser.wait_for(ADD).await;
     browser.wait_for_text(BADGE, "1").await;
-    let storage = browser.execute("return localStorage.length + sessionStorage.length").await;
-    assert_eq!(storage, 0, "the cart must not travel through browser storage");
+    // Storage holds remotes' own small preferences, never the cart.
+    let stored = browser
+        .execute("const all = s => Object.keys(s).map(k => [k, s.getItem(k)]); return all(localStorage).concat(all(sessionStorage))")
+        .await;
+    let cart_id = browser
+        .execute_async("const done = arguments[arguments.length - 1]; fetch('/api/cart').then(r => r.json()).then(c => done(c.cartId), () => done(null))")
+        .await;
+    let cart_id = cart_id.as_str().filter(|id| !id.is_empty()).expect("GET /api/cart answers with the cart id");
+    for entry in stored.as_array().expect("the storage entries") {
+        let (key, value) = (entry[0].as_str().unwrap_or_default(), entry[1].as_str().unwrap_or_default());
+        assert!(["product-details:recently-viewed", "shell:theme", "shell:locale"].contains(&key), "unexpected storage key {key:?}");
+        assert!(
+            !value.contains(cart_id) && !value.to_lowercase().contains("cart"),
+            "the cart must not travel through browser storage: {key} = {value}"
+        );
+    }
 
     browser.click("a[href='/cart']").await;
     browser.wait_for_count(CART_LINE, 1).await;
@@ -190,7 +204,7 @@ async fn the_inspector_shows_the_add_to_cart_sequence() {
     let has_all = |v: &serde_json::Value| {
         let text = v.as_array().map(|a| a.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join("\n")).unwrap_or_default();
         ["User → product-details", "product-details → Cart API: /api/cart/items", "server", "cart:updated v1",
-         "window → shell-header: handles cart:updated", "window → analytics: handles cart:item-added"]
+         "window → cart-summary: handles cart:updated", "window → analytics: handles cart:item-added"]
             .iter()
             .all(|s| text.contains(s))
     };
@@ -202,7 +216,7 @@ async fn the_inspector_shows_the_add_to_cart_sequence() {
 
     // Boundaries: every slot says which team and version owns it.
     browser.click("[data-testid=boundary-toggle]").await;
-    let outlined = browser.execute("return document.documentElement.dataset.boundaries + ' ' + document.querySelector('.remote-slot').dataset.remote + '@' + document.querySelector('.remote-slot').dataset.version").await;
+    let outlined = browser.execute("return document.documentElement.dataset.boundaries + ' ' + document.querySelector('main .remote-slot').dataset.remote + '@' + document.querySelector('main .remote-slot').dataset.version").await;
     assert_eq!(outlined, "on product-details@0.1.0");
     browser.close().await;
 }

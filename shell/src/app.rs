@@ -8,20 +8,24 @@ use leptos_router::path;
 
 use crate::composition::RemoteSlot;
 use crate::header::Header;
+use crate::i18n::{t, Text};
+use crate::identity::SignInPage;
 use crate::navigation::NavigationBridge;
 use crate::notifications::Notifications;
 use crate::platform::Platform;
 
 #[component]
 pub fn App() -> impl IntoView {
-    provide_context(Platform::load());
+    let platform = Platform::load();
+    provide_context(platform);
+    crate::identity::load(platform);
     crate::composition::preload_manifest();
     let event_log = crate::inspector::EventLog::start();
     crate::analytics::start();
     view! {
         <Router>
             <NavigationBridge />
-            <a class="skip-link" href="#main">"Skip to content"</a>
+            <a class="skip-link" href="#main">{move || t(&platform.locale.get(), Text::SkipToContent)}</a>
             <Header />
             <main id="main" class="shell-main">
                 <Routes fallback=NotFound>
@@ -32,12 +36,15 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/cart") view=|| slot(Remote::Cart) />
                     <Route path=path!("/checkout") view=|| slot(Remote::Checkout) />
                     <Route path=path!("/checkout/*rest") view=|| slot(Remote::Checkout) />
+                    <Route path=path!("/orders") view=|| slot(Remote::Checkout) />
+                    <Route path=path!("/orders/*rest") view=|| slot(Remote::Checkout) />
+                    <Route path=path!("/sign-in") view=SignInPage />
                 </Routes>
             </main>
             <Notifications />
             <crate::inspector::Inspector log=event_log />
             <footer class="shell-footer">
-                <p>"A reference micro-frontend store: one shell, four independently deployed remotes."</p>
+                <p>{move || t(&platform.locale.get(), Text::Footer)}</p>
             </footer>
         </Router>
     }
@@ -49,11 +56,13 @@ fn slot(remote: Remote) -> impl IntoView {
 
 #[component]
 fn NotFound() -> impl IntoView {
+    let locale = expect_context::<Platform>().locale;
+    let text = move |key| t(&locale.get(), key);
     view! {
         <section class="not-found" data-testid="not-found">
-            <h1>"Page not found"</h1>
-            <p>"There is nothing at this address."</p>
-            <a href="/">"Back to the shop"</a>
+            <h1>{move || text(Text::NotFoundTitle)}</h1>
+            <p>{move || text(Text::NotFoundBody)}</p>
+            <a href="/">{move || text(Text::BackToShop)}</a>
         </section>
     }
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use contracts::manifest::{RemoteEntry, RemoteManifest};
+use contracts::manifest::{Release, RemoteManifest};
 use contracts::routes::Remote;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -19,6 +19,7 @@ use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::i18n::{t, Text};
 use crate::platform::Platform;
 
 const MANIFEST_URL: &str = "/remotes.json";
@@ -96,8 +97,9 @@ fn js_error(value: JsValue) -> String {
         .unwrap_or_else(|| "unknown error".into())
 }
 
-/// Loads (once) the remote's module. After a failure, `attempt > 0` imports a fresh copy so a
-/// crashed wasm instance is not reused.
+/// Loads (once) the remote's module: the live release, or the manifest's fallback release when
+/// the live one does not load. After a failure, `attempt > 0` imports a fresh copy so a crashed
+/// wasm instance is not reused.
 async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
     let name = remote.name();
     if attempt == 0 {
@@ -107,16 +109,29 @@ async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
     }
     let manifest = manifest().await?;
     let entry = manifest.entry(name).ok_or(LoadError::NotDeployed(name))?;
-    if entry.contracts_major != contracts::CONTRACTS_MAJOR {
+    let module = match load_release(name, &entry.release, attempt).await {
+        Ok(module) => module,
+        Err(error) => {
+            let Some(fallback) = &entry.fallback else { return Err(error) };
+            web_sys::console::warn_1(&format!("[shell] {error}; falling back to {name}@{}", fallback.version).into());
+            load_release(name, fallback, attempt).await.map_err(|_| error)?
+        }
+    };
+    MODULES.with(|m| m.borrow_mut().insert(name, module.clone()));
+    Ok(module)
+}
+
+async fn load_release(name: &'static str, release: &Release, attempt: u32) -> Result<Module, LoadError> {
+    if release.contracts_major != contracts::CONTRACTS_MAJOR {
         return Err(LoadError::Incompatible {
             name,
-            found: entry.contracts_major,
+            found: release.contracts_major,
             expected: contracts::CONTRACTS_MAJOR,
         });
     }
-    add_stylesheet(entry);
-    let js_url = if attempt == 0 { entry.js.clone() } else { format!("{}?attempt={attempt}", entry.js) };
-    verify_module(&js_url, &entry.integrity.js)
+    add_stylesheet(name, release);
+    let js_url = if attempt == 0 { release.js.clone() } else { format!("{}?attempt={attempt}", release.js) };
+    verify_module(&js_url, &release.integrity.js)
         .await
         .map_err(|e| LoadError::Import(name, e))?;
     let module = JsFuture::from(import_module(&js_url))
@@ -125,9 +140,9 @@ async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
 
     // The wasm is fetched with its integrity hash: a tampered binary fails before it runs.
     let init = web_sys::RequestInit::new();
-    init.set_integrity(&entry.integrity.wasm);
+    init.set_integrity(&release.integrity.wasm);
     let window = web_sys::window().ok_or_else(|| LoadError::Import(name, "no window".into()))?;
-    let wasm = window.fetch_with_str_and_init(&entry.wasm, &init);
+    let wasm = window.fetch_with_str_and_init(&release.wasm, &init);
     let options = js_sys::Object::new();
     js_sys::Reflect::set(&options, &"module_or_path".into(), &wasm)
         .map_err(|e| LoadError::Import(name, js_error(e)))?;
@@ -139,10 +154,7 @@ async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
     JsFuture::from(js_sys::Promise::resolve(&started))
         .await
         .map_err(|e| LoadError::Import(name, js_error(e)))?;
-
-    let module = Module(module, entry.version.clone());
-    MODULES.with(|m| m.borrow_mut().insert(name, module.clone()));
-    Ok(module)
+    Ok(Module(module, release.version.clone()))
 }
 
 /// Fetches the remote's JS glue through `<link rel=modulepreload integrity>`: the browser checks
@@ -153,6 +165,8 @@ async fn verify_module(url: &str, integrity: &str) -> Result<(), String> {
     let link = document.create_element("link").map_err(js_error)?;
     let _ = link.set_attribute("rel", "modulepreload");
     let _ = link.set_attribute("integrity", integrity);
+    // Needed for a remote on another origin (served with CORS); harmless on this one.
+    let _ = link.set_attribute("crossorigin", "anonymous");
     let _ = link.set_attribute("href", url);
     let loaded = js_sys::Promise::new(&mut |resolve, reject| {
         let on_load = Closure::once_into_js(move || resolve.call0(&JsValue::NULL));
@@ -173,20 +187,25 @@ async fn verify_module(url: &str, integrity: &str) -> Result<(), String> {
         .map_err(|_| "its code is missing or does not match the manifest's integrity hash".to_string())
 }
 
-/// The remote's stylesheet, added once; its rules are scoped to the remote's slot.
-fn add_stylesheet(entry: &RemoteEntry) {
-    let (Some(href), Some(document)) = (&entry.css, web_sys::window().and_then(|w| w.document())) else {
-        return;
-    };
-    let id = format!("remote-css-{}", entry.name);
-    if document.get_element_by_id(&id).is_some() {
+/// The remote's stylesheet, one per remote: a fallback release replaces the live one's. Its rules
+/// are scoped to the remote's slots (the build wraps them in `@scope`).
+fn add_stylesheet(name: &str, release: &Release) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let id = format!("remote-css-{name}");
+    let existing = document.get_element_by_id(&id);
+    if existing.as_ref().and_then(|e| e.get_attribute("href")) == release.css {
         return;
     }
+    if let Some(old) = existing {
+        old.remove();
+    }
+    let Some(href) = &release.css else { return };
     let Ok(link) = document.create_element("link") else { return };
     let _ = link.set_attribute("id", &id);
     let _ = link.set_attribute("rel", "stylesheet");
     let _ = link.set_attribute("href", href);
-    if let Some(integrity) = &entry.integrity.css {
+    let _ = link.set_attribute("crossorigin", "anonymous");
+    if let Some(integrity) = &release.integrity.css {
         let _ = link.set_attribute("integrity", integrity);
     }
     if let Some(head) = document.head() {
@@ -214,25 +233,45 @@ enum SlotStatus {
     Failed(LoadError),
 }
 
-/// The place on the page where one remote lives.
+/// The place on the page where one remote lives: its page (`mount`/`unmount`), or with
+/// `fragment` one of its fragments (`mount_<fragment>`/`unmount_<fragment>`, e.g. the cart's
+/// `summary` in the header). When the visitor signs in or out the remote is mounted again with
+/// the new context, so no remote keeps showing what belonged to the previous identity.
 #[component]
-pub fn RemoteSlot(remote: Remote) -> impl IntoView {
+pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static str>) -> impl IntoView {
     let platform = expect_context::<Platform>();
     let host = NodeRef::<leptos::html::Div>::new();
     let status = RwSignal::new(SlotStatus::Loading);
     let attempt = RwSignal::new(0u32);
     let version = RwSignal::new(String::new());
+    let (mount, unmount) = match fragment {
+        Some(name) => (format!("mount_{name}"), format!("unmount_{name}")),
+        None => ("mount".to_string(), "unmount".to_string()),
+    };
+    let unmount = Arc::new(unmount);
     // The slot may be left while its remote is still loading; then it must not mount.
     let alive = Arc::new(AtomicBool::new(true));
 
     Effect::new({
         let alive = alive.clone();
+        let unmount = unmount.clone();
         move |_| {
             let attempt = attempt.get();
+            platform.identity.track();
+            if !platform.identity_known.get() {
+                return;
+            }
             let Some(host) = host.get() else { return };
             let alive = alive.clone();
+            let mount = mount.clone();
+            // What an earlier mount rendered goes before the new one: a remote that is still
+            // mounted is asked to unmount; whatever a failed attempt left is cleared.
+            if status.get_untracked() == SlotStatus::Mounted {
+                if let Some(module) = MODULES.with(|m| m.borrow().get(remote.name()).cloned()) {
+                    let _ = call_export(&module, &unmount, &[&host.clone().into()]);
+                }
+            }
             status.set(SlotStatus::Loading);
-            // Whatever a failed attempt rendered goes before a fresh instance mounts.
             host.set_inner_html("");
             spawn_local(async move {
                 let result = match load(remote, attempt).await {
@@ -242,7 +281,7 @@ pub fn RemoteSlot(remote: Remote) -> impl IntoView {
                             .ok()
                             .and_then(|json| js_sys::JSON::parse(&json).ok())
                             .unwrap_or(JsValue::NULL);
-                        call_export(&module, "mount", &[&host.into(), &context])
+                        call_export(&module, &mount, &[&host.into(), &context])
                             .map_err(|e| LoadError::Mount(remote.name(), e))
                     }
                     Ok(_) => return,
@@ -263,31 +302,44 @@ pub fn RemoteSlot(remote: Remote) -> impl IntoView {
 
     on_cleanup({
         let host = SendWrapper::new(host);
+        let unmount = SendWrapper::new(unmount);
         move || {
             alive.store(false, Ordering::Release);
             let Some(element) = host.get_untracked() else { return };
             if let Some(module) = MODULES.with(|m| m.borrow().get(remote.name()).cloned()) {
-                if let Err(e) = call_export(&module, "unmount", &[&element.into()]) {
+                if let Err(e) = call_export(&module, &unmount, &[&element.into()]) {
                     web_sys::console::warn_1(&format!("[shell] unmounting {}: {e}", remote.name()).into());
                 }
             }
         }
     });
 
+    let locale = platform.locale;
+    let text = move |key| t(&locale.get(), key);
     let retry = move |_| attempt.update(|n| *n += 1);
     view! {
-        <section class="remote-slot" data-remote=remote.name() data-version=move || version.get()>
-            {move || match status.get() {
-                SlotStatus::Loading => Some(view! {
-                    <div class="slot-loading" aria-busy="true" aria-live="polite">"Loading…"</div>
-                }.into_any()),
-                SlotStatus::Mounted => None,
-                SlotStatus::Failed(error) => Some(view! {
-                    <div class="slot-fallback" role="alert" data-testid="remote-fallback">
-                        <p class="slot-fallback-title">"This part of the store is unavailable right now."</p>
-                        <p class="slot-fallback-detail">{error.to_string()}</p>
-                        <button type="button" on:click=retry>"Retry"</button>
+        <section class="remote-slot" class:fragment-slot=fragment.is_some() data-remote=remote.name()
+            data-fragment=fragment.unwrap_or_default() data-version=move || version.get()>
+            {move || match (status.get(), fragment) {
+                (SlotStatus::Loading, None) => Some(view! {
+                    <div class="slot-loading" aria-busy="true" aria-live="polite">
+                        <span class="slot-spinner" aria-hidden="true"></span>{text(Text::Loading)}
                     </div>
+                }.into_any()),
+                (SlotStatus::Loading, Some(_)) | (SlotStatus::Mounted, _) => None,
+                (SlotStatus::Failed(error), None) => Some(view! {
+                    <div class="slot-fallback" role="alert" data-testid="remote-fallback">
+                        <p class="slot-fallback-title">{text(Text::Unavailable)}</p>
+                        <p class="slot-fallback-detail">{error.to_string()}</p>
+                        <button type="button" on:click=retry>{text(Text::Retry)}</button>
+                    </div>
+                }.into_any()),
+                // A broken fragment must not crowd the header: a plain link still leads on.
+                (SlotStatus::Failed(error), Some(_)) => Some(view! {
+                    <span class="fragment-fallback" data-testid="fragment-fallback" title=error.to_string()>
+                        <a href=contracts::routes::CART_PATH>{text(Text::Cart)}</a>
+                        <button type="button" class="link-button" on:click=retry>{text(Text::Retry)}</button>
+                    </span>
                 }.into_any()),
             }}
             <div class="remote-host" node_ref=host></div>

@@ -1,37 +1,26 @@
-//! The header: brand, navigation and the cart badge.
+//! The header: brand, navigation, the cart summary, the account menu and the platform switches
+//! (theme, language).
 //!
-//! The badge shows what the cart API last said, never what browser storage says: on load the
-//! shell asks the API, afterwards it follows `cart:updated` events.
+//! The cart summary is not the shell's: it is a fragment the cart remote exports
+//! (`mount_summary`), mounted here like any remote. The shell never reads the cart itself.
 
-use contracts::api::Cart;
-use contracts::events::{CartUpdated, Envelope};
+use contracts::context::Theme;
+use contracts::routes::Remote;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
+
+use crate::composition::RemoteSlot;
+use crate::i18n::{t, Text};
+use crate::identity::AccountMenu;
+use crate::platform::{Platform, LOCALES};
 
 #[component]
 pub fn Header() -> impl IntoView {
-    let count = RwSignal::new(None::<u32>);
-    // An event that arrives while the first fetch is in flight is newer than its answer.
-    let event_seen = RwSignal::new(false);
-
-    contracts::browser::events::subscribe::<CartUpdated, _>("shell-header", move |e: Envelope<CartUpdated>| {
-        event_seen.set(true);
-        count.set(Some(e.payload.item_count));
-    })
-    .forget();
-
-    spawn_local(async move {
-        match contracts::browser::http::get_json::<Cart>("/api/cart").await {
-            Ok(cart) if !event_seen.get_untracked() => count.set(Some(cart.item_count)),
-            Ok(_) => {}
-            Err(e) => web_sys::console::warn_1(&format!("[shell-header] cart count: {e}").into()),
-        }
-    });
-
-    let label = move || match count.get() {
-        Some(1) => "Cart, 1 item".to_string(),
-        Some(n) => format!("Cart, {n} items"),
-        None => "Cart".to_string(),
+    let platform = expect_context::<Platform>();
+    let locale = platform.locale;
+    let text = move |key| t(&locale.get(), key);
+    let toggle_theme = move |_| {
+        let next = if platform.theme.get_untracked() == Theme::Dark { Theme::Light } else { Theme::Dark };
+        platform.set_theme(next);
     };
 
     view! {
@@ -41,17 +30,29 @@ pub fn Header() -> impl IntoView {
                 <span>"Tractor & Co."</span>
             </a>
             <nav class="shell-nav" aria-label="Main">
-                <a href="/">"Shop"</a>
+                <a href="/">{move || text(Text::Shop)}</a>
                 <a href="/categories/tractors">"Tractors"</a>
                 <a href="/categories/workwear">"Workwear"</a>
-                <a href="/checkout">"Checkout"</a>
+                <a href="/checkout">{move || text(Text::Checkout)}</a>
             </nav>
-            <a class="cart-link" href="/cart" aria-label=label>
-                <span aria-hidden="true">"Cart"</span>
-                <span class="cart-badge" data-testid="cart-badge" aria-hidden="true">
-                    {move || count.get().unwrap_or(0)}
-                </span>
-            </a>
+            <div class="shell-tools">
+                <label class="visually-hidden" for="shell-locale">{move || text(Text::Language)}</label>
+                <select id="shell-locale" data-testid="locale-select"
+                    on:change=move |ev| platform.set_locale(&event_target_value(&ev))>
+                    {LOCALES.iter().map(|(tag, name)| view! {
+                        <option value=*tag selected=move || locale.get() == *tag>{*name}</option>
+                    }).collect_view()}
+                </select>
+                <button type="button" class="theme-toggle" data-testid="theme-toggle"
+                    aria-pressed=move || (platform.theme.get() == Theme::Dark).to_string()
+                    on:click=toggle_theme>
+                    {move || if platform.theme.get() == Theme::Dark { text(Text::LightTheme) } else { text(Text::DarkTheme) }}
+                </button>
+                <AccountMenu />
+            </div>
+            <div class="shell-cart-summary">
+                <RemoteSlot remote=Remote::Cart fragment="summary" />
+            </div>
         </header>
     }
 }

@@ -291,8 +291,9 @@ fn Sequence(records: RwSignal<Vec<Record>>) -> impl IntoView {
     }
 }
 
-/// The API calls that ended in the 3 s before `time` (epoch ms), with the total and the
-/// server's own duration (`Server-Timing: app;dur=`).
+/// The API call that started before `time` (epoch ms) and ended in the 3 s around it, with the
+/// total and the server's own duration (`Server-Timing: app;dur=`). Calls that consumers make in
+/// answer to the action's events start after it, so they are not mistaken for its cause.
 fn api_calls_before(time: f64) -> Vec<(String, f64, Option<f64>)> {
     let Some(performance) = web_sys::window().and_then(|w| w.performance()) else { return Vec::new() };
     let origin = performance.time_origin();
@@ -303,7 +304,7 @@ fn api_calls_before(time: f64) -> Vec<(String, f64, Option<f64>)> {
         .filter(|e| e.name().contains("/api/") && e.initiator_type() == "fetch")
         .filter_map(|e| {
             let end = origin + e.response_end();
-            if end > time + 50.0 || end < time - 3000.0 {
+            if origin + e.start_time() >= time || end > time + 50.0 || end < time - 3000.0 {
                 return None;
             }
             let server = e

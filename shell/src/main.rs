@@ -6,6 +6,8 @@ mod analytics;
 mod app;
 mod composition;
 mod header;
+mod i18n;
+mod identity;
 mod inspector;
 mod navigation;
 mod notifications;

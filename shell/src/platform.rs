@@ -1,29 +1,91 @@
 //! The platform context: the small, stable state the shell owns and hands to every remote
 //! (identity summary, locale, theme, API base). Domain state never lives here.
 
+use contracts::browser::events::{new_trace_id, publish};
 use contracts::context::{IdentitySummary, MountContext, Theme};
+use contracts::events::{LocaleChanged, ThemeChanged};
 use leptos::prelude::*;
 
 pub const SHELL: &str = concat!("shell@", env!("CARGO_PKG_VERSION"));
+
+/// The locales every part of the store is translated into.
+pub const LOCALES: [(&str, &str); 2] = [("en-US", "English"), ("de-DE", "Deutsch")];
+
+/// The shell's own preferences in `localStorage`: the visitor's choice of theme and locale, read
+/// by the shell alone. Nothing of the domain and nothing secret is stored.
+const THEME_KEY: &str = "shell:theme";
+const LOCALE_KEY: &str = "shell:locale";
 
 #[derive(Clone, Copy)]
 pub struct Platform {
     pub locale: RwSignal<String>,
     pub theme: RwSignal<Theme>,
     pub identity: RwSignal<IdentitySummary>,
+    /// False until the API said who the visitor is: remotes mount once, with the right identity.
+    pub identity_known: RwSignal<bool>,
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+}
+
+fn supported(locale: &str) -> Option<String> {
+    LOCALES.iter().find(|(tag, _)| *tag == locale).map(|(tag, _)| tag.to_string())
 }
 
 impl Platform {
     pub fn load() -> Self {
-        let locale = web_sys::window()
-            .and_then(|w| w.navigator().language())
-            .filter(|l| l == "de-DE")
+        let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
+        let locale = stored(LOCALE_KEY)
+            .and_then(|l| supported(&l))
+            .or_else(|| web_sys::window().and_then(|w| w.navigator().language()).and_then(|l| supported(&l)))
             .unwrap_or_else(|| "en-US".into());
-        Self {
+        let theme = match stored(THEME_KEY).as_deref() {
+            Some("dark") => Theme::Dark,
+            Some("light") => Theme::Light,
+            // No choice yet: follow the system.
+            _ => match web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten()) {
+                Some(query) if query.matches() => Theme::Dark,
+                _ => Theme::Light,
+            },
+        };
+        let platform = Self {
             locale: RwSignal::new(locale),
-            theme: RwSignal::new(Theme::Light),
+            theme: RwSignal::new(theme),
             identity: RwSignal::new(IdentitySummary::default()),
+            identity_known: RwSignal::new(false),
+        };
+        platform.apply();
+        platform
+    }
+
+    /// Puts theme and language on `<html>`, where the design tokens switch.
+    fn apply(&self) {
+        let Some(root) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.document_element()) else {
+            return;
+        };
+        let theme = if self.theme.get_untracked() == Theme::Dark { "dark" } else { "light" };
+        let _ = root.set_attribute("data-theme", theme);
+        let _ = root.set_attribute("lang", &self.locale.get_untracked());
+    }
+
+    pub fn set_theme(&self, theme: Theme) {
+        self.theme.set(theme);
+        self.apply();
+        if let Some(s) = storage() {
+            let _ = s.set_item(THEME_KEY, if theme == Theme::Dark { "dark" } else { "light" });
         }
+        publish(SHELL, &new_trace_id(), ThemeChanged { theme });
+    }
+
+    pub fn set_locale(&self, locale: &str) {
+        let Some(locale) = supported(locale) else { return };
+        self.locale.set(locale.clone());
+        self.apply();
+        if let Some(s) = storage() {
+            let _ = s.set_item(LOCALE_KEY, &locale);
+        }
+        publish(SHELL, &new_trace_id(), LocaleChanged { locale });
     }
 
     /// What a remote receives in `mount(host, context)`, read without subscribing.

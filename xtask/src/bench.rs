@@ -95,12 +95,12 @@ fn sizes(dist: &Path) -> Result<Vec<Row>, String> {
     let manifest: contracts::manifest::RemoteManifest =
         serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     for remote in &manifest.remotes {
-        let files = [Some(&remote.js), Some(&remote.wasm), remote.css.as_ref()]
+        let files = [Some(&remote.release.js), Some(&remote.release.wasm), remote.release.css.as_ref()]
             .into_iter()
             .flatten()
             .map(|url| dist.join(url.trim_start_matches('/')))
             .collect();
-        bundles.push((format!("{}@{}", remote.name, remote.version), files));
+        bundles.push((format!("{}@{}", remote.name, remote.release.version), files));
     }
     for (name, files) in bundles {
         for file in files {

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use contracts::manifest::{Integrity, RemoteEntry, RemoteManifest};
+use contracts::manifest::{Canary, Integrity, Release, RemoteEntry, RemoteManifest};
 use contracts::routes::Remote;
 use sha2::{Digest, Sha256, Sha384};
 
@@ -35,13 +35,77 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     let mut manifest = RemoteManifest { remotes: Vec::new() };
     for remote in Remote::ALL {
         step(&format!("Packaging remote {}", remote.name()));
-        manifest.remotes.push(package_remote(root, tools, remote)?);
+        let release = package_remote(root, tools, remote)?;
+        manifest.remotes.push(RemoteEntry { name: remote.name().to_string(), release, fallback: None, canary: None });
     }
-    let json = serde_json::to_string_pretty(&manifest).map_err(|e| e.to_string())?;
-    write(&root.join("dist/remotes.json"), json.as_bytes())?;
+    write_manifest(root, &manifest)?;
 
     step("Pre-compressing (brotli and gzip)");
     precompress(&root.join("dist"))
+}
+
+/// How `cargo xtask build --remote <name>` publishes the new release.
+pub enum Rollout {
+    /// Live for everyone; the release it replaces becomes the fallback.
+    Everyone,
+    /// Live for this share of sessions (1..=99); everyone else keeps the current release.
+    Canary(u8),
+}
+
+/// Builds one remote and publishes it into an existing `dist/`: its new files are added (the old
+/// ones stay, for pages still running them and as the fallback) and only its manifest entry
+/// changes. The shell and the other remotes are not touched.
+pub fn build_remote(root: &Path, tools: &Tools, remote: Remote, rollout: Rollout) -> Result<(), String> {
+    let manifest_path = root.join("dist/remotes.json");
+    let mut manifest: RemoteManifest = serde_json::from_slice(&read(&manifest_path).map_err(|e| {
+        format!("{e}: build everything once with `cargo xtask build` before building one remote")
+    })?)
+    .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+
+    step(&format!("Building remote {} (release wasm)", remote.name()));
+    run(crate::cargo().args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", remote.name()]))?;
+    step(&format!("Packaging remote {}", remote.name()));
+    let release = package_remote(root, tools, remote)?;
+
+    let entry = match manifest.remotes.iter_mut().find(|e| e.name == remote.name()) {
+        Some(entry) => entry,
+        None => {
+            manifest.remotes.push(RemoteEntry { name: remote.name().to_string(), release: release.clone(), fallback: None, canary: None });
+            manifest.remotes.last_mut().ok_or("empty manifest")?
+        }
+    };
+    match rollout {
+        Rollout::Everyone if entry.release != release => {
+            let previous = std::mem::replace(&mut entry.release, release);
+            entry.fallback = Some(previous);
+            entry.canary = None;
+        }
+        // The same bytes again: nothing to publish, the fallback stays what it was.
+        Rollout::Everyone => entry.canary = None,
+        Rollout::Canary(percent) => entry.canary = Some(Canary { percent, release }),
+    }
+    let entry = entry.clone();
+    write_manifest(root, &manifest)?;
+    precompress(&root.join("dist/remotes").join(remote.name()))?;
+    for file in ["remotes.json"] {
+        let path = root.join("dist").join(file);
+        let bytes = read(&path)?;
+        write(&path.with_extension("json.gz"), &gzip(&bytes))?;
+        write(&path.with_extension("json.br"), &brotli(&bytes))?;
+    }
+    println!(
+        "\nPublished {}@{} ({}){}",
+        entry.name,
+        entry.canary.as_ref().map_or(&entry.release.version, |c| &c.release.version),
+        entry.canary.as_ref().map_or(entry.release.js.clone(), |c| c.release.js.clone()),
+        entry.canary.as_ref().map(|c| format!(" to {} % of sessions", c.percent)).unwrap_or_default()
+    );
+    Ok(())
+}
+
+fn write_manifest(root: &Path, manifest: &RemoteManifest) -> Result<(), String> {
+    let json = serde_json::to_string_pretty(manifest).map_err(|e| e.to_string())?;
+    write(&root.join("dist/remotes.json"), json.as_bytes())
 }
 
 /// Writes `<file>.br` and `<file>.gz` next to every text and wasm file, so the server sends
@@ -105,7 +169,7 @@ fn externalize_boot_script(dist: &Path) -> Result<(), String> {
 
 /// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under
 /// content-hashed names.
-fn package_remote(root: &Path, tools: &Tools, remote: Remote) -> Result<RemoteEntry, String> {
+fn package_remote(root: &Path, tools: &Tools, remote: Remote) -> Result<Release, String> {
     let name = remote.name();
     let crate_file = name.replace('-', "_");
     let wasm_in = root.join(format!("target/{WASM_TARGET}/{PROFILE}/{crate_file}.wasm"));
@@ -129,15 +193,17 @@ fn package_remote(root: &Path, tools: &Tools, remote: Remote) -> Result<RemoteEn
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let js = read(&staging.join(format!("{name}.js")))?;
     let wasm = read(&wasm)?;
-    let css = read(&root.join(format!("remotes/{name}/style.css"))).ok();
+    let css = match read(&root.join(format!("remotes/{name}/style.css"))) {
+        Ok(source) => Some(scope_css(name, &String::from_utf8(source).map_err(|e| format!("{name}/style.css: {e}"))?)?.into_bytes()),
+        Err(_) => None,
+    };
 
     let publish = |bytes: &[u8], suffix: &str| -> Result<String, String> {
         let file = format!("{name}-{}{suffix}", content_hash(bytes));
         write(&out_dir.join(&file), bytes)?;
         Ok(format!("/remotes/{name}/{file}"))
     };
-    Ok(RemoteEntry {
-        name: name.to_string(),
+    Ok(Release {
         version: crate_version(&root.join(format!("remotes/{name}/Cargo.toml")))?,
         contracts_major: contracts::CONTRACTS_MAJOR,
         js: publish(&js, ".js")?,
@@ -149,6 +215,47 @@ fn package_remote(root: &Path, tools: &Tools, remote: Remote) -> Result<RemoteEn
             css: css.as_deref().map(integrity),
         },
     })
+}
+
+/// Wraps a remote's stylesheet in `@scope ([data-remote="<name>"])`, so its rules, whatever they
+/// select, apply only inside the remote's own slots: no remote can restyle the shell or another
+/// remote. Refuses a stylesheet whose braces do not balance, which could close the scope early.
+pub fn scope_css(name: &str, css: &str) -> Result<String, String> {
+    let mut depth = 0i32;
+    let mut chars = css.chars().peekable();
+    let mut quote = None;
+    while let Some(c) = chars.next() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), '\\') => {
+                chars.next();
+            }
+            (Some(_), _) => {}
+            (None, '"' | '\'') => quote = Some(c),
+            (None, '/') if chars.peek() == Some(&'*') => {
+                chars.next();
+                let mut last = ' ';
+                for c in chars.by_ref() {
+                    if last == '*' && c == '/' {
+                        break;
+                    }
+                    last = c;
+                }
+            }
+            (None, '{') => depth += 1,
+            (None, '}') => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err(format!("{name}/style.css closes a brace it never opened"));
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth != 0 || quote.is_some() {
+        return Err(format!("{name}/style.css has unbalanced braces or an unterminated string"));
+    }
+    Ok(format!("@scope ([data-remote=\"{name}\"]) {{\n{css}\n}}\n"))
 }
 
 /// 16 hex characters of SHA-256: the file name changes whenever the content does.
@@ -181,6 +288,16 @@ mod tests {
     use super::*;
 
     #[test]
+    fn stylesheets_are_scoped_to_their_remote() {
+        let scoped = scope_css("cart", ".cart-line { color: red } /* } */ .x::after { content: \"}\" }").unwrap();
+        assert!(scoped.starts_with("@scope ([data-remote=\"cart\"]) {"));
+        assert!(scoped.trim_end().ends_with('}'));
+        for escape in ["} body { background: red } @scope (x) {", ".a { color: red", ".a { content: \"}"] {
+            assert!(scope_css("cart", escape).is_err(), "{escape}");
+        }
+    }
+
+    #[test]
     fn hashes_name_and_protect_content() {
         assert_eq!(content_hash(b"abc"), "ba7816bf8f01cfea");
         assert_eq!(content_hash(b"abc").len(), 16);
@@ -188,4 +305,91 @@ mod tests {
         // The SRI value browsers compute for "abc".
         assert_eq!(integrity(b"abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
     }
+}
+
+/// Every file under `dir` with its SHA-256, by path relative to `dir`.
+fn snapshot(dir: &Path) -> Result<std::collections::BTreeMap<PathBuf, String>, String> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, String>) -> Result<(), String> {
+        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                walk(base, &path, out)?;
+            } else {
+                let bytes = read(&path)?;
+                let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
+                out.insert(path.strip_prefix(base).map_err(|e| e.to_string())?.to_path_buf(), hash);
+            }
+        }
+        Ok(())
+    }
+    let mut out = std::collections::BTreeMap::new();
+    walk(dir, dir, &mut out)?;
+    Ok(out)
+}
+
+/// Puts a remote's stylesheet back when the check is over, even if it fails half way.
+struct Restore(PathBuf, Vec<u8>);
+
+impl Drop for Restore {
+    fn drop(&mut self) {
+        let _ = std::fs::write(&self.0, &self.1);
+    }
+}
+
+/// Proves that remotes deploy independently, on the `dist/` a full build just made:
+/// 1. rebuilding a remote without changes changes no byte of `dist/` (deterministic builds);
+/// 2. rebuilding it after a change adds only its new files and changes only its manifest entry
+///    (the old release becomes the fallback); the shell and every other remote stay identical.
+pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), String> {
+    let remote = Remote::Catalog;
+    let dist = root.join("dist");
+    let before = snapshot(&dist)?;
+    let manifest_before = read(&dist.join("remotes.json"))?;
+
+    build_remote(root, tools, remote, Rollout::Everyone)?;
+    let same = snapshot(&dist)?;
+    if same != before {
+        let changed: Vec<_> = same.iter().filter(|(p, h)| before.get(*p) != Some(h)).map(|(p, _)| p.display().to_string()).collect();
+        return Err(format!("rebuilding {} unchanged changed files: {}", remote.name(), changed.join(", ")));
+    }
+
+    let stylesheet = root.join(format!("remotes/{}/style.css", remote.name()));
+    let original = read(&stylesheet)?;
+    let restore = Restore(stylesheet.clone(), original.clone());
+    let mut changed_css = original.clone();
+    changed_css.extend_from_slice(b"\n.catalog-rebuild-check { outline: none; }\n");
+    write(&stylesheet, &changed_css)?;
+    build_remote(root, tools, remote, Rollout::Everyone)?;
+    drop(restore);
+
+    let after = snapshot(&dist)?;
+    let own_dir = PathBuf::from("remotes").join(remote.name());
+    for (path, hash) in &before {
+        let allowed_to_change = path.to_string_lossy().starts_with("remotes.json");
+        if !allowed_to_change && after.get(path) != Some(hash) {
+            return Err(format!("rebuilding {} changed {}", remote.name(), path.display()));
+        }
+    }
+    for path in after.keys().filter(|p| !before.contains_key(*p)) {
+        if !path.starts_with(&own_dir) {
+            return Err(format!("rebuilding {} added {} outside its own directory", remote.name(), path.display()));
+        }
+    }
+    let old: RemoteManifest = serde_json::from_slice(&manifest_before).map_err(|e| e.to_string())?;
+    let new: RemoteManifest = serde_json::from_slice(&read(&dist.join("remotes.json"))?).map_err(|e| e.to_string())?;
+    for entry in &new.remotes {
+        let previous = old.entry(&entry.name).ok_or_else(|| format!("{} appeared in the manifest", entry.name))?;
+        if entry.name == remote.name() {
+            if entry.release.css == previous.release.css || entry.fallback.as_ref() != Some(&previous.release) {
+                return Err(format!("{}'s entry does not name the new stylesheet with the old release as fallback", entry.name));
+            }
+        } else if entry != previous {
+            return Err(format!("rebuilding {} changed the entry of {}", remote.name(), entry.name));
+        }
+    }
+    // Back to the source as it is, so the journeys test what is committed (the entry keeps the
+    // check's release as its fallback, which is harmless).
+    build_remote(root, tools, remote, Rollout::Everyone)?;
+    println!("Rebuilding {} alone changed only its own files and manifest entry.", remote.name());
+    Ok(())
 }

@@ -2,10 +2,12 @@
 //!
 //! ```text
 //! cargo xtask build    release build: front end into dist/, server into target/release/cart-api
+//! cargo xtask build --remote <name> [--canary <percent>]   one remote into an existing dist/
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask test     every test: unit, contract, API and the browser journeys
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
 //! cargo xtask loadtest [--shoppers 64] [--seconds 30]   virtual shoppers; zero errors, zero lost writes
+//! cargo xtask screenshots   the README's pictures of the running store, into docs/screenshots/
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
 //! cargo xtask contracts          write new event schemas and regenerate docs/events.md
 //! ```
@@ -16,20 +18,23 @@ mod bench;
 mod boundaries;
 mod frontend;
 mod loadtest;
+mod screenshots;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | test | bench | loadtest | check-boundaries | contracts>";
+const USAGE: &str = "usage: cargo xtask <build | demo | test | bench | loadtest | screenshots | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
+        Some("build") if args.len() > 1 => build_one(&args[1..]),
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("test") => test(),
+        Some("screenshots") => build().and_then(|server| screenshots::screenshots(&workspace_root(), server)),
         Some("loadtest") => loadtest::Options::parse(&args[1..])
             .and_then(|options| Ok((options, server()?)))
             .and_then(|(options, server)| loadtest::loadtest(&server, options)),
@@ -72,6 +77,32 @@ pub fn cargo() -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(workspace_root());
     command
+}
+
+/// `build --remote <name> [--canary <percent>]`
+fn build_one(args: &[String]) -> Result<(), String> {
+    let usage = "usage: cargo xtask build --remote <name> [--canary <1-99>]";
+    let (mut remote, mut rollout) = (None, frontend::Rollout::Everyone);
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--remote" => {
+                let name = args.next().ok_or(usage)?;
+                remote = Some(contracts::routes::Remote::from_name(name).ok_or_else(|| {
+                    let known: Vec<_> = contracts::routes::Remote::ALL.iter().map(|r| r.name()).collect();
+                    format!("no remote named {name}; known: {}", known.join(", "))
+                })?);
+            }
+            "--canary" => {
+                let percent: u8 = args.next().and_then(|p| p.parse().ok()).filter(|p| (1..=99).contains(p)).ok_or(usage)?;
+                rollout = frontend::Rollout::Canary(percent);
+            }
+            _ => return Err(usage.into()),
+        }
+    }
+    let root = workspace_root();
+    let tools = tools::ensure_build_tools(&root)?;
+    frontend::build_remote(&root, &tools, remote.ok_or(usage)?, rollout)
 }
 
 /// The release server alone (no front end), for the load test.
@@ -118,6 +149,9 @@ fn test() -> Result<(), String> {
         .args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"])
         .env("PATH", tools.path_env())
         .env("CHROMEDRIVER", tools::chromedriver()))?;
+
+    step("Remotes deploy independently: rebuild one, compare every file of dist/");
+    frontend::check_independent_rebuild(&root, &tools::ensure_build_tools(&root)?)?;
 
     step("A short load test: no errors, no lost writes (the full one is `cargo xtask loadtest`)");
     loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5 })?;

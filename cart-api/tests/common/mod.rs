@@ -22,6 +22,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     /// The test's own database, for tests that must arrange what the API cannot (a second account).
     pub database_url: String,
+    /// The `dist/` it serves, for tests that deploy into it.
+    pub dist_dir: std::path::PathBuf,
     _dir: TempDir,
 }
 
@@ -40,13 +42,13 @@ pub async fn spawn_app_with(cookie_secure: bool) -> TestApp {
     let config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database_url.clone(),
-        dist_dir: dist,
+        dist_dir: dist.clone(),
         cookie_secure,
     };
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: visitor(), database_url, _dir: dir }
+    TestApp { base, client: visitor(), database_url, dist_dir: dist, _dir: dir }
 }
 
 /// A new visitor: a client with a cookie jar of its own.

@@ -20,7 +20,7 @@ impl EventContract for CartUpdated {
     const NAME: &'static str = "cart:updated";
     const VERSION: u32 = 1;
     const OWNER: &'static str = "cart";
-    const CONSUMERS: &'static [&'static str] = &["shell-header", "cart-summary", "analytics"];
+    const CONSUMERS: &'static [&'static str] = &["cart-summary", "analytics"];
     const DESCRIPTION: &'static str =
         "The item count of the visitor's cart changed. Emitted after the cart API confirmed the change.";
 

@@ -2,15 +2,17 @@
 //! the page shows the cart the API answered and publishes `cart:updated` with its count.
 
 use contracts::api::{Cart, CartLine};
-use contracts::browser::events::{new_trace_id, publish};
+use contracts::browser::events::{new_trace_id, publish, subscribe};
 use contracts::browser::format_money;
 use contracts::browser::http::HttpError;
 use contracts::context::MountContext;
-use contracts::events::{CartUpdated, NotificationLevel, NotificationRequested};
+use contracts::events::{CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested};
 use contracts::routes::{product_path, CHECKOUT_PATH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
+use send_wrapper::SendWrapper;
 
+use crate::i18n::{t, Text};
 use crate::{api, PUBLISHER};
 
 /// What to do with a line.
@@ -20,11 +22,21 @@ enum Change {
     Remove,
 }
 
+/// The locale of the mount context, following `platform:locale-changed` while mounted.
+pub fn locale_signal(context: &MountContext, consumer: &'static str) -> RwSignal<String> {
+    let locale = RwSignal::new(context.locale.clone());
+    let listener = subscribe::<LocaleChanged, _>(consumer, move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale));
+    // Dropped with the view's owner, so an unmounted view stops listening.
+    let listener = SendWrapper::new(listener);
+    on_cleanup(move || drop(listener));
+    locale
+}
+
 #[component]
 pub fn CartPage(context: MountContext) -> impl IntoView {
     let cart = RwSignal::new(None::<Result<Cart, HttpError>>);
     let busy = RwSignal::new(false);
-    let locale = StoredValue::new(context.locale);
+    let locale = locale_signal(&context, "cart");
     let load = move || spawn_local(async move { cart.set(Some(api::cart().await)) });
     load();
 
@@ -44,23 +56,27 @@ pub fn CartPage(context: MountContext) -> impl IntoView {
                 Err(e) => publish(
                     PUBLISHER,
                     &trace_id,
-                    NotificationRequested { level: NotificationLevel::Error, message: format!("Your cart was not changed: {e}") },
+                    NotificationRequested {
+                        level: NotificationLevel::Error,
+                        message: format!("{} {e}", t(&locale.get_untracked(), Text::NotChanged)),
+                    },
                 ),
             }
             busy.set(false);
         });
     };
 
+    let text = move |key| t(&locale.get(), key);
     view! {
         <section class="cart" data-testid="cart-page" aria-busy=move || busy.get().to_string()>
-            <h1>"Your cart"</h1>
+            <h1>{move || text(Text::Title)}</h1>
             {move || match cart.get() {
-                None => view! { <p class="cart-status">"Loading your cart…"</p> }.into_any(),
-                Some(Ok(c)) => lines(c, locale.get_value(), busy, change).into_any(),
+                None => view! { <p class="cart-status">{text(Text::Loading)}</p> }.into_any(),
+                Some(Ok(c)) => lines(c, locale.get(), busy, change).into_any(),
                 Some(Err(error)) => view! {
-                    <div class="cart-error" role="alert">
-                        <p>"Your cart could not be loaded: " {error.to_string()}</p>
-                        <button type="button" on:click=move |_| load()>"Try again"</button>
+                    <div class="cart-error" role="alert" data-testid="cart-error">
+                        <p>{text(Text::LoadFailed)} " " {error.to_string()}</p>
+                        <button type="button" on:click=move |_| load()>{text(Text::TryAgain)}</button>
                     </div>
                 }.into_any(),
             }}
@@ -74,23 +90,29 @@ fn lines(
     busy: RwSignal<bool>,
     change: impl Fn(String, Change) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let text = |key| t(&locale, key);
     if cart.lines.is_empty() {
         return view! {
             <div class="cart-empty" data-testid="cart-empty">
-                <p>"Your cart is empty."</p>
-                <a href="/">"Start shopping"</a>
+                <p>{text(Text::Empty)}</p>
+                <a href="/">{text(Text::StartShopping)}</a>
             </div>
         }
         .into_any();
     }
-    let subtotal = format_money(&cart.subtotal, &locale);
+    let money = |m| format_money(m, &locale);
+    let shipping = if cart.totals.shipping.amount == 0 { text(Text::FreeShipping).to_string() } else { money(&cart.totals.shipping) };
     view! {
         <ul class="cart-lines">
             {cart.lines.into_iter().map(|line| line_view(line, &locale, busy, change)).collect_view()}
         </ul>
-        <p class="cart-subtotal">"Subtotal " <strong data-testid="cart-subtotal">{subtotal}</strong></p>
-        <p class="cart-note">"Shipping and tax are added at checkout."</p>
-        <a class="cart-checkout" href=CHECKOUT_PATH>"Go to checkout"</a>
+        <dl class="cart-totals">
+            <dt>{text(Text::Subtotal)}</dt><dd data-testid="cart-subtotal">{money(&cart.totals.subtotal)}</dd>
+            <dt>{text(Text::Shipping)}</dt><dd data-testid="cart-shipping">{shipping}</dd>
+            <dt>{text(Text::Tax)}</dt><dd data-testid="cart-tax">{money(&cart.totals.tax)}</dd>
+            <dt class="cart-total">{text(Text::Total)}</dt><dd class="cart-total" data-testid="cart-total">{money(&cart.totals.total)}</dd>
+        </dl>
+        <a class="cart-checkout" href=CHECKOUT_PATH data-testid="go-to-checkout">{text(Text::GoToCheckout)}</a>
     }
     .into_any()
 }
@@ -101,27 +123,28 @@ fn line_view(
     busy: RwSignal<bool>,
     change: impl Fn(String, Change) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
+    let text = |key| t(locale, key);
     let quantity = line.quantity;
     let (dec, inc, remove) = (line.line_id.clone(), line.line_id.clone(), line.line_id.clone());
-    let name = line.name.clone();
+    let (less, more) = (format!("{}: {}", text(Text::OneLess), line.name), format!("{}: {}", text(Text::OneMore), line.name));
     view! {
         <li class="cart-line" data-testid="cart-line">
-            <img src=format!("/images/products/{}.svg", line.product_id) alt="" width="96" height="83" />
+            <img src=line.image alt="" width="96" height="83" />
             <a class="cart-line-name" href=product_path(line.product_id, line.variant_id.as_deref())>{line.name}</a>
-            <span class="cart-line-stepper" role="group" aria-label=format!("Quantity of {name}")>
-                <button type="button" aria-label="One less" data-testid="quantity-decrease"
+            <span class="cart-line-stepper" role="group">
+                <button type="button" aria-label=less data-testid="quantity-decrease"
                     disabled=move || busy.get() || (quantity <= 1)
                     on:click=move |_| change(dec.clone(), Change::Quantity(quantity - 1))>"−"</button>
                 <span class="cart-line-quantity" data-testid="line-quantity">{quantity}</span>
-                <button type="button" aria-label="One more" data-testid="quantity-increase"
+                <button type="button" aria-label=more data-testid="quantity-increase"
                     disabled=move || busy.get() || (quantity >= 99)
                     on:click=move |_| change(inc.clone(), Change::Quantity(quantity + 1))>"+"</button>
             </span>
-            <span class="cart-line-unit">{format_money(&line.unit_price, locale)}" each"</span>
+            <span class="cart-line-unit">{format_money(&line.unit_price, locale)}" "{text(Text::Each)}</span>
             <span class="cart-line-total">{format_money(&line.line_total, locale)}</span>
             <button type="button" class="cart-line-remove" data-testid="remove-line"
                 disabled=move || busy.get()
-                on:click=move |_| change(remove.clone(), Change::Remove)>"Remove"</button>
+                on:click=move |_| change(remove.clone(), Change::Remove)>{text(Text::Remove)}</button>
         </li>
     }
 }

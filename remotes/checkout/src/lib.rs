@@ -1,9 +1,13 @@
-//! The checkout remote: `/checkout` and below. It works only from the server-side cart and
-//! checkout session; nothing about the cart reaches it through the browser.
+//! The checkout remote: `/checkout` and its steps, the order confirmation and `/orders`. It works
+//! only from the server-side cart, checkout session and orders; nothing about the cart or the
+//! payment reaches it through the browser, and the card goes to the API alone.
 //!
 //! Public surface: `mount(host, context)` and `unmount(host)`, called by the shell.
 
 mod api;
+mod i18n;
+mod orders;
+mod steps;
 mod views;
 
 use wasm_bindgen::prelude::*;

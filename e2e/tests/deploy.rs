@@ -1,0 +1,197 @@
+//! Independent deployment as a visitor experiences it: a redeployed remote is live on the next
+//! page load and never mixed with the old one, a broken release falls back to the last good one,
+//! a canary reaches its sessions, and no remote's stylesheet can restyle the shell or another
+//! remote.
+
+use std::path::Path;
+
+use base64::Engine;
+use e2e::{dist_copy, Browser, Store};
+use serde_json::Value;
+use sha2::{Digest, Sha384};
+
+const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
+const ADD: &str = "[data-testid=add-to-cart]";
+const FALLBACK: &str = "[data-testid=remote-fallback]";
+const PD_SLOT: &str = "main [data-remote=product-details]";
+
+fn sri(bytes: &[u8]) -> String {
+    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
+}
+
+fn read_manifest(dist: &Path) -> Value {
+    serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).expect("manifest")).expect("json")
+}
+
+/// Writes the manifest and drops its precompressed copies, which would otherwise be served.
+fn write_manifest(dist: &Path, manifest: &Value) {
+    std::fs::write(dist.join("remotes.json"), serde_json::to_vec_pretty(manifest).expect("json")).expect("write");
+    for stale in ["remotes.json.br", "remotes.json.gz"] {
+        let _ = std::fs::remove_file(dist.join(stale));
+    }
+}
+
+fn entry<'a>(manifest: &'a mut Value, name: &str) -> &'a mut Value {
+    manifest["remotes"].as_array_mut().expect("remotes").iter_mut().find(|e| e["name"] == name).expect("entry")
+}
+
+/// Publishes a copy of `release` (a manifest release object) under new file names with another
+/// version, as `cargo xtask build --remote` would for a new build; returns the new release.
+fn republish(dist: &Path, release: &Value, version: &str) -> Value {
+    let mut new = release.clone();
+    for kind in ["js", "wasm", "css"] {
+        let Some(url) = release[kind].as_str() else { continue };
+        let bytes = std::fs::read(dist.join(url.trim_start_matches('/'))).expect("release file");
+        let new_url = url.replace(".js", &format!("-{version}.js")).replace("_bg.wasm", &format!("-{version}_bg.wasm")).replace(".css", &format!("-{version}.css"));
+        std::fs::write(dist.join(new_url.trim_start_matches('/')), &bytes).expect("copy");
+        new[kind] = new_url.into();
+    }
+    new["version"] = version.into();
+    new
+}
+
+fn release_of(entry: &Value) -> Value {
+    let mut release = entry.clone();
+    let object = release.as_object_mut().expect("object");
+    for key in ["name", "fallback", "canary"] {
+        object.remove(key);
+    }
+    release
+}
+
+/// Where the page got product-details' JS glue and wasm from, by resource timing.
+async fn loaded_files(browser: &Browser) -> Vec<String> {
+    let names = browser
+        .execute("return performance.getEntriesByType('resource').map(e => new URL(e.name).pathname).filter(p => p.startsWith('/remotes/product-details/'))")
+        .await;
+    names.as_array().map(|a| a.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()).unwrap_or_default()
+}
+
+/// A page keeps the release its manifest named (glue and wasm together); the next page load runs
+/// the newly deployed release.
+#[tokio::test]
+async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
+    let store = Store::start_with_dist(dist_copy(|_| {})).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for(PRODUCT_LINK).await;
+
+    // Deploy product-details 9.9.9 while the page is open.
+    let dist = store.dist_path();
+    let mut manifest = read_manifest(dist);
+    let old = release_of(entry(&mut manifest, "product-details"));
+    let new = republish(dist, &old, "9.9.9");
+    let target = entry(&mut manifest, "product-details");
+    for (key, value) in new.as_object().expect("object") {
+        target[key] = value.clone();
+    }
+    target["fallback"] = old.clone();
+    write_manifest(dist, &manifest);
+
+    // The open page goes on with the release its manifest named: old glue with old wasm.
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, old["version"]);
+    let files = loaded_files(&browser).await;
+    assert!(files.iter().all(|f| !f.contains("9.9.9")), "an old page loaded new files: {files:?}");
+
+    // The next load runs the new release, glue and wasm both.
+    browser.reload().await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "9.9.9");
+    let files = loaded_files(&browser).await;
+    assert!(files.iter().any(|f| f.ends_with("-9.9.9.js")) && files.iter().any(|f| f.ends_with("-9.9.9_bg.wasm")), "{files:?}");
+    assert!(files.iter().all(|f| f.contains("9.9.9") || f.ends_with(".css")), "mixed releases: {files:?}");
+    browser.close().await;
+}
+
+/// A release whose glue fails its integrity check is not run; the last good release is.
+#[tokio::test]
+async fn a_broken_release_falls_back_to_the_last_good_one() {
+    let dist = dist_copy(|dist| {
+        let mut manifest = read_manifest(dist);
+        let good = release_of(entry(&mut manifest, "product-details"));
+        let mut fallback = republish(dist, &good, "0.0.1");
+        fallback["version"] = "0.0.1".into();
+        let target = entry(&mut manifest, "product-details");
+        // The live release's glue was damaged after the manifest was written.
+        let js = dist.join(good["js"].as_str().expect("js").trim_start_matches('/'));
+        std::fs::write(&js, b"export default function () { window.__broken = true }").expect("damage");
+        for stale in ["br", "gz"] {
+            let _ = std::fs::remove_file(js.with_extension(format!("js.{stale}")));
+        }
+        target["fallback"] = fallback;
+        write_manifest(dist, &manifest);
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.count(FALLBACK).await, 0);
+    assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "0.0.1");
+    assert_eq!(browser.execute("return window.__broken === true").await, false, "the damaged glue ran");
+    browser.close().await;
+}
+
+/// A canary for every session (100 %) is what the browser loads; the stable release is its
+/// fallback. (Sticky shares below 100 % are tested on the API: `cart-api/tests/deploy.rs`.)
+#[tokio::test]
+async fn a_canary_release_reaches_its_sessions() {
+    let dist = dist_copy(|dist| {
+        let mut manifest = read_manifest(dist);
+        let stable = release_of(entry(&mut manifest, "product-details"));
+        let canary = republish(dist, &stable, "2.0.0-canary");
+        entry(&mut manifest, "product-details")["canary"] = serde_json::json!({ "percent": 100, "release": canary });
+        write_manifest(dist, &manifest);
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "2.0.0-canary");
+    browser.close().await;
+}
+
+/// A remote whose stylesheet declares hostile global rules restyles nothing outside its slot:
+/// the build wraps every remote's stylesheet in `@scope ([data-remote=<name>])`.
+#[tokio::test]
+async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
+    let dist = dist_copy(|dist| {
+        let mut manifest = read_manifest(dist);
+        let catalog = entry(&mut manifest, "catalog");
+        let url = catalog["css"].as_str().expect("catalog css").to_string();
+        let path = dist.join(url.trim_start_matches('/'));
+        let css = std::fs::read_to_string(&path).expect("css");
+        let end = css.rfind('}').expect("the scope's closing brace");
+        let hostile = "\n* { color: rgb(255, 0, 0) !important; }\n\
+                       html, body, .shell-header, .pd, main { background: rgb(255, 0, 0) !important; }\n\
+                       .shell-header, .pd-add { display: none !important; }\n\
+                       :root { --color-brand: rgb(255, 0, 0) !important; }\n";
+        let css = format!("{}{hostile}{}", &css[..end], &css[end..]);
+        std::fs::write(&path, &css).expect("write css");
+        for stale in ["br", "gz"] {
+            let _ = std::fs::remove_file(path.with_extension(format!("css.{stale}")));
+        }
+        catalog["integrity"]["css"] = sri(css.as_bytes()).into();
+        write_manifest(dist, &manifest);
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for(PRODUCT_LINK).await;
+    let style = |selector: &str, property: &str| {
+        format!("return getComputedStyle(document.querySelector({})).getPropertyValue('{property}')", serde_json::json!(selector))
+    };
+    // Inside its own slot the rules apply (so the stylesheet did load)...
+    assert_eq!(browser.execute(&style("[data-testid=product-card]", "color")).await, "rgb(255, 0, 0)");
+    // ...and nowhere else.
+    assert_ne!(browser.execute(&style(".shell-header", "display")).await, "none");
+    assert_ne!(browser.execute(&style(".shell-header", "color")).await, "rgb(255, 0, 0)");
+    assert_ne!(browser.execute(&style("body", "background-color")).await, "rgb(255, 0, 0)");
+    assert_ne!(browser.execute("return getComputedStyle(document.documentElement).getPropertyValue('--color-brand').trim()").await, "rgb(255, 0, 0)");
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(ADD).await;
+    assert_ne!(browser.execute(&style(".pd-add", "display")).await, "none");
+    assert_ne!(browser.execute(&style(".pd", "background-color")).await, "rgb(255, 0, 0)");
+    browser.close().await;
+}

@@ -1,0 +1,111 @@
+//! The front end survives broken neighbours: the API going away and coming back, a remote's
+//! bundle missing and then redeployed, and a corrupt bundle. In each case the header, the other
+//! remotes and navigation keep working.
+
+use std::path::Path;
+
+use base64::Engine;
+use e2e::{dist_copy, Browser, Store};
+use sha2::{Digest, Sha384};
+
+const BADGE: &str = "[data-testid=cart-badge]";
+const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
+const ADD: &str = "[data-testid=add-to-cart]";
+const FALLBACK: &str = "[data-testid=remote-fallback]";
+
+/// The product-details bundle directory of a dist.
+fn bundle(dist: &Path) -> std::path::PathBuf {
+    dist.join("remotes/product-details")
+}
+
+/// With the API down the cart page shows an error with a way to try again, never a blank page;
+/// once the API is back, trying again shows the cart.
+#[tokio::test]
+async fn the_api_going_down_shows_an_error_state_that_recovers() {
+    let mut store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1?variant=red").await;
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+
+    store.stop().await;
+    browser.click("a[href='/cart']").await;
+    browser.wait_for("[data-testid=cart-error]").await;
+    let error = browser.text("[data-testid=cart-error]").await;
+    assert!(error.contains("could not be"), "{error}");
+    browser.wait_for("[data-testid=shell-header]").await;
+
+    store.restart().await;
+    browser.click("[data-testid=cart-error] button").await;
+    browser.wait_for_count("[data-testid=cart-line]", 1).await;
+    browser.close().await;
+}
+
+/// A remote whose bundle is missing shows its fallback; after the bundle is deployed again,
+/// Retry loads it without a page reload.
+#[tokio::test]
+async fn retry_works_once_the_bundle_is_back() {
+    let store = Store::start_with_dist(dist_copy(|_| {})).await;
+    let parked = store.dist_path().join("parked-product-details");
+    std::fs::rename(bundle(store.dist_path()), &parked).expect("take the bundle away");
+
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(FALLBACK).await;
+    browser.wait_for_text(BADGE, "0").await;
+
+    std::fs::rename(&parked, bundle(store.dist_path())).expect("redeploy the bundle");
+    browser.click(&format!("{FALLBACK} button")).await;
+    browser.wait_for(ADD).await;
+    assert_eq!(browser.count(FALLBACK).await, 0);
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+    browser.close().await;
+}
+
+/// A corrupt bundle (its manifest hashes match, but the wasm is not wasm) fails to start: its
+/// slot shows the fallback, the rest of the store works.
+#[tokio::test]
+async fn a_corrupt_bundle_takes_down_only_its_slot() {
+    let dist = dist_copy(|dist| {
+        let dir = bundle(dist);
+        let mut corrupt = None;
+        for entry in std::fs::read_dir(&dir).expect("bundle") {
+            let path = entry.expect("entry").path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            if name.ends_with(".wasm.br") || name.ends_with(".wasm.gz") {
+                std::fs::remove_file(&path).expect("remove compressed copy");
+            } else if name.ends_with(".wasm") {
+                let garbage = b"\0asm this is not a module".to_vec();
+                std::fs::write(&path, &garbage).expect("corrupt");
+                corrupt = Some(garbage);
+            }
+        }
+        // The deployment is consistent (the manifest names the corrupt file's hash): only the
+        // bytes are wrong.
+        let garbage = corrupt.expect("a wasm file");
+        let hash = format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&garbage)));
+        let manifest_path = dist.join("remotes.json");
+        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).expect("manifest")).expect("json");
+        for entry in manifest["remotes"].as_array_mut().expect("remotes") {
+            if entry["name"] == "product-details" {
+                entry["integrity"]["wasm"] = hash.clone().into();
+            }
+        }
+        std::fs::write(&manifest_path, serde_json::to_vec(&manifest).expect("json")).expect("write manifest");
+        for compressed in ["remotes.json.br", "remotes.json.gz"] {
+            let _ = std::fs::remove_file(dist.join(compressed));
+        }
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for(FALLBACK).await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.click("a.brand").await;
+    browser.wait_for(PRODUCT_LINK).await;
+    browser.click("a[href='/cart']").await;
+    browser.wait_for("[data-testid=cart-page]").await;
+    browser.close().await;
+}

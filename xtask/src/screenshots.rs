@@ -1,0 +1,90 @@
+//! `cargo xtask screenshots`: the README's pictures, taken of the running store in headless
+//! Chromium (release build, fresh database), into `docs/screenshots/`.
+
+use std::path::{Path, PathBuf};
+
+use e2e::{Browser, Store};
+
+const ADD: &str = "[data-testid=add-to-cart]";
+
+pub fn screenshots(root: &Path, server: PathBuf) -> Result<(), String> {
+    crate::tools::ensure_browser()?;
+    std::env::set_var("CART_API_BIN", &server);
+    std::env::set_var("DIST_DIR", root.join("dist"));
+    let out = root.join("docs/screenshots");
+    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    runtime.block_on(take(&out))
+}
+
+async fn shot(browser: &Browser, out: &Path, name: &str) -> Result<(), String> {
+    // Let transitions and images settle.
+    tokio::time::sleep(std::time::Duration::from_millis(400)).await;
+    let png = browser.client().screenshot().await.map_err(|e| format!("screenshot {name}: {e}"))?;
+    let path = out.join(format!("{name}.png"));
+    std::fs::write(&path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+    println!("  {}", path.display());
+    Ok(())
+}
+
+async fn take(out: &Path) -> Result<(), String> {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+
+    browser.goto("/categories/tractors?sort=price-asc&inStock=true").await;
+    browser.wait_for("[data-testid=product-card]").await;
+    shot(&browser, out, "catalog").await?;
+
+    browser.goto("/products/1?variant=green").await;
+    browser.wait_for(ADD).await;
+    browser.click(ADD).await;
+    browser.wait_for_text("[data-testid=cart-badge]", "1").await;
+    shot(&browser, out, "product").await?;
+
+    browser.goto("/products/13").await;
+    browser.wait_for(ADD).await;
+    browser.click(ADD).await;
+    browser.wait_for_text("[data-testid=cart-badge]", "2").await;
+    browser.goto("/cart").await;
+    browser.wait_for("[data-testid=cart-line]").await;
+    shot(&browser, out, "cart").await?;
+
+    browser.goto("/checkout").await;
+    browser.wait_for("input[name=email]").await;
+    browser.fill("input[name=email]", "demo@shop.test").await;
+    browser.fill("input[name=password]", "demo-password").await;
+    browser.click("[data-testid=sign-in-submit]").await;
+    browser.wait_for("input[name=line1]").await;
+    browser.fill("input[name=name]", "Ada Lovelace").await;
+    browser.fill("input[name=line1]", "Hauptstraße 1").await;
+    browser.fill("input[name=postalCode]", "10115").await;
+    browser.fill("input[name=city]", "Berlin").await;
+    browser.click("[data-testid=checkout-submit]").await;
+    browser.wait_for("input[name=cardNumber]").await;
+    browser.fill("input[name=cardNumber]", "4242 4242 4242 4242").await;
+    browser.fill("input[name=expiry]", "12/34").await;
+    browser.fill("input[name=cvc]", "123").await;
+    browser.click("[data-testid=checkout-submit]").await;
+    browser.wait_for("[data-testid=review-address]").await;
+    shot(&browser, out, "checkout-review").await?;
+    browser.click("[data-testid=checkout-submit]").await;
+    browser.wait_for("[data-testid=order-confirmation]").await;
+    shot(&browser, out, "order-confirmation").await?;
+
+    browser.goto("/products/1?debug=events").await;
+    browser.wait_for(ADD).await;
+    browser.click(ADD).await;
+    browser.wait_for("[data-testid=event-inspector]").await;
+    browser.click("[data-testid=event-inspector] .inspector-tab:nth-of-type(2)").await;
+    browser.wait_for("[data-testid=sequence-step]").await;
+    shot(&browser, out, "event-inspector").await?;
+
+    browser.goto("/categories/workwear").await;
+    browser.wait_for("[data-testid=product-card]").await;
+    browser.click("[data-testid=theme-toggle]").await;
+    browser.select("[data-testid=locale-select]", "de-DE").await;
+    browser.wait_for_text("a[href='/checkout']", "Kasse").await;
+    shot(&browser, out, "dark-de").await?;
+    browser.close().await;
+    Ok(())
+}
