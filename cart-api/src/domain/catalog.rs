@@ -21,7 +21,12 @@ pub struct ListParams {
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
     pub in_stock: Option<bool>,
+    /// The name of a variant the product must have, e.g. `red` or `xl`, in any case.
+    pub variant: Option<String>,
 }
+
+/// The longest `variant` filter accepted; every real variant name is far shorter.
+pub const MAX_VARIANT_LEN: usize = 40;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Sort {
@@ -71,6 +76,8 @@ pub struct ListQuery {
     pub min_price: Option<i64>,
     pub max_price: Option<i64>,
     pub in_stock: bool,
+    /// Lowercased (Unicode, not just ASCII); compared with the lowercased variant names.
+    pub variant: Option<String>,
 }
 
 impl TryFrom<ListParams> for ListQuery {
@@ -99,6 +106,13 @@ impl TryFrom<ListParams> for ListQuery {
         if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
             return Err(ApiError::BadRequest("q is longer than 100 characters".into()));
         }
+        let variant = match p.variant.map(|v| v.trim().to_string()) {
+            None => None,
+            Some(v) if (1..=MAX_VARIANT_LEN).contains(&v.chars().count()) => Some(v.to_lowercase()),
+            Some(_) => {
+                return Err(ApiError::BadRequest(format!("variant must be 1 to {MAX_VARIANT_LEN} characters")))
+            }
+        };
         Ok(Self {
             q,
             category: p.category.filter(|c| !c.is_empty()),
@@ -108,11 +122,20 @@ impl TryFrom<ListParams> for ListQuery {
             min_price: p.min_price,
             max_price: p.max_price,
             in_stock: p.in_stock.unwrap_or(false),
+            variant,
         })
     }
 }
 
-fn push_filters(builder: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery) {
+/// The variant names (as stored) that the `variant` filter matches. SQLite's own case folding
+/// (`NOCASE`, `lower()`) knows ASCII only, so names are folded here; there are few of them.
+async fn matching_variant_names(db: &SqlitePool, query: &ListQuery) -> Result<Option<Vec<String>>, ApiError> {
+    let Some(wanted) = &query.variant else { return Ok(None) };
+    let names: Vec<String> = sqlx::query_scalar("SELECT DISTINCT name FROM variants").fetch_all(db).await?;
+    Ok(Some(names.into_iter().filter(|n| &n.to_lowercase() == wanted).collect()))
+}
+
+fn push_filters(builder: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery, variant_names: Option<&[String]>) {
     builder.push(" WHERE 1 = 1");
     if let Some(q) = &query.q {
         let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
@@ -135,17 +158,33 @@ fn push_filters(builder: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery) {
     if query.in_stock {
         builder.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)");
     }
+    match variant_names {
+        None => {}
+        // No variant has that name: nothing matches (and `IN ()` is not valid SQL).
+        Some([]) => {
+            builder.push(" AND 0");
+        }
+        Some(names) => {
+            builder.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.name IN (");
+            let mut list = builder.separated(", ");
+            for name in names {
+                list.push_bind(name.clone());
+            }
+            builder.push("))");
+        }
+    }
 }
 
 pub async fn list(db: &SqlitePool, query: &ListQuery) -> Result<ProductPage, ApiError> {
+    let variant_names = matching_variant_names(db, query).await?;
     let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM products p");
-    push_filters(&mut count, query);
+    push_filters(&mut count, query, variant_names.as_deref());
     let total: i64 = count.build_query_scalar().fetch_one(db).await?;
 
     let mut select = QueryBuilder::<Sqlite>::new(
         "SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images FROM products p",
     );
-    push_filters(&mut select, query);
+    push_filters(&mut select, query, variant_names.as_deref());
     select
         .push(" ORDER BY ")
         .push(query.sort.order_by())
@@ -235,9 +274,21 @@ mod tests {
             ListParams { page_size: Some(500), ..Default::default() },
             ListParams { min_price: Some(-1), ..Default::default() },
             ListParams { min_price: Some(10), max_price: Some(5), ..Default::default() },
+            ListParams { variant: Some(String::new()), ..Default::default() },
+            ListParams { variant: Some("   ".into()), ..Default::default() },
+            ListParams { variant: Some("x".repeat(MAX_VARIANT_LEN + 1)), ..Default::default() },
         ];
         for params in bad {
             assert!(ListQuery::try_from(params).is_err());
         }
+    }
+
+    #[test]
+    fn the_variant_filter_is_folded_and_bounded() {
+        let query = |v: &str| ListQuery::try_from(ListParams { variant: Some(v.into()), ..Default::default() });
+        assert_eq!(query(" XL ").unwrap().variant.as_deref(), Some("xl"));
+        assert_eq!(query("ÄRMEL").unwrap().variant.as_deref(), Some("ärmel"));
+        // Characters, not bytes: 40 two-byte letters are fine.
+        assert!(query(&"ä".repeat(MAX_VARIANT_LEN)).is_ok());
     }
 }

@@ -3,13 +3,20 @@
 //! Its whole state is the URL (category, search text, sort, filters, page): it reads it with
 //! `contracts::routes::CatalogQuery`, follows `platform:route-changed`, and changes it only by
 //! asking the shell to navigate. Reload, Back/Forward and a shared link all show the same view.
+//! Its texts follow the platform locale (`platform:locale-changed`), see `i18n`.
 //!
 //! Public surface: `mount(host, context)` and `unmount(host)`, called by the shell.
 
 mod api;
+mod filters;
+mod i18n;
 mod views;
 
 use wasm_bindgen::prelude::*;
+
+// The unit tests run in headless Chromium: `cargo test -p catalog --target wasm32-unknown-unknown`.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 
 /// `name@version`, the publisher of this remote's events.
 pub(crate) const PUBLISHER: &str = concat!("catalog@", env!("CARGO_PKG_VERSION"));

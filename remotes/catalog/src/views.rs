@@ -1,30 +1,46 @@
 //! The listing: category navigation, search, sort, filters, the product grid and pagination.
 
-use contracts::api::{Category, Product, ProductPage};
-use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
-use contracts::browser::events::{new_trace_id, publish};
+use contracts::api::{Category, Money, Product, ProductPage};
+use contracts::browser::events::{new_trace_id, publish, subscribe};
 use contracts::browser::format_money;
+use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
-use contracts::events::{CatalogProductClicked, SearchSubmitted};
+use contracts::events::{CatalogProductClicked, Envelope, LocaleChanged, SearchSubmitted};
 use contracts::routes::{product_path, CatalogQuery};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
 
+use crate::filters::{format_major, parse_major, variant_value, CURRENCY, VARIANTS};
+use crate::i18n::{self, t, Key, Lang};
 use crate::{api, PUBLISHER};
 
-const SORTS: [(&str, &str); 5] = [
-    ("", "Featured"),
-    ("price-asc", "Price: low to high"),
-    ("price-desc", "Price: high to low"),
-    ("name", "Name"),
-    ("newest", "Newest"),
+const SORTS: [(&str, Key); 5] = [
+    ("", Key::SortFeatured),
+    ("price-asc", Key::SortPriceAsc),
+    ("price-desc", Key::SortPriceDesc),
+    ("name", Key::SortName),
+    ("newest", Key::SortNewest),
 ];
+
+/// Moves to `next` unless the browser already shows it: a second history entry for the same
+/// view would make Back look broken (a price field's `change` and the form's submit both ask).
+fn go(next: CatalogQuery) {
+    if next != CatalogQuery::from_url(&current_path(), &current_search()) {
+        navigate(PUBLISHER, &next.to_url(), false);
+    }
+}
 
 #[component]
 pub fn Catalog(context: MountContext) -> impl IntoView {
     let url = RwSignal::new((current_path(), current_search()));
-    let listener = SendWrapper::new(on_route_change("catalog", move |route| url.set((route.path, route.search))));
-    on_cleanup(move || drop(listener));
+    let locale = RwSignal::new(Lang::of(&context.locale).tag().to_string());
+    let listeners = SendWrapper::new((
+        on_route_change("catalog", move |route| url.set((route.path, route.search))),
+        subscribe::<LocaleChanged, _>("catalog", move |e: Envelope<LocaleChanged>| {
+            locale.set(Lang::of(&e.payload.locale).tag().to_string())
+        }),
+    ));
+    on_cleanup(move || drop(listeners));
 
     let query = Memo::new(move |_| url.with(|(path, search)| CatalogQuery::from_url(path, search)));
     let categories = LocalResource::new(api::categories);
@@ -32,8 +48,7 @@ pub fn Catalog(context: MountContext) -> impl IntoView {
         let query = query.get();
         async move { api::products(&query).await }
     });
-    let go = move |next: CatalogQuery| navigate(PUBLISHER, &next.to_url(), false);
-    let locale = StoredValue::new(context.locale);
+    let text = move |key| t(&locale.get(), key);
 
     let title = move || {
         let q = query.get();
@@ -43,27 +58,28 @@ pub fn Catalog(context: MountContext) -> impl IntoView {
                 .and_then(|r| r.ok())
                 .and_then(|cs| cs.into_iter().find(|c| &c.slug == slug).map(|c| c.name))
                 .unwrap_or_else(|| slug.clone()),
-            (None, Some(text)) => format!("Results for “{text}”"),
-            (None, None) => "All products".to_string(),
+            (None, Some(search)) => i18n::results_for(&locale.get(), search),
+            (None, None) => text(Key::AllProducts).to_string(),
         }
     };
 
     view! {
         <div class="catalog">
-            <nav class="catalog-categories" aria-label="Categories">
-                <a href="/" aria-current=move || query.with(|q| q.category.is_none()).then_some("page")>"All products"</a>
+            <nav class="catalog-categories" aria-label=move || text(Key::Categories)>
+                <a href="/" aria-current=move || query.with(|q| q.category.is_none()).then_some("page")>{move || text(Key::AllProducts)}</a>
                 {move || categories.get().and_then(|r| r.ok()).map(|cs| category_links(cs, query))}
             </nav>
             <div class="catalog-results">
                 <h1 class="catalog-title">{title}</h1>
-                <Toolbar query go />
-                <Transition fallback=|| view! { <p class="catalog-status">"Loading products…"</p> }>
+                <Toolbar query locale />
+                <Filters query locale />
+                <Transition fallback=move || view! { <p class="catalog-status">{move || text(Key::Loading)}</p> }>
                     {move || products.get().map(|result| match result {
-                        Ok(page) => results(page, query.get(), locale.get_value()).into_any(),
+                        Ok(page) => results(page, query.get(), locale).into_any(),
                         Err(error) => view! {
                             <div class="catalog-error" role="alert">
-                                <p>"The products could not be loaded: " {error.to_string()}</p>
-                                <button type="button" on:click=move |_| products.refetch()>"Try again"</button>
+                                <p>{move || text(Key::LoadFailed)} " " {error.to_string()}</p>
+                                <button type="button" on:click=move |_| products.refetch()>{move || text(Key::TryAgain)}</button>
                             </div>
                         }.into_any(),
                     })}
@@ -85,9 +101,10 @@ fn category_links(categories: Vec<Category>, query: Memo<CatalogQuery>) -> impl 
         .collect_view()
 }
 
-/// Search, sort and the in-stock filter. Each change is a navigation: the URL is the state.
+/// Search and sort. Each change is a navigation: the URL is the state.
 #[component]
-fn Toolbar(query: Memo<CatalogQuery>, go: impl Fn(CatalogQuery) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Toolbar(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView {
+    let text = move |key| t(&locale.get(), key);
     let search_input = NodeRef::<leptos::html::Input>::new();
     let on_search = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -102,79 +119,191 @@ fn Toolbar(query: Memo<CatalogQuery>, go: impl Fn(CatalogQuery) + Copy + Send + 
         let sort = event_target_value(&ev);
         go(CatalogQuery { sort: (!sort.is_empty()).then_some(sort), page: None, ..query.get_untracked() });
     };
-    let on_stock = move |ev: leptos::ev::Event| {
-        go(CatalogQuery { in_stock: event_target_checked(&ev), page: None, ..query.get_untracked() });
-    };
 
     view! {
         <div class="catalog-toolbar">
             <form class="catalog-search" role="search" on:submit=on_search>
-                <label for="catalog-q" class="catalog-visually-hidden">"Search products"</label>
-                <input id="catalog-q" name="q" type="search" placeholder="Search products"
+                <label for="catalog-q" class="catalog-visually-hidden">{move || text(Key::SearchLabel)}</label>
+                <input id="catalog-q" name="q" type="search" placeholder=move || text(Key::SearchLabel) data-testid="search-input"
                     node_ref=search_input prop:value=move || query.with(|q| q.q.clone().unwrap_or_default()) />
-                <button type="submit">"Search"</button>
+                <button type="submit">{move || text(Key::SearchButton)}</button>
             </form>
-            <label class="catalog-sort">
-                "Sort "
-                <select name="sort" on:change=on_sort>
-                    {SORTS.into_iter().map(|(value, label)| view! {
-                        <option value=value selected=move || query.with(|q| q.sort.as_deref().unwrap_or("") == value)>{label}</option>
-                    }).collect_view()}
-                </select>
-            </label>
-            <label class="catalog-filter">
-                <input type="checkbox" name="inStock" prop:checked=move || query.with(|q| q.in_stock) on:change=on_stock />
-                " In stock only"
-            </label>
+            <label class="catalog-sort" for="catalog-sort">{move || text(Key::SortLabel)}</label>
+            <select id="catalog-sort" name="sort" data-testid="sort-select" on:change=on_sort>
+                {SORTS.into_iter().map(|(value, key)| view! {
+                    // A property, not the attribute: the attribute stops counting once the
+                    // visitor has picked an option, and Back must still show the URL's sort.
+                    <option value=value prop:selected=move || query.with(|q| q.sort.as_deref().unwrap_or("") == value)>
+                        {move || text(key)}
+                    </option>
+                }).collect_view()}
+            </select>
         </div>
     }
 }
 
-fn results(page: ProductPage, query: CatalogQuery, locale: String) -> impl IntoView {
+/// Price range, variant and stock. Every change navigates; the fields show what the URL says.
+#[component]
+fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView {
+    let text = move |key| t(&locale.get(), key);
+    let exponent = Money::new(0, CURRENCY).exponent();
+    let min_input = NodeRef::<leptos::html::Input>::new();
+    let max_input = NodeRef::<leptos::html::Input>::new();
+    let problem = RwSignal::new(None::<Key>);
+    // A new URL (a filter applied, Back, Forward) shows its own values, without the old complaint.
+    Effect::new(move |_| {
+        query.track();
+        problem.set(None);
+    });
+
+    let apply_prices = move || {
+        let read = |input: NodeRef<leptos::html::Input>| input.get_untracked().map(|i| i.value()).unwrap_or_default();
+        let (Ok(min), Ok(max)) = (parse_major(&read(min_input), exponent), parse_major(&read(max_input), exponent)) else {
+            problem.set(Some(Key::PriceInvalid));
+            return;
+        };
+        if let (Some(min), Some(max)) = (min, max) {
+            if min > max {
+                problem.set(Some(Key::PriceRangeInvalid));
+                return;
+            }
+        }
+        problem.set(None);
+        go(CatalogQuery { min_price: min, max_price: max, page: None, ..query.get_untracked() });
+    };
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        apply_prices();
+    };
+    let on_variant = move |ev: leptos::ev::Event| {
+        let variant = event_target_value(&ev);
+        go(CatalogQuery { variant: (!variant.is_empty()).then_some(variant), page: None, ..query.get_untracked() });
+    };
+    let on_stock = move |ev: leptos::ev::Event| {
+        go(CatalogQuery { in_stock: event_target_checked(&ev), page: None, ..query.get_untracked() });
+    };
+    let clear = move |_| {
+        let q = query.get_untracked();
+        go(CatalogQuery { category: q.category, q: q.q, sort: q.sort, ..Default::default() });
+    };
+    let filtered = move || query.with(|q| q.min_price.is_some() || q.max_price.is_some() || q.variant.is_some() || q.in_stock);
+    // One memo per bound: a field is only rewritten when its own value in the URL changes, not
+    // while the visitor is still typing in it and another filter moves the URL.
+    let price_value = move |pick: fn(&CatalogQuery) -> Option<i64>| {
+        let bound = Memo::new(move |_| query.with(pick));
+        move || bound.get().map(|minor| format_major(minor, exponent)).unwrap_or_default()
+    };
+    let invalid = move || problem.get().is_some().then_some("true");
+    let step = if exponent == 0 { "1".to_string() } else { format!("0.{}1", "0".repeat(exponent as usize - 1)) };
+    // A variant in the URL that the list does not name still shows as chosen.
+    let other_variant = move || {
+        query
+            .with(|q| q.variant.clone())
+            .filter(|v| !VARIANTS.iter().any(|name| name.eq_ignore_ascii_case(v)))
+            .map(|v| view! { <option value=v.clone() prop:selected=true>{v.clone()}</option> })
+    };
+
+    view! {
+        <form class="catalog-filters" aria-label=move || text(Key::Filters) on:submit=on_submit novalidate=true>
+            <div class="catalog-field">
+                <label for="catalog-min-price">{move || text(Key::MinPrice)} " (" {CURRENCY} ")"</label>
+                <input id="catalog-min-price" name="minPrice" type="number" inputmode="decimal" min="0" step=step.clone()
+                    data-testid="filter-min-price" node_ref=min_input aria-invalid=invalid
+                    aria-describedby="catalog-filter-problem"
+                    prop:value=price_value(|q| q.min_price) on:change=move |_| apply_prices() />
+            </div>
+            <div class="catalog-field">
+                <label for="catalog-max-price">{move || text(Key::MaxPrice)} " (" {CURRENCY} ")"</label>
+                <input id="catalog-max-price" name="maxPrice" type="number" inputmode="decimal" min="0" step=step
+                    data-testid="filter-max-price" node_ref=max_input aria-invalid=invalid
+                    aria-describedby="catalog-filter-problem"
+                    prop:value=price_value(|q| q.max_price) on:change=move |_| apply_prices() />
+            </div>
+            <div class="catalog-field">
+                <label for="catalog-variant">{move || text(Key::VariantLabel)}</label>
+                <select id="catalog-variant" name="variant" data-testid="filter-variant" on:change=on_variant>
+                    <option value="" prop:selected=move || query.with(|q| q.variant.is_none())>{move || text(Key::AnyVariant)}</option>
+                    {VARIANTS.into_iter().map(|name| view! {
+                        <option value=variant_value(name)
+                            prop:selected=move || query.with(|q| q.variant.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(name)))>
+                            {name}
+                        </option>
+                    }).collect_view()}
+                    {other_variant}
+                </select>
+            </div>
+            <label class="catalog-filter">
+                <input type="checkbox" name="inStock" data-testid="filter-in-stock"
+                    prop:checked=move || query.with(|q| q.in_stock) on:change=on_stock />
+                " " {move || text(Key::InStockOnly)}
+            </label>
+            <button type="submit">{move || text(Key::Apply)}</button>
+            <button type="button" class="catalog-clear" data-testid="clear-filters"
+                disabled=move || !filtered() on:click=clear>{move || text(Key::ClearFilters)}</button>
+            <p id="catalog-filter-problem" class="catalog-problem" role="alert" data-testid="filter-problem">
+                {move || problem.get().map(text)}
+            </p>
+        </form>
+    }
+}
+
+fn results(page: ProductPage, query: CatalogQuery, locale: RwSignal<String>) -> impl IntoView {
+    let text = move |key| t(&locale.get(), key);
     let pages = page.total.div_ceil(page.page_size).max(1);
-    let current = page.page;
-    let summary = format!("{} products", page.total);
+    let (current, total) = (page.page, page.total);
+    let count = move || i18n::result_count(&locale.get(), total);
     if page.items.is_empty() {
         return view! {
-            <p class="catalog-status" data-testid="catalog-empty">"No products match. Try another search or filter."</p>
+            <p class="catalog-count" data-testid="result-count" role="status">{count}</p>
+            <p class="catalog-status" data-testid="catalog-empty">{move || text(Key::NoMatch)}</p>
         }
         .into_any();
     }
     contracts::browser::mark("catalog:grid-rendered");
     view! {
-        <p class="catalog-count">{summary}</p>
+        <p class="catalog-count" data-testid="result-count" role="status">{count}</p>
         <ul class="catalog-grid">
-            {page.items.into_iter().enumerate().map(|(i, p)| card(p, (page.page - 1) * page.page_size + i as u32 + 1, &locale)).collect_view()}
+            {page.items.into_iter().enumerate().map(|(i, p)| card(p, (page.page - 1) * page.page_size + i as u32 + 1, locale)).collect_view()}
         </ul>
-        <nav class="catalog-pages" aria-label="Pages">
-            {(current > 1).then(|| view! { <a rel="prev" href=query.with_page(current - 1).to_url()>"← Previous"</a> })}
-            <span>{format!("Page {current} of {pages}")}</span>
-            {(current < pages).then(|| view! { <a rel="next" href=query.with_page(current + 1).to_url()>"Next →"</a> })}
+        <nav class="catalog-pages" aria-label=move || text(Key::Pages)>
+            {(current > 1).then(|| view! {
+                <a rel="prev" data-testid="prev-page" href=query.with_page(current - 1).to_url()>{move || text(Key::Previous)}</a>
+            })}
+            <span>{move || i18n::page_of(&locale.get(), current, pages)}</span>
+            {(current < pages).then(|| view! {
+                <a rel="next" data-testid="next-page" href=query.with_page(current + 1).to_url()>{move || text(Key::Next)}</a>
+            })}
         </nav>
     }
     .into_any()
 }
 
-fn card(product: Product, position: u32, locale: &str) -> impl IntoView {
+fn card(product: Product, position: u32, locale: RwSignal<String>) -> impl IntoView {
     let href = product_path(product.id, None);
     let product_id = product.id;
     // The shell's router follows the link; this only reports the click.
     let clicked = move |_| publish(PUBLISHER, &new_trace_id(), CatalogProductClicked { product_id, position });
-    let price = format_money(&product.price, locale);
+    let price = product.price.clone();
     let image = product.images.first().cloned().unwrap_or_default();
     let in_stock = product.variants.iter().any(|v| v.stock > 0);
-    let variants = (product.variants.len() > 1).then(|| format!("{} options", product.variants.len()));
+    let options = product.variants.len();
+    let meta = move || {
+        let locale = locale.get();
+        let stock = t(&locale, if in_stock { Key::InStock } else { Key::OutOfStock });
+        if options > 1 {
+            format!("{stock} · {}", i18n::options(&locale, options))
+        } else {
+            stock.to_string()
+        }
+    };
     view! {
         <li class="catalog-card" data-testid="product-card">
             <a class="catalog-card-link" href=href on:click=clicked>
                 <img src=image alt="" width="300" height="260" loading="lazy" />
                 <span class="catalog-card-name">{product.name}</span>
             </a>
-            <p class="catalog-card-price" data-testid="product-price">{price}</p>
-            <p class="catalog-card-meta">
-                {if in_stock { "In stock" } else { "Out of stock" }}
-                {variants.map(|v| format!(" · {v}"))}
-            </p>
+            <p class="catalog-card-price" data-testid="product-price">{move || format_money(&price, &locale.get())}</p>
+            <p class="catalog-card-meta">{meta}</p>
         </li>
     }
 }

@@ -1,0 +1,101 @@
+//! Product details' own texts in the locales the store supports (en-US, de-DE).
+//!
+//! Product and variant names come from the API as they are; only the remote's chrome is here.
+
+/// The locales with texts; any other tag falls back to English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    De,
+}
+
+impl Lang {
+    pub fn of(locale: &str) -> Self {
+        let language = locale.split(['-', '_']).next().unwrap_or_default();
+        if language.eq_ignore_ascii_case("de") {
+            Lang::De
+        } else {
+            Lang::En
+        }
+    }
+
+    /// The BCP 47 tag for `Intl` formatting. Always one the browser knows: an unknown or
+    /// malformed tag from an event would make `Intl.NumberFormat` throw.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en-US",
+            Lang::De => "de-DE",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    Loading,
+    LoadFailed,
+    TryAgain,
+    NotFoundTitle,
+    NotFoundText,
+    BrowseAll,
+    Option,
+    SoldOut,
+    InStock,
+    OutOfStock,
+    Quantity,
+    AddToCart,
+    Adding,
+    SoldOutReason,
+    RecentlyViewed,
+}
+
+pub fn t(locale: &str, key: Key) -> &'static str {
+    use Key::*;
+    match (Lang::of(locale), key) {
+        (Lang::En, Loading) => "Loading product…",
+        (Lang::De, Loading) => "Produkt wird geladen …",
+        (Lang::En, LoadFailed) => "The product could not be loaded:",
+        (Lang::De, LoadFailed) => "Das Produkt konnte nicht geladen werden:",
+        (Lang::En, TryAgain) => "Try again",
+        (Lang::De, TryAgain) => "Erneut versuchen",
+        (Lang::En, NotFoundTitle) => "Product not found",
+        (Lang::De, NotFoundTitle) => "Produkt nicht gefunden",
+        (Lang::En, NotFoundText) => "This product does not exist or is no longer sold.",
+        (Lang::De, NotFoundText) => "Dieses Produkt gibt es nicht oder nicht mehr.",
+        (Lang::En, BrowseAll) => "Browse all products",
+        (Lang::De, BrowseAll) => "Alle Produkte ansehen",
+        (Lang::En, Option) => "Option",
+        (Lang::De, Option) => "Ausführung",
+        (Lang::En, SoldOut) => "sold out",
+        (Lang::De, SoldOut) => "ausverkauft",
+        (Lang::En, InStock) => "In stock",
+        (Lang::De, InStock) => "Vorrätig",
+        (Lang::En, OutOfStock) => "Out of stock",
+        (Lang::De, OutOfStock) => "Ausverkauft",
+        (Lang::En, Quantity) => "Quantity",
+        (Lang::De, Quantity) => "Menge",
+        (Lang::En, AddToCart) => "Add to cart",
+        (Lang::De, AddToCart) => "In den Warenkorb",
+        (Lang::En, Adding) => "Adding…",
+        (Lang::De, Adding) => "Wird hinzugefügt …",
+        (Lang::En, SoldOutReason) => "This option is sold out, so it cannot be added to the cart.",
+        (Lang::De, SoldOutReason) => "Diese Ausführung ist ausverkauft und kann nicht in den Warenkorb gelegt werden.",
+        (Lang::En, RecentlyViewed) => "Recently viewed",
+        (Lang::De, RecentlyViewed) => "Zuletzt angesehen",
+    }
+}
+
+/// "Only 3 left" / "Nur noch 3 vorrätig".
+pub fn only_left(locale: &str, n: u32) -> String {
+    match Lang::of(locale) {
+        Lang::En => format!("Only {n} left"),
+        Lang::De => format!("Nur noch {n} vorrätig"),
+    }
+}
+
+/// The toast after adding.
+pub fn added(locale: &str, name: &str) -> String {
+    match Lang::of(locale) {
+        Lang::En => format!("Added {name} to your cart"),
+        Lang::De => format!("{name} liegt jetzt im Warenkorb"),
+    }
+}
