@@ -20,7 +20,7 @@ fn release(version: &str) -> Release {
 
 fn deploy(dist: &std::path::Path, canary: Option<Canary>) {
     let manifest = RemoteManifest {
-        remotes: vec![RemoteEntry { name: "cart".into(), release: release("1.0.0"), fallback: Some(release("0.9.0")), canary }],
+        remotes: vec![RemoteEntry { name: "cart".into(), routes: Vec::new(), release: release("1.0.0"), fallback: Some(release("0.9.0")), canary }],
     };
     std::fs::write(dist.join("remotes.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
 }

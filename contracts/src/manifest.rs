@@ -19,6 +19,10 @@ pub struct RemoteManifest {
 pub struct RemoteEntry {
     /// The remote's name, see [`crate::routes::Remote::name`].
     pub name: String,
+    /// Path prefixes the remote owns beyond the shell's own route table (e.g. `/wishlist`): how
+    /// a new remote gets pages without a shell release.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub routes: Vec<String>,
     #[serde(flatten)]
     pub release: Release,
     /// The previous good release: the shell loads it when this one does not load or fails its
@@ -116,6 +120,7 @@ mod tests {
         RemoteManifest {
             remotes: vec![RemoteEntry {
                 name: "cart".into(),
+                routes: Vec::new(),
                 release: release("1"),
                 fallback: None,
                 canary: Some(Canary { percent, release: release("2") }),

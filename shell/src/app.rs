@@ -28,7 +28,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || t(&platform.locale.get(), Text::SkipToContent)}</a>
             <Header />
             <main id="main" class="shell-main">
-                <Routes fallback=NotFound>
+                <Routes fallback=ManifestRoute>
                     <Route path=path!("/") view=|| slot(Remote::Catalog) />
                     <Route path=path!("/search") view=|| slot(Remote::Catalog) />
                     <Route path=path!("/categories/:slug") view=|| slot(Remote::Catalog) />
@@ -51,7 +51,23 @@ pub fn App() -> impl IntoView {
 }
 
 fn slot(remote: Remote) -> impl IntoView {
-    view! { <RemoteSlot remote=remote /> }
+    view! { <RemoteSlot name=remote.name() /> }
+}
+
+/// A path the route table does not know: a remote the manifest routes it to, or "not found".
+#[component]
+fn ManifestRoute() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let found = RwSignal::new(None::<Option<&'static str>>);
+    Effect::new(move |_| {
+        let path = location.pathname.get();
+        leptos::task::spawn_local(async move { found.set(Some(crate::composition::remote_for_path(&path).await)) });
+    });
+    move || match found.get() {
+        None => None,
+        Some(Some(name)) => Some(view! { <RemoteSlot name=name /> }.into_any()),
+        Some(None) => Some(view! { <NotFound /> }.into_any()),
+    }
 }
 
 #[component]

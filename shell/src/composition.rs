@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use contracts::manifest::{Release, RemoteManifest};
-use contracts::routes::Remote;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
@@ -100,8 +99,7 @@ fn js_error(value: JsValue) -> String {
 /// Loads (once) the remote's module: the live release, or the manifest's fallback release when
 /// the live one does not load. After a failure, `attempt > 0` imports a fresh copy so a crashed
 /// wasm instance is not reused.
-async fn load(remote: Remote, attempt: u32) -> Result<Module, LoadError> {
-    let name = remote.name();
+async fn load(name: &'static str, attempt: u32) -> Result<Module, LoadError> {
     if attempt == 0 {
         if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
             return Ok(module);
@@ -238,7 +236,7 @@ enum SlotStatus {
 /// `summary` in the header). When the visitor signs in or out the remote is mounted again with
 /// the new context, so no remote keeps showing what belonged to the previous identity.
 #[component]
-pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static str>) -> impl IntoView {
+pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'static str>) -> impl IntoView {
     let platform = expect_context::<Platform>();
     let host = NodeRef::<leptos::html::Div>::new();
     let status = RwSignal::new(SlotStatus::Loading);
@@ -267,14 +265,14 @@ pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static st
             // What an earlier mount rendered goes before the new one: a remote that is still
             // mounted is asked to unmount; whatever a failed attempt left is cleared.
             if status.get_untracked() == SlotStatus::Mounted {
-                if let Some(module) = MODULES.with(|m| m.borrow().get(remote.name()).cloned()) {
+                if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
                     let _ = call_export(&module, &unmount, &[&host.clone().into()]);
                 }
             }
             status.set(SlotStatus::Loading);
             host.set_inner_html("");
             spawn_local(async move {
-                let result = match load(remote, attempt).await {
+                let result = match load(name, attempt).await {
                     Ok(module) if alive.load(Ordering::Acquire) => {
                         version.set(module.1.clone());
                         let context = serde_json::to_string(&platform.mount_context())
@@ -282,7 +280,7 @@ pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static st
                             .and_then(|json| js_sys::JSON::parse(&json).ok())
                             .unwrap_or(JsValue::NULL);
                         call_export(&module, &mount, &[&host.into(), &context])
-                            .map_err(|e| LoadError::Mount(remote.name(), e))
+                            .map_err(|e| LoadError::Mount(name, e))
                     }
                     Ok(_) => return,
                     Err(e) => Err(e),
@@ -292,7 +290,7 @@ pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static st
                     Err(error) => {
                         web_sys::console::error_1(&format!("[shell] {error}").into());
                         // Whatever a crashed instance left behind must not be reused.
-                        MODULES.with(|m| m.borrow_mut().remove(remote.name()));
+                        MODULES.with(|m| m.borrow_mut().remove(name));
                         status.set(SlotStatus::Failed(error));
                     }
                 }
@@ -306,9 +304,9 @@ pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static st
         move || {
             alive.store(false, Ordering::Release);
             let Some(element) = host.get_untracked() else { return };
-            if let Some(module) = MODULES.with(|m| m.borrow().get(remote.name()).cloned()) {
+            if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
                 if let Err(e) = call_export(&module, &unmount, &[&element.into()]) {
-                    web_sys::console::warn_1(&format!("[shell] unmounting {}: {e}", remote.name()).into());
+                    web_sys::console::warn_1(&format!("[shell] unmounting {}: {e}", name).into());
                 }
             }
         }
@@ -318,7 +316,7 @@ pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static st
     let text = move |key| t(&locale.get(), key);
     let retry = move |_| attempt.update(|n| *n += 1);
     view! {
-        <section class="remote-slot" class:fragment-slot=fragment.is_some() data-remote=remote.name()
+        <section class="remote-slot" class:fragment-slot=fragment.is_some() data-remote=name
             data-fragment=fragment.unwrap_or_default() data-version=move || version.get()>
             {move || match (status.get(), fragment) {
                 (SlotStatus::Loading, None) => Some(view! {
@@ -345,4 +343,15 @@ pub fn RemoteSlot(remote: Remote, #[prop(optional)] fragment: Option<&'static st
             <div class="remote-host" node_ref=host></div>
         </section>
     }
+}
+
+/// The remote a manifest entry routes `path` to (`routes` in the entry: path prefixes), for
+/// remotes the shell's route table does not name, e.g. one made with `cargo xtask new-remote`.
+pub async fn remote_for_path(path: &str) -> Option<&'static str> {
+    let manifest = manifest().await.ok()?;
+    let entry = manifest.remotes.iter().find(|entry| {
+        entry.routes.iter().any(|route| path == route || path.starts_with(&format!("{}/", route.trim_end_matches('/'))))
+    })?;
+    // One name per deployed remote, kept for the page's life like the built-in ones.
+    Some(Box::leak(entry.name.clone().into_boxed_str()))
 }

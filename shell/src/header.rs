@@ -51,7 +51,7 @@ pub fn Header() -> impl IntoView {
                 <AccountMenu />
             </div>
             <div class="shell-cart-summary">
-                <RemoteSlot remote=Remote::Cart fragment="summary" />
+                <RemoteSlot name=Remote::Cart.name() fragment="summary" />
             </div>
         </header>
     }

@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use contracts::manifest::{Canary, Integrity, Release, RemoteEntry, RemoteManifest};
-use contracts::routes::Remote;
 use sha2::{Digest, Sha256, Sha384};
 
 use crate::tools::Tools;
@@ -25,23 +24,63 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     externalize_boot_script(&root.join("dist"))?;
 
     step("Building the remotes (release wasm)");
-    let mut cargo = crate::cargo();
+    let remotes = remotes(root)?;
+    let mut cargo = crate::cargo_in(root);
     cargo.args(["build", "--target", WASM_TARGET, "--profile", PROFILE]);
-    for remote in Remote::ALL {
-        cargo.args(["-p", remote.name()]);
+    for remote in &remotes {
+        cargo.args(["-p", &remote.name]);
     }
     run(&mut cargo)?;
 
     let mut manifest = RemoteManifest { remotes: Vec::new() };
-    for remote in Remote::ALL {
-        step(&format!("Packaging remote {}", remote.name()));
-        let release = package_remote(root, tools, remote)?;
-        manifest.remotes.push(RemoteEntry { name: remote.name().to_string(), release, fallback: None, canary: None });
+    for remote in &remotes {
+        step(&format!("Packaging remote {}", remote.name));
+        let release = package_remote(root, tools, &remote.name)?;
+        manifest.remotes.push(RemoteEntry { name: remote.name.clone(), routes: remote.routes.clone(), release, fallback: None, canary: None });
     }
     write_manifest(root, &manifest)?;
 
     step("Pre-compressing (brotli and gzip)");
     precompress(&root.join("dist"))
+}
+
+/// A remote crate of the workspace: every package under `remotes/`.
+pub struct RemoteCrate {
+    pub name: String,
+    /// `[package.metadata.remote] routes`: path prefixes the shell routes to it through the
+    /// manifest (the four built-in remotes are in the shell's own route table instead).
+    pub routes: Vec<String>,
+}
+
+/// The workspace's remotes, from `cargo metadata`: a new crate under `remotes/` is built and
+/// published without any list to update.
+pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
+    let output = crate::cargo_in(root)
+        .args(["metadata", "--no-deps", "--format-version", "1"])
+        .output()
+        .map_err(|e| format!("cargo metadata: {e}"))?;
+    if !output.status.success() {
+        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    let remotes_dir = root.join("remotes");
+    let mut found: Vec<RemoteCrate> = metadata["packages"]
+        .as_array()
+        .ok_or("cargo metadata: no packages")?
+        .iter()
+        .filter(|p| p["manifest_path"].as_str().is_some_and(|m| Path::new(m).starts_with(&remotes_dir)))
+        .map(|p| RemoteCrate {
+            name: p["name"].as_str().unwrap_or_default().to_string(),
+            routes: p["metadata"]["remote"]["routes"]
+                .as_array()
+                .map(|r| r.iter().filter_map(|r| r.as_str().map(str::to_string)).collect())
+                .unwrap_or_default(),
+        })
+        .collect();
+    // The built-in remotes first, in their usual order; then the others by name.
+    let rank = |name: &str| contracts::routes::Remote::from_name(name).map_or(usize::MAX, |r| r as usize);
+    found.sort_by(|a, b| rank(&a.name).cmp(&rank(&b.name)).then(a.name.cmp(&b.name)));
+    Ok(found)
 }
 
 /// How `cargo xtask build --remote <name>` publishes the new release.
@@ -55,25 +94,30 @@ pub enum Rollout {
 /// Builds one remote and publishes it into an existing `dist/`: its new files are added (the old
 /// ones stay, for pages still running them and as the fallback) and only its manifest entry
 /// changes. The shell and the other remotes are not touched.
-pub fn build_remote(root: &Path, tools: &Tools, remote: Remote, rollout: Rollout) -> Result<(), String> {
+pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) -> Result<(), String> {
+    let remote = remotes(root)?
+        .into_iter()
+        .find(|r| r.name == name)
+        .ok_or_else(|| format!("no remote crate named {name} under remotes/"))?;
     let manifest_path = root.join("dist/remotes.json");
     let mut manifest: RemoteManifest = serde_json::from_slice(&read(&manifest_path).map_err(|e| {
         format!("{e}: build everything once with `cargo xtask build` before building one remote")
     })?)
     .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
 
-    step(&format!("Building remote {} (release wasm)", remote.name()));
-    run(crate::cargo().args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", remote.name()]))?;
-    step(&format!("Packaging remote {}", remote.name()));
-    let release = package_remote(root, tools, remote)?;
+    step(&format!("Building remote {name} (release wasm)"));
+    run(crate::cargo_in(root).args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", name]))?;
+    step(&format!("Packaging remote {name}"));
+    let release = package_remote(root, tools, name)?;
 
-    let entry = match manifest.remotes.iter_mut().find(|e| e.name == remote.name()) {
+    let entry = match manifest.remotes.iter_mut().find(|e| e.name == name) {
         Some(entry) => entry,
         None => {
-            manifest.remotes.push(RemoteEntry { name: remote.name().to_string(), release: release.clone(), fallback: None, canary: None });
+            manifest.remotes.push(RemoteEntry { name: name.to_string(), routes: Vec::new(), release: release.clone(), fallback: None, canary: None });
             manifest.remotes.last_mut().ok_or("empty manifest")?
         }
     };
+    entry.routes = remote.routes;
     match rollout {
         Rollout::Everyone if entry.release != release => {
             let previous = std::mem::replace(&mut entry.release, release);
@@ -86,7 +130,7 @@ pub fn build_remote(root: &Path, tools: &Tools, remote: Remote, rollout: Rollout
     }
     let entry = entry.clone();
     write_manifest(root, &manifest)?;
-    precompress(&root.join("dist/remotes").join(remote.name()))?;
+    precompress(&root.join("dist/remotes").join(name))?;
     for file in ["remotes.json"] {
         let path = root.join("dist").join(file);
         let bytes = read(&path)?;
@@ -150,7 +194,7 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 
 /// Moves the module script trunk inlines into `index.html` to its own content-hashed file, so
 /// the Content-Security-Policy can say `script-src 'self'` without `'unsafe-inline'`.
-fn externalize_boot_script(dist: &Path) -> Result<(), String> {
+pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
     let index = dist.join("index.html");
     let html = String::from_utf8(read(&index)?).map_err(|e| e.to_string())?;
     const OPEN: &str = "<script type=\"module\">";
@@ -169,11 +213,11 @@ fn externalize_boot_script(dist: &Path) -> Result<(), String> {
 
 /// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under
 /// content-hashed names.
-fn package_remote(root: &Path, tools: &Tools, remote: Remote) -> Result<Release, String> {
-    let name = remote.name();
+fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, String> {
     let crate_file = name.replace('-', "_");
-    let wasm_in = root.join(format!("target/{WASM_TARGET}/{PROFILE}/{crate_file}.wasm"));
-    let staging = root.join("target/remotes").join(name);
+    let target = crate::target_dir(root);
+    let wasm_in = target.join(format!("{WASM_TARGET}/{PROFILE}/{crate_file}.wasm"));
+    let staging = target.join("remotes").join(name);
     let _ = std::fs::remove_dir_all(&staging);
     run(tools
         .command("wasm-bindgen")
@@ -341,7 +385,7 @@ impl Drop for Restore {
 /// 2. rebuilding it after a change adds only its new files and changes only its manifest entry
 ///    (the old release becomes the fallback); the shell and every other remote stay identical.
 pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), String> {
-    let remote = Remote::Catalog;
+    let remote = "catalog";
     let dist = root.join("dist");
     let before = snapshot(&dist)?;
     let manifest_before = read(&dist.join("remotes.json"))?;
@@ -350,10 +394,10 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
     let same = snapshot(&dist)?;
     if same != before {
         let changed: Vec<_> = same.iter().filter(|(p, h)| before.get(*p) != Some(h)).map(|(p, _)| p.display().to_string()).collect();
-        return Err(format!("rebuilding {} unchanged changed files: {}", remote.name(), changed.join(", ")));
+        return Err(format!("rebuilding {remote} unchanged changed files: {}", changed.join(", ")));
     }
 
-    let stylesheet = root.join(format!("remotes/{}/style.css", remote.name()));
+    let stylesheet = root.join(format!("remotes/{remote}/style.css"));
     let original = read(&stylesheet)?;
     let restore = Restore(stylesheet.clone(), original.clone());
     let mut changed_css = original.clone();
@@ -363,33 +407,33 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
     drop(restore);
 
     let after = snapshot(&dist)?;
-    let own_dir = PathBuf::from("remotes").join(remote.name());
+    let own_dir = PathBuf::from("remotes").join(remote);
     for (path, hash) in &before {
         let allowed_to_change = path.to_string_lossy().starts_with("remotes.json");
         if !allowed_to_change && after.get(path) != Some(hash) {
-            return Err(format!("rebuilding {} changed {}", remote.name(), path.display()));
+            return Err(format!("rebuilding {remote} changed {}", path.display()));
         }
     }
     for path in after.keys().filter(|p| !before.contains_key(*p)) {
         if !path.starts_with(&own_dir) {
-            return Err(format!("rebuilding {} added {} outside its own directory", remote.name(), path.display()));
+            return Err(format!("rebuilding {remote} added {} outside its own directory", path.display()));
         }
     }
     let old: RemoteManifest = serde_json::from_slice(&manifest_before).map_err(|e| e.to_string())?;
     let new: RemoteManifest = serde_json::from_slice(&read(&dist.join("remotes.json"))?).map_err(|e| e.to_string())?;
     for entry in &new.remotes {
         let previous = old.entry(&entry.name).ok_or_else(|| format!("{} appeared in the manifest", entry.name))?;
-        if entry.name == remote.name() {
+        if entry.name == remote {
             if entry.release.css == previous.release.css || entry.fallback.as_ref() != Some(&previous.release) {
                 return Err(format!("{}'s entry does not name the new stylesheet with the old release as fallback", entry.name));
             }
         } else if entry != previous {
-            return Err(format!("rebuilding {} changed the entry of {}", remote.name(), entry.name));
+            return Err(format!("rebuilding {remote} changed the entry of {}", entry.name));
         }
     }
     // Back to the source as it is, so the journeys test what is committed (the entry keeps the
     // check's release as its fallback, which is harmless).
     build_remote(root, tools, remote, Rollout::Everyone)?;
-    println!("Rebuilding {} alone changed only its own files and manifest entry.", remote.name());
+    println!("Rebuilding {remote} alone changed only its own files and manifest entry.");
     Ok(())
 }

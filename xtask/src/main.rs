@@ -4,10 +4,12 @@
 //! cargo xtask build    release build: front end into dist/, server into target/release/cart-api
 //! cargo xtask build --remote <name> [--canary <percent>]   one remote into an existing dist/
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
+//! cargo xtask dev [<remote>]   live reload: the whole store, or one remote alone on its own page
 //! cargo xtask test     every test: unit, contract, API and the browser journeys
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
 //! cargo xtask loadtest [--shoppers 64] [--seconds 30]   virtual shoppers; zero errors, zero lost writes
 //! cargo xtask screenshots   the README's pictures of the running store, into docs/screenshots/
+//! cargo xtask new-remote <name>   a new remote crate from the template (page, event, test)
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
 //! cargo xtask contracts          write new event schemas and regenerate docs/events.md
 //! ```
@@ -16,15 +18,17 @@
 
 mod bench;
 mod boundaries;
+mod dev;
 mod frontend;
 mod loadtest;
+mod scaffold;
 mod screenshots;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | test | bench | loadtest | screenshots | check-boundaries | contracts>";
+const USAGE: &str = "usage: cargo xtask <build | demo | dev | test | bench | loadtest | screenshots | new-remote | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -34,6 +38,19 @@ fn main() -> ExitCode {
         Some("demo") => demo(),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("test") => test(),
+        Some("dev") => {
+            let root = workspace_root();
+            tools::ensure_build_tools(&root).and_then(|tools| dev::dev(&root, &tools, args.get(1).map(String::as_str)))
+        }
+        Some("check-scaffold") => {
+            let root = workspace_root();
+            tools::ensure_build_tools(&root)
+                .and_then(|tools| scaffold::check_scaffold(&root, &tools, &root.join("target/release/cart-api")))
+        }
+        Some("new-remote") => match args.get(1) {
+            Some(name) => scaffold::new_remote(&workspace_root(), name),
+            None => Err("usage: cargo xtask new-remote <name>".into()),
+        },
         Some("screenshots") => build().and_then(|server| screenshots::screenshots(&workspace_root(), server)),
         Some("loadtest") => loadtest::Options::parse(&args[1..])
             .and_then(|options| Ok((options, server()?)))
@@ -74,9 +91,19 @@ pub fn run(command: &mut Command) -> Result<(), String> {
 }
 
 pub fn cargo() -> Command {
+    cargo_in(&workspace_root())
+}
+
+/// Cargo in the workspace at `root` (the scaffolder's check works in a copy of this one).
+pub fn cargo_in(root: &Path) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
-    command.current_dir(workspace_root());
+    command.current_dir(root);
     command
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR`, else `<root>/target`.
+pub fn target_dir(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))
 }
 
 /// `build --remote <name> [--canary <percent>]`
@@ -87,11 +114,7 @@ fn build_one(args: &[String]) -> Result<(), String> {
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--remote" => {
-                let name = args.next().ok_or(usage)?;
-                remote = Some(contracts::routes::Remote::from_name(name).ok_or_else(|| {
-                    let known: Vec<_> = contracts::routes::Remote::ALL.iter().map(|r| r.name()).collect();
-                    format!("no remote named {name}; known: {}", known.join(", "))
-                })?);
+                remote = Some(args.next().ok_or(usage)?.clone());
             }
             "--canary" => {
                 let percent: u8 = args.next().and_then(|p| p.parse().ok()).filter(|p| (1..=99).contains(p)).ok_or(usage)?;
@@ -102,7 +125,7 @@ fn build_one(args: &[String]) -> Result<(), String> {
     }
     let root = workspace_root();
     let tools = tools::ensure_build_tools(&root)?;
-    frontend::build_remote(&root, &tools, remote.ok_or(usage)?, rollout)
+    frontend::build_remote(&root, &tools, &remote.ok_or(usage)?, rollout)
 }
 
 /// The release server alone (no front end), for the load test.
@@ -113,6 +136,10 @@ fn server() -> Result<PathBuf, String> {
 }
 
 /// The release build. Returns the path of the server binary.
+pub fn build_release() -> Result<PathBuf, String> {
+    build()
+}
+
 fn build() -> Result<PathBuf, String> {
     let root = workspace_root();
     let tools = tools::ensure_build_tools(&root)?;
@@ -143,15 +170,27 @@ fn test() -> Result<(), String> {
     step("Unit, contract and API tests");
     tally.run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]))?;
 
-    step("Contract helpers in headless Chromium (wasm-bindgen-test)");
+    step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;
     tally.run(cargo()
         .args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"])
         .env("PATH", tools.path_env())
         .env("CHROMEDRIVER", tools::chromedriver()))?;
+    let mut remote_tests = cargo();
+    remote_tests.args(["test", "--target", "wasm32-unknown-unknown", "--lib"]);
+    for remote in frontend::remotes(&root)? {
+        remote_tests.args(["-p", &remote.name]);
+    }
+    tally.run(remote_tests.env("PATH", tools.path_env()).env("CHROMEDRIVER", tools::chromedriver()))?;
 
     step("Remotes deploy independently: rebuild one, compare every file of dist/");
     frontend::check_independent_rebuild(&root, &tools::ensure_build_tools(&root)?)?;
+
+    step("The remote scaffolder, in a copy of the workspace");
+    scaffold::check_scaffold(&root, &tools::ensure_build_tools(&root)?, &server)?;
+
+    step("The standalone host of `cargo xtask dev <remote>`");
+    dev::check_dev_host(&root, &server)?;
 
     step("A short load test: no errors, no lost writes (the full one is `cargo xtask loadtest`)");
     loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5 })?;

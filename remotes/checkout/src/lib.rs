@@ -15,6 +15,10 @@ use wasm_bindgen::prelude::*;
 /// `name@version`, the publisher of this remote's events.
 pub(crate) const PUBLISHER: &str = concat!("checkout@", env!("CARGO_PKG_VERSION"));
 
+// The unit tests run in headless Chromium: `cargo test -p checkout --target wasm32-unknown-unknown`.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
 #[wasm_bindgen(start)]
 fn start() {
     contracts::browser::install_panic_hook(PUBLISHER);

@@ -333,9 +333,11 @@ fn Review(session: CheckoutSession) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test]
     fn a_step_is_shown_only_once_the_server_allows_it() {
         assert_eq!(allowed(Step::Review, CheckoutStep::Address), Step::Address);
         assert_eq!(allowed(Step::Review, CheckoutStep::Payment), Step::Payment);

@@ -139,9 +139,11 @@ pub fn summary(lines: Vec<CartLine>, totals: Totals) -> impl IntoView {
 
 #[cfg(test)]
 mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
     use super::*;
 
-    #[test]
+    #[wasm_bindgen_test]
     fn urls_name_the_page() {
         assert!(page("/checkout", "") == Page::Start);
         assert!(page("/checkout/payment", "?session=chk_1") == Page::Step(Step::Payment, "chk_1".into()));
