@@ -58,6 +58,11 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     response.headers_mut().insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    // Hosting remotes for a shell on another origin: its import(), fetch and stylesheet are CORS
+    // requests (the integrity checks need them to be).
+    if let (true, Some(origin)) = (is_file, &state.cors_allow_origin) {
+        response.headers_mut().insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.clone());
+    }
     response
 }
 

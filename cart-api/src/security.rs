@@ -8,22 +8,28 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use tower_http::set_header::SetResponseHeaderLayer;
 
-/// Scripts only from this origin (wasm needs `'wasm-unsafe-eval'`), no inline script or style,
-/// no framing. Violations are reported to `/api/csp-reports`.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
-style-src 'self'; img-src 'self'; connect-src 'self'; font-src 'self'; object-src 'none'; \
-base-uri 'none'; form-action 'self'; frame-ancestors 'none'; report-uri /api/csp-reports";
+/// Scripts only from this origin and the configured remote origins (wasm needs
+/// `'wasm-unsafe-eval'`), no inline script or style, no framing. Violations are reported to
+/// `/api/csp-reports`.
+pub fn content_security_policy(remote_origins: &[String]) -> String {
+    let remotes: String = remote_origins.iter().map(|o| format!(" {o}")).collect();
+    format!(
+        "default-src 'self'; script-src 'self'{remotes} 'wasm-unsafe-eval'; style-src 'self'{remotes}; \
+         img-src 'self'; connect-src 'self'{remotes}; font-src 'self'; object-src 'none'; base-uri 'none'; \
+         form-action 'self'; frame-ancestors 'none'; report-uri /api/csp-reports"
+    )
+}
 
-pub fn layers() -> [SetResponseHeaderLayer<HeaderValue>; 5] {
-    let set = |name: HeaderName, value: &'static str| {
-        SetResponseHeaderLayer::if_not_present(name, HeaderValue::from_static(value))
-    };
+pub fn layers(remote_origins: &[String]) -> [SetResponseHeaderLayer<HeaderValue>; 5] {
+    let set = |name: HeaderName, value: HeaderValue| SetResponseHeaderLayer::if_not_present(name, value);
+    let csp = HeaderValue::from_str(&content_security_policy(remote_origins))
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
     [
-        set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY),
-        set(header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-        set(header::REFERRER_POLICY, "strict-origin-when-cross-origin"),
-        set(header::X_FRAME_OPTIONS, "DENY"),
-        set(HeaderName::from_static("cross-origin-opener-policy"), "same-origin"),
+        set(header::CONTENT_SECURITY_POLICY, csp),
+        set(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        set(header::REFERRER_POLICY, HeaderValue::from_static("strict-origin-when-cross-origin")),
+        set(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        set(HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
     ]
 }
 
@@ -67,6 +73,17 @@ mod tests {
 
     fn headers(pairs: &[(&'static str, &'static str)]) -> HeaderMap {
         pairs.iter().map(|(k, v)| (HeaderName::from_static(k), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn the_policy_names_remote_origins_for_scripts_styles_and_fetches_only() {
+        let policy = content_security_policy(&[]);
+        assert!(policy.contains("script-src 'self' 'wasm-unsafe-eval';") && !policy.contains("unsafe-inline"));
+        let policy = content_security_policy(&["https://cdn.test".into()]);
+        assert!(policy.contains("script-src 'self' https://cdn.test 'wasm-unsafe-eval';"));
+        assert!(policy.contains("style-src 'self' https://cdn.test;"));
+        assert!(policy.contains("connect-src 'self' https://cdn.test;"));
+        assert!(policy.contains("img-src 'self';"));
     }
 
     #[test]

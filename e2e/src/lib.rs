@@ -188,6 +188,7 @@ pub struct Store {
     base_url: String,
     server: Option<Child>,
     dist_path: PathBuf,
+    env: Vec<(String, String)>,
     _data: TempDir,
     _dist: Option<TempDir>,
     log: Log,
@@ -205,19 +206,29 @@ impl Store {
         Self::launch(dist.path().to_path_buf(), Some(dist)).await
     }
 
-    async fn launch(dist: PathBuf, keep: Option<TempDir>) -> Store {
+    /// Like [`Store::start_with_dist`], with more environment for cart-api (e.g.
+    /// `REMOTE_ORIGINS`, `CORS_ALLOW_ORIGIN`).
+    pub async fn start_with_env(dist: TempDir, env: &[(&str, &str)]) -> Store {
         let data = TempDir::new().expect("temp dir");
-        let (server, base_url, log) = Self::spawn_server(&dist, data.path(), "127.0.0.1:0").await;
-        Store { base_url, server: Some(server), dist_path: dist, _data: data, _dist: keep, log }
+        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        let (server, base_url, log) = Self::spawn_server(dist.path(), data.path(), "127.0.0.1:0", &env).await;
+        Store { base_url, server: Some(server), dist_path: dist.path().to_path_buf(), env, _data: data, _dist: Some(dist), log }
     }
 
-    async fn spawn_server(dist: &Path, data: &Path, addr: &str) -> (Child, String, Log) {
+    async fn launch(dist: PathBuf, keep: Option<TempDir>) -> Store {
+        let data = TempDir::new().expect("temp dir");
+        let (server, base_url, log) = Self::spawn_server(&dist, data.path(), "127.0.0.1:0", &[]).await;
+        Store { base_url, server: Some(server), dist_path: dist, env: Vec::new(), _data: data, _dist: keep, log }
+    }
+
+    async fn spawn_server(dist: &Path, data: &Path, addr: &str, env: &[(String, String)]) -> (Child, String, Log) {
         let bin = required_env("CART_API_BIN");
         let mut command = Command::new(&bin);
         command
             .env("ADDR", addr)
             .env("DATABASE_URL", format!("sqlite://{}/store.db", data.display()))
-            .env("DIST_DIR", dist);
+            .env("DIST_DIR", dist)
+            .envs(env.iter().map(|(k, v)| (k, v)));
         let what = format!("cart-api ({})", bin.display());
         let (server, base_url, log) = spawn_until_ready(command, &what, SERVER_READY).await.unwrap_or_else(|e| panic!("{e}"));
         let base_url = base_url.trim_end_matches('/').to_string();
@@ -235,7 +246,7 @@ impl Store {
     /// Starts the server again on the same address and database, after [`Store::stop`].
     pub async fn restart(&mut self) {
         let addr = self.base_url.trim_start_matches("http://").to_string();
-        let (server, _, log) = Self::spawn_server(&self.dist_path, self._data.path(), &addr).await;
+        let (server, _, log) = Self::spawn_server(&self.dist_path, self._data.path(), &addr, &self.env).await;
         self.server = Some(server);
         self.log = log;
     }

@@ -195,3 +195,40 @@ async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
     assert_ne!(browser.execute(&style(".pd", "background-color")).await, "rgb(255, 0, 0)");
     browser.close().await;
 }
+
+/// A remote served from another origin (a second server standing in for a CDN, with CORS): the
+/// shell's Content-Security-Policy names that origin, the files are checked against their
+/// integrity hashes and the remote works as if it were local.
+#[tokio::test]
+async fn a_remote_served_from_another_origin() {
+    let remote_host = Store::start_with_env(dist_copy(|_| {}), &[("CORS_ALLOW_ORIGIN", "*")]).await;
+    let origin = remote_host.base_url().to_string();
+    let dist = dist_copy(|dist| {
+        let mut manifest = read_manifest(dist);
+        let entry = entry(&mut manifest, "product-details");
+        for kind in ["js", "wasm", "css"] {
+            if let Some(url) = entry[kind].as_str().map(str::to_string) {
+                entry[kind] = format!("{origin}{url}").into();
+            }
+        }
+        write_manifest(dist, &manifest);
+        // Nothing of product-details is left on the shell's own origin.
+        std::fs::remove_dir_all(dist.join("remotes/product-details")).expect("remove local copy");
+    });
+    let store = Store::start_with_env(dist, &[("REMOTE_ORIGINS", &origin)]).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for(ADD).await;
+    browser.click(ADD).await;
+    browser.wait_for_text("[data-testid=cart-badge]", "1").await;
+    let from_remote_host = browser
+        .execute(&format!(
+            "return performance.getEntriesByType('resource').filter(e => e.name.startsWith({})).map(e => new URL(e.name).pathname)",
+            serde_json::json!(origin)
+        ))
+        .await;
+    let files = from_remote_host.to_string();
+    assert!(files.contains(".js") && files.contains("_bg.wasm"), "not loaded from {origin}: {files}");
+    browser.close().await;
+    assert!(!store.server_log().contains("csp violation"), "{}", store.server_log());
+}

@@ -109,3 +109,38 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
     browser.wait_for("[data-testid=cart-page]").await;
     browser.close().await;
 }
+
+/// A remote that traps while mounting (what a Rust panic is under `panic = "abort"`) shows its
+/// fallback; the header and the other remotes keep working. The release here is the real
+/// product-details with a `mount` that traps, published with its own integrity hash.
+#[tokio::test]
+async fn a_remote_that_traps_during_mount_shows_its_fallback() {
+    let dist = dist_copy(|dist| {
+        let manifest_path = dist.join("remotes.json");
+        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).expect("manifest")).expect("json");
+        let entry = manifest["remotes"].as_array_mut().expect("remotes").iter_mut().find(|e| e["name"] == "product-details").expect("entry");
+        let glue = entry["js"].as_str().expect("js").rsplit('/').next().expect("file").to_string();
+        let trap = format!(
+            "import init, * as real from './{glue}';\n\
+             export default init;\n\
+             export const unmount = real.unmount;\n\
+             export function mount() {{ throw new WebAssembly.RuntimeError('unreachable executed'); }}\n"
+        );
+        std::fs::write(bundle(dist).join("trap.js"), &trap).expect("write trap");
+        entry["js"] = "/remotes/product-details/trap.js".into();
+        entry["integrity"]["js"] = format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(trap.as_bytes()))).into();
+        std::fs::write(&manifest_path, serde_json::to_vec(&manifest).expect("json")).expect("write manifest");
+        for compressed in ["remotes.json.br", "remotes.json.gz"] {
+            let _ = std::fs::remove_file(dist.join(compressed));
+        }
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for(FALLBACK).await;
+    assert!(browser.text(FALLBACK).await.contains("unreachable"), "the fallback says what happened");
+    browser.wait_for_text(BADGE, "0").await;
+    browser.click("a.brand").await;
+    browser.wait_for(PRODUCT_LINK).await;
+    browser.close().await;
+}

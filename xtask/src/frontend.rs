@@ -95,6 +95,14 @@ pub enum Rollout {
 /// ones stay, for pages still running them and as the fallback) and only its manifest entry
 /// changes. The shell and the other remotes are not touched.
 pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) -> Result<(), String> {
+    build_remote_at(root, tools, name, rollout, None)
+}
+
+/// Like [`build_remote`]; with `base_url` (an origin such as `https://cdn.example.com`) the
+/// manifest points at the files there instead of on the shell's origin: upload
+/// `dist/remotes/<name>/` to it, serve it with CORS, and list the origin in the store's
+/// `REMOTE_ORIGINS`.
+pub fn build_remote_at(root: &Path, tools: &Tools, name: &str, rollout: Rollout, base_url: Option<&str>) -> Result<(), String> {
     let remote = remotes(root)?
         .into_iter()
         .find(|r| r.name == name)
@@ -108,7 +116,13 @@ pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) ->
     step(&format!("Building remote {name} (release wasm)"));
     run(crate::cargo_in(root).args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", name]))?;
     step(&format!("Packaging remote {name}"));
-    let release = package_remote(root, tools, name)?;
+    let mut release = package_remote(root, tools, name)?;
+    if let Some(base) = base_url {
+        let base = base.trim_end_matches('/');
+        release.js = format!("{base}{}", release.js);
+        release.wasm = format!("{base}{}", release.wasm);
+        release.css = release.css.map(|css| format!("{base}{css}"));
+    }
 
     let entry = match manifest.remotes.iter_mut().find(|e| e.name == name) {
         Some(entry) => entry,

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cargo xtask build    release build: front end into dist/, server into target/release/cart-api
-//! cargo xtask build --remote <name> [--canary <percent>]   one remote into an existing dist/
+//! cargo xtask build --remote <name> [--canary <percent>] [--base-url <origin>]   one remote alone
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask dev [<remote>]   live reload: the whole store, or one remote alone on its own page
 //! cargo xtask test     every test: unit, contract, API and the browser journeys
@@ -108,8 +108,8 @@ pub fn target_dir(root: &Path) -> PathBuf {
 
 /// `build --remote <name> [--canary <percent>]`
 fn build_one(args: &[String]) -> Result<(), String> {
-    let usage = "usage: cargo xtask build --remote <name> [--canary <1-99>]";
-    let (mut remote, mut rollout) = (None, frontend::Rollout::Everyone);
+    let usage = "usage: cargo xtask build --remote <name> [--canary <1-99>] [--base-url <origin>]";
+    let (mut remote, mut rollout, mut base_url) = (None, frontend::Rollout::Everyone, None);
     let mut args = args.iter();
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -120,12 +120,19 @@ fn build_one(args: &[String]) -> Result<(), String> {
                 let percent: u8 = args.next().and_then(|p| p.parse().ok()).filter(|p| (1..=99).contains(p)).ok_or(usage)?;
                 rollout = frontend::Rollout::Canary(percent);
             }
+            "--base-url" => {
+                let url = args.next().ok_or(usage)?;
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err(format!("--base-url {url}: an origin such as https://cdn.example.com"));
+                }
+                base_url = Some(url.clone());
+            }
             _ => return Err(usage.into()),
         }
     }
     let root = workspace_root();
     let tools = tools::ensure_build_tools(&root)?;
-    frontend::build_remote(&root, &tools, &remote.ok_or(usage)?, rollout)
+    frontend::build_remote_at(&root, &tools, &remote.ok_or(usage)?, rollout, base_url.as_deref())
 }
 
 /// The release server alone (no front end), for the load test.

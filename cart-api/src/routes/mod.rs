@@ -20,7 +20,7 @@ use crate::AppState;
 /// Larger bodies are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-pub fn router(state: AppState) -> Router {
+pub fn router(state: AppState, remote_origins: &[String]) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .route("/products", get(catalog::list))
@@ -46,7 +46,7 @@ pub fn router(state: AppState) -> Router {
             ApiError::Rejected(StatusCode::METHOD_NOT_ALLOWED, "this method is not allowed on this route".into())
         });
 
-    let [csp, nosniff, referrer, frame, opener] = crate::security::layers();
+    let [csp, nosniff, referrer, frame, opener] = crate::security::layers(remote_origins);
     Router::new()
         .nest("/api", api)
         .fallback(crate::frontend::serve)

@@ -44,6 +44,8 @@ pub async fn spawn_app_with(cookie_secure: bool) -> TestApp {
         database_url: database_url.clone(),
         dist_dir: dist.clone(),
         cookie_secure,
+        remote_origins: Vec::new(),
+        cors_allow_origin: None,
     };
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
