@@ -799,3 +799,29 @@ async fn lines_can_be_changed_and_removed_only_by_their_owner() {
     assert_eq!((emptied.item_count, emptied.lines.len(), emptied.totals.subtotal.amount), (0, 0, 0));
     assert_problem_kind(send(app.client.delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "gone").await;
 }
+
+/// A cart holds a bounded number of lines: the 51st different variant is refused and changes
+/// nothing.
+#[tokio::test]
+async fn a_cart_holds_at_most_fifty_lines() {
+    let app = spawn_app().await;
+    let in_stock: Vec<(u32, String)> = fixture()
+        .products
+        .iter()
+        .flat_map(|p| p.stocks.iter().filter(|(_, stock)| *stock > 0).map(move |(variant, _)| (p.id, variant.clone())))
+        .collect();
+    assert!(in_stock.len() > 50, "the fixture has {} in-stock variants", in_stock.len());
+    for (product, variant) in &in_stock[..50] {
+        let response = app.add(json!({ "productId": product, "variantId": variant, "quantity": 1 })).await;
+        assert_eq!(response.status(), StatusCode::OK, "{product}/{variant}");
+    }
+    let (product, variant) = &in_stock[50];
+    let refused = app.add(json!({ "productId": product, "variantId": variant, "quantity": 1 })).await;
+    assert_problem_kind(refused, StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "51st line").await;
+    let cart: Cart = app.get("/api/cart").await.json().await.unwrap();
+    assert_eq!((cart.lines.len(), cart.item_count), (50, 50));
+    // More of a variant already in the cart is still fine.
+    let (product, variant) = &in_stock[0];
+    let more = app.add(json!({ "productId": product, "variantId": variant, "quantity": 1 })).await;
+    assert_eq!(more.status(), StatusCode::OK);
+}

@@ -130,3 +130,44 @@ async fn a_signed_in_session_survives_a_restart() {
     assert_eq!(me["loggedIn"], true, "{me}");
     kill_hard(&mut restarted);
 }
+
+/// Two cart-api processes on one database (as behind a load balancer) share sessions, carts,
+/// checkout sessions and idempotency keys: a shopper moved between them mid-checkout finishes
+/// with one order.
+#[tokio::test]
+async fn two_servers_on_one_database_share_a_shopper_mid_checkout() {
+    let dir = TempDir::new().unwrap();
+    let database = format!("sqlite://{}/store.db", dir.path().display());
+    let (mut a, base_a) = start(&database, 0);
+    let (mut b, base_b) = start(&database, 0);
+    let shopper = client();
+    let post = |base: &str, path: &str, body: serde_json::Value| shopper.post(format!("{base}{path}")).json(&body).send();
+
+    let login = post(&base_a, "/api/session/login", json!({ "email": "demo@shop.test", "password": "demo-password" })).await.unwrap();
+    assert_eq!(login.status(), StatusCode::OK);
+    let product: serde_json::Value = shopper.get(format!("{base_b}/api/products/1")).send().await.unwrap().json().await.unwrap();
+    let item = json!({ "productId": 1, "variantId": product["variants"][0]["id"], "quantity": 1 });
+    let added = shopper.post(format!("{base_b}/api/cart/items")).header("Idempotency-Key", "add-1").json(&item).send().await.unwrap();
+    assert_eq!(added.status(), StatusCode::OK, "B knows the session A started");
+    // The same key on the other server is the same write: replayed, not repeated.
+    let replayed = shopper.post(format!("{base_a}/api/cart/items")).header("Idempotency-Key", "add-1").json(&item).send().await.unwrap();
+    assert_eq!(replayed.headers()["idempotent-replayed"], "true");
+
+    let checkout: serde_json::Value = post(&base_a, "/api/checkout/sessions", json!({})).await.unwrap().json().await.unwrap();
+    let id = checkout["id"].as_str().unwrap().to_string();
+    let address = json!({ "name": "Ada Lovelace", "line1": "Hauptstraße 1", "city": "Berlin", "postalCode": "10115", "country": "DE" });
+    let put = shopper.put(format!("{base_b}/api/checkout/sessions/{id}/address")).json(&address).send().await.unwrap();
+    assert_eq!(put.status(), StatusCode::OK);
+    let card = json!({ "checkoutSessionId": id, "cardNumber": "4242424242424242", "expiry": "12/34", "cvc": "123" });
+    assert_eq!(post(&base_a, "/api/payments", card).await.unwrap().status(), StatusCode::CREATED);
+    let placed_b = post(&base_b, "/api/orders", json!({ "checkoutSessionId": id })).await.unwrap();
+    assert_eq!(placed_b.status(), StatusCode::CREATED);
+    let placed_a = post(&base_a, "/api/orders", json!({ "checkoutSessionId": id })).await.unwrap();
+    assert_eq!(placed_a.status(), StatusCode::OK, "the other server answers the same order");
+    let orders: Vec<serde_json::Value> = shopper.get(format!("{base_a}/api/orders")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(orders.len(), 1);
+    let cart: Cart = shopper.get(format!("{base_b}/api/cart")).send().await.unwrap().json().await.unwrap();
+    assert_eq!(cart.item_count, 0);
+    kill_hard(&mut a);
+    kill_hard(&mut b);
+}

@@ -17,6 +17,36 @@ pub struct IdentitySummary {
     pub logged_in: bool,
 }
 
+/// The locales the store offers (BCP 47), the first being the default.
+pub const LOCALES: [&str; 2] = ["en-US", "de-DE"];
+
+/// The language of a locale tag, for choosing texts and formats. Any tag the store does not
+/// offer falls back to English, so a malformed tag can never reach `Intl` (which would throw).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Language {
+    En,
+    De,
+}
+
+impl Language {
+    pub fn of(locale: &str) -> Self {
+        let language = locale.split(['-', '_']).next().unwrap_or_default();
+        if language.eq_ignore_ascii_case("de") {
+            Language::De
+        } else {
+            Language::En
+        }
+    }
+
+    /// The BCP 47 tag for `Intl` formatting: always one the browser knows.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Language::En => LOCALES[0],
+            Language::De => LOCALES[1],
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "kebab-case")]
@@ -84,6 +114,16 @@ mod tests {
         assert!(json.contains("\"apiBase\":\"/api\""));
         assert!(json.contains("\"theme\":\"dark\""));
         assert_eq!(MountContext::from_json(&json).unwrap(), sample());
+    }
+
+    #[test]
+    fn languages_fall_back_to_english() {
+        assert_eq!(Language::of("de-DE"), Language::De);
+        assert_eq!(Language::of("de_AT"), Language::De);
+        for other in ["en-US", "fr-FR", "", "<script>", "deutsch"] {
+            assert_eq!(Language::of(other), Language::En, "{other}");
+        }
+        assert_eq!(Language::of("DE").tag(), "de-DE");
     }
 
     #[test]

@@ -5,35 +5,14 @@
 
 use std::path::Path;
 
-use base64::Engine;
+use e2e::manifest::{entry, read as read_manifest, sri, write as write_manifest};
 use e2e::{dist_copy, Browser, Store};
 use serde_json::Value;
-use sha2::{Digest, Sha384};
 
 const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
 const ADD: &str = "[data-testid=add-to-cart]";
 const FALLBACK: &str = "[data-testid=remote-fallback]";
 const PD_SLOT: &str = "main [data-remote=product-details]";
-
-fn sri(bytes: &[u8]) -> String {
-    format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
-}
-
-fn read_manifest(dist: &Path) -> Value {
-    serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).expect("manifest")).expect("json")
-}
-
-/// Writes the manifest and drops its precompressed copies, which would otherwise be served.
-fn write_manifest(dist: &Path, manifest: &Value) {
-    std::fs::write(dist.join("remotes.json"), serde_json::to_vec_pretty(manifest).expect("json")).expect("write");
-    for stale in ["remotes.json.br", "remotes.json.gz"] {
-        let _ = std::fs::remove_file(dist.join(stale));
-    }
-}
-
-fn entry<'a>(manifest: &'a mut Value, name: &str) -> &'a mut Value {
-    manifest["remotes"].as_array_mut().expect("remotes").iter_mut().find(|e| e["name"] == name).expect("entry")
-}
 
 /// Publishes a copy of `release` (a manifest release object) under new file names with another
 /// version, as `cargo xtask build --remote` would for a new build; returns the new release.

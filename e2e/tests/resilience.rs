@@ -4,9 +4,7 @@
 
 use std::path::Path;
 
-use base64::Engine;
-use e2e::{dist_copy, Browser, Store};
-use sha2::{Digest, Sha384};
+use e2e::{dist_copy, manifest, Browser, Store};
 
 const BADGE: &str = "[data-testid=cart-badge]";
 const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
@@ -85,18 +83,7 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
         // The deployment is consistent (the manifest names the corrupt file's hash): only the
         // bytes are wrong.
         let garbage = corrupt.expect("a wasm file");
-        let hash = format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(&garbage)));
-        let manifest_path = dist.join("remotes.json");
-        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).expect("manifest")).expect("json");
-        for entry in manifest["remotes"].as_array_mut().expect("remotes") {
-            if entry["name"] == "product-details" {
-                entry["integrity"]["wasm"] = hash.clone().into();
-            }
-        }
-        std::fs::write(&manifest_path, serde_json::to_vec(&manifest).expect("json")).expect("write manifest");
-        for compressed in ["remotes.json.br", "remotes.json.gz"] {
-            let _ = std::fs::remove_file(dist.join(compressed));
-        }
+        manifest::edit(dist, "product-details", |entry| entry["integrity"]["wasm"] = manifest::sri(&garbage).into());
     });
     let store = Store::start_with_dist(dist).await;
     let browser = Browser::open(&store).await;
@@ -116,23 +103,18 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
 #[tokio::test]
 async fn a_remote_that_traps_during_mount_shows_its_fallback() {
     let dist = dist_copy(|dist| {
-        let manifest_path = dist.join("remotes.json");
-        let mut manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(&manifest_path).expect("manifest")).expect("json");
-        let entry = manifest["remotes"].as_array_mut().expect("remotes").iter_mut().find(|e| e["name"] == "product-details").expect("entry");
-        let glue = entry["js"].as_str().expect("js").rsplit('/').next().expect("file").to_string();
-        let trap = format!(
-            "import init, * as real from './{glue}';\n\
-             export default init;\n\
-             export const unmount = real.unmount;\n\
-             export function mount() {{ throw new WebAssembly.RuntimeError('unreachable executed'); }}\n"
-        );
-        std::fs::write(bundle(dist).join("trap.js"), &trap).expect("write trap");
-        entry["js"] = "/remotes/product-details/trap.js".into();
-        entry["integrity"]["js"] = format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(trap.as_bytes()))).into();
-        std::fs::write(&manifest_path, serde_json::to_vec(&manifest).expect("json")).expect("write manifest");
-        for compressed in ["remotes.json.br", "remotes.json.gz"] {
-            let _ = std::fs::remove_file(dist.join(compressed));
-        }
+        manifest::edit(dist, "product-details", |entry| {
+            let glue = entry["js"].as_str().expect("js").rsplit('/').next().expect("file").to_string();
+            let trap = format!(
+                "import init, * as real from './{glue}';\n\
+                 export default init;\n\
+                 export const unmount = real.unmount;\n\
+                 export function mount() {{ throw new WebAssembly.RuntimeError('unreachable executed'); }}\n"
+            );
+            std::fs::write(bundle(dist).join("trap.js"), &trap).expect("write trap");
+            entry["js"] = "/remotes/product-details/trap.js".into();
+            entry["integrity"]["js"] = manifest::sri(trap.as_bytes()).into();
+        });
     });
     let store = Store::start_with_dist(dist).await;
     let browser = Browser::open(&store).await;

@@ -43,10 +43,12 @@ pub fn Header() -> impl IntoView {
                         <option value=*tag selected=move || locale.get() == *tag>{*name}</option>
                     }).collect_view()}
                 </select>
+                // A symbol on screen, the action in words for assistive technology and tooltips.
                 <button type="button" class="theme-toggle" data-testid="theme-toggle"
-                    aria-pressed=move || (platform.theme.get() == Theme::Dark).to_string()
+                    aria-label=move || if platform.theme.get() == Theme::Dark { text(Text::LightTheme) } else { text(Text::DarkTheme) }
+                    title=move || if platform.theme.get() == Theme::Dark { text(Text::LightTheme) } else { text(Text::DarkTheme) }
                     on:click=toggle_theme>
-                    {move || if platform.theme.get() == Theme::Dark { text(Text::LightTheme) } else { text(Text::DarkTheme) }}
+                    <span aria-hidden="true">{move || if platform.theme.get() == Theme::Dark { "☀" } else { "☾" }}</span>
                 </button>
                 <AccountMenu />
             </div>

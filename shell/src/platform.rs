@@ -8,8 +8,8 @@ use leptos::prelude::*;
 
 pub const SHELL: &str = concat!("shell@", env!("CARGO_PKG_VERSION"));
 
-/// The locales every part of the store is translated into.
-pub const LOCALES: [(&str, &str); 2] = [("en-US", "English"), ("de-DE", "Deutsch")];
+/// The locales every part of the store is translated into, with their names in themselves.
+pub const LOCALES: [(&str, &str); 2] = [(contracts::context::LOCALES[0], "English"), (contracts::context::LOCALES[1], "Deutsch")];
 
 /// The shell's own preferences in `localStorage`: the visitor's choice of theme and locale, read
 /// by the shell alone. Nothing of the domain and nothing secret is stored.

@@ -302,21 +302,7 @@ fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
             std::fs::copy(&from, &target).map_err(|e| format!("{}: {e}", from.display()))?;
         }
     }
-    copy_dir(&root.join("dist"), &to.join("dist"))
-}
-
-fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let target = to.join(path.file_name().ok_or("a file name")?);
-        if path.is_dir() {
-            copy_dir(&path, &target)?;
-        } else {
-            std::fs::copy(&path, &target).map_err(|e| e.to_string())?;
-        }
-    }
-    Ok(())
+    crate::dev::copy_dir(&root.join("dist"), &to.join("dist"))
 }
 
 #[cfg(test)]

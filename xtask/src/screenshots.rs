@@ -41,7 +41,8 @@ async fn take(out: &Path) -> Result<(), String> {
     browser.wait_for_text("[data-testid=cart-badge]", "1").await;
     shot(&browser, out, "product").await?;
 
-    browser.goto("/products/13").await;
+    browser.goto("/categories/workwear?inStock=true").await;
+    browser.click("[data-testid=product-card] a[href^='/products/']").await;
     browser.wait_for(ADD).await;
     browser.click(ADD).await;
     browser.wait_for_text("[data-testid=cart-badge]", "2").await;

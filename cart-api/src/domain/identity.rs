@@ -134,13 +134,23 @@ pub async fn sign_in(
     let mut conn = db.acquire().await?;
     let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE email = ?").bind(&email).execute(&mut *tx).await?;
-    if let Some(previous) = previous {
-        super::cart::merge_guest_cart(&mut tx, &previous.id, &user_id).await?;
-        previous.end(&mut *tx, cookie_secure).await?;
-    }
-    let session = Session::start(&mut *tx, Some(&user_id), cookie_secure).await?;
+    let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
     tx.commit().await?;
     Ok(session)
+}
+
+/// Ends `previous` (bringing its guest cart into the account's) and starts the account's session.
+async fn signed_in_session(
+    tx: &mut sqlx::SqliteConnection,
+    previous: Option<Session>,
+    user_id: &str,
+    cookie_secure: bool,
+) -> Result<Session, ApiError> {
+    if let Some(previous) = previous {
+        super::cart::merge_guest_cart(tx, &previous.id, user_id).await?;
+        previous.end(&mut *tx, cookie_secure).await?;
+    }
+    Session::start(&mut *tx, Some(user_id), cookie_secure).await
 }
 
 /// Creates an account and signs it in, like [`sign_in`] does (the guest cart comes along).
@@ -183,11 +193,7 @@ pub async fn sign_up(
     if created.rows_affected() == 0 {
         return Err(ApiError::Conflict("account-exists", "an account with this e-mail address exists: sign in".into()));
     }
-    if let Some(previous) = previous {
-        super::cart::merge_guest_cart(&mut tx, &previous.id, &user_id).await?;
-        previous.end(&mut *tx, cookie_secure).await?;
-    }
-    let session = Session::start(&mut *tx, Some(&user_id), cookie_secure).await?;
+    let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
     tx.commit().await?;
     Ok(session)
 }

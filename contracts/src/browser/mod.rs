@@ -14,6 +14,7 @@ pub fn format_money(money: &crate::api::Money, locale: &str) -> String {
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
     let _ = js_sys::Reflect::set(&options, &"currency".into(), &money.currency.as_str().into());
+    let locale = crate::context::Language::of(locale).tag();
     let formatter = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &options);
     let format = formatter.format();
     format
@@ -62,5 +63,5 @@ pub fn format_date(millis: i64, locale: &str) -> String {
     let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
     let options = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    date.to_locale_string(locale, &options).as_string().unwrap_or_default()
+    date.to_locale_string(crate::context::Language::of(locale).tag(), &options).as_string().unwrap_or_default()
 }

@@ -135,6 +135,13 @@ impl EventContract for LocaleChanged {
     fn example() -> Self {
         Self { locale: "de-DE".into() }
     }
+
+    fn validate(&self) -> Result<(), String> {
+        if !crate::context::LOCALES.contains(&self.locale.as_str()) {
+            return Err(format!("{:?} is not a locale the store offers ({})", self.locale, crate::context::LOCALES.join(", ")));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,32 +2,8 @@
 //!
 //! Product and category names come from the API as they are; only the remote's chrome is here.
 
-/// The locales with texts; any other tag falls back to English.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Lang {
-    En,
-    De,
-}
-
-impl Lang {
-    pub fn of(locale: &str) -> Self {
-        let language = locale.split(['-', '_']).next().unwrap_or_default();
-        if language.eq_ignore_ascii_case("de") {
-            Lang::De
-        } else {
-            Lang::En
-        }
-    }
-
-    /// The BCP 47 tag for `Intl` formatting. Always one the browser knows: an unknown or
-    /// malformed tag from an event would make `Intl.NumberFormat` throw.
-    pub fn tag(self) -> &'static str {
-        match self {
-            Lang::En => "en-US",
-            Lang::De => "de-DE",
-        }
-    }
-}
+/// The locales with texts (the platform's); any other tag falls back to English.
+pub use contracts::context::Language as Lang;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
