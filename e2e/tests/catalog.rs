@@ -319,8 +319,13 @@ async fn texts_and_prices_follow_the_locale() {
     browser.wait_for_text(COUNT, "10 Produkte").await;
     browser.wait_for_text("[data-testid=product-price]", "18.800,00\u{a0}€").await;
     browser.wait_for_text("label[for=catalog-min-price]", "Mindestpreis (EUR)").await;
-    // An unknown tag falls back to English instead of breaking the price formatting.
+    // A locale the store does not offer breaks the event's contract: the remote ignores it
+    // (and reports that) instead of breaking its price formatting.
     browser.execute(&switch("not a locale")).await;
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(browser.text(COUNT).await, "10 Produkte");
+    browser.wait_for_text("[data-testid=product-price]", "18.800,00\u{a0}€").await;
+    browser.execute(&switch("en-US")).await;
     browser.wait_for_text(COUNT, "10 products").await;
     browser.wait_for_text("[data-testid=product-price]", "€18,800.00").await;
     browser.close().await;

@@ -52,6 +52,8 @@ thread_local! {
     /// The manifest request, shared: the start-up preload and the first slot wait on the same one.
     static MANIFEST: RefCell<Option<js_sys::Promise>> = const { RefCell::new(None) };
     static MODULES: RefCell<HashMap<&'static str, Module>> = RefCell::new(HashMap::new());
+    /// Names of remotes the manifest routes to, beyond the built-in ones.
+    static NAMES: RefCell<Vec<&'static str>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Starts reading the manifest at start-up, so the first remote does not wait for it.
@@ -352,6 +354,16 @@ pub async fn remote_for_path(path: &str) -> Option<&'static str> {
     let entry = manifest.remotes.iter().find(|entry| {
         entry.routes.iter().any(|route| path == route || path.starts_with(&format!("{}/", route.trim_end_matches('/'))))
     })?;
-    // One name per deployed remote, kept for the page's life like the built-in ones.
-    Some(Box::leak(entry.name.clone().into_boxed_str()))
+    Some(NAMES.with(|names| {
+        let mut names = names.borrow_mut();
+        match names.iter().find(|n| **n == entry.name) {
+            Some(name) => *name,
+            // Leaked once per remote name: slots keep `&'static str` names like the built-in ones.
+            None => {
+                let name: &'static str = Box::leak(entry.name.clone().into_boxed_str());
+                names.push(name);
+                name
+            }
+        }
+    }))
 }
