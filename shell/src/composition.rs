@@ -258,7 +258,7 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'stati
         move |_| {
             let attempt = attempt.get();
             platform.identity.track();
-            if !platform.identity_known.get() {
+            if !platform.identity_known.get() || (fragment.is_some() && !platform.page_settled.get()) {
                 return;
             }
             let Some(host) = host.get() else { return };
@@ -287,6 +287,9 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'stati
                     Ok(_) => return,
                     Err(e) => Err(e),
                 };
+                if fragment.is_none() {
+                    platform.page_settled.set(true);
+                }
                 match result {
                     Ok(()) => status.set(SlotStatus::Mounted),
                     Err(error) => {

@@ -23,6 +23,9 @@ pub struct Platform {
     pub identity: RwSignal<IdentitySummary>,
     /// False until the API said who the visitor is: remotes mount once, with the right identity.
     pub identity_known: RwSignal<bool>,
+    /// True once the page's own remote has mounted (or failed), or after a moment on pages
+    /// without one: fragments (the header's cart summary) load after it, not in its way.
+    pub page_settled: RwSignal<bool>,
 }
 
 fn storage() -> Option<web_sys::Storage> {
@@ -54,6 +57,7 @@ impl Platform {
             theme: RwSignal::new(theme),
             identity: RwSignal::new(IdentitySummary::default()),
             identity_known: RwSignal::new(false),
+            page_settled: RwSignal::new(false),
         };
         platform.apply();
         platform
