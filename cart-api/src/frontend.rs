@@ -82,8 +82,8 @@ async fn preload_links(dist: &std::path::Path, path: &str, bucket: u8) -> Option
     if let Some(css) = &entry.release.css {
         links.push(format!("<{css}>; rel=preload; as=style; crossorigin"));
     }
-    // The header's cart summary is the cart remote's fragment, on every page.
-    if let Some(cart) = manifest.entry(contracts::routes::Remote::Cart.name()).filter(|c| c.name != entry.name) {
+    // The header's cart summary is a remote bundle of its own, on every page.
+    if let Some(cart) = manifest.entry(contracts::routes::CART_SUMMARY) {
         links.push(format!(
             "<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"",
             cart.release.wasm, cart.release.integrity.wasm

@@ -56,6 +56,9 @@ pub fn product_path(id: u32, variant: Option<&str>) -> String {
 }
 
 pub const CART_PATH: &str = "/cart";
+/// The cart team's header fragment (count and subtotal), deployed as its own remote bundle and
+/// mounted by the shell on every page.
+pub const CART_SUMMARY: &str = "cart-summary";
 pub const CHECKOUT_PATH: &str = "/checkout";
 pub const ORDERS_PATH: &str = "/orders";
 /// The shell's sign-in page; `returnTo` says where to go back to afterwards.

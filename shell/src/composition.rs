@@ -233,42 +233,35 @@ enum SlotStatus {
     Failed(LoadError),
 }
 
-/// The place on the page where one remote lives: its page (`mount`/`unmount`), or with
-/// `fragment` one of its fragments (`mount_<fragment>`/`unmount_<fragment>`, e.g. the cart's
-/// `summary` in the header). When the visitor signs in or out the remote is mounted again with
-/// the new context, so no remote keeps showing what belonged to the previous identity.
+/// The place on the page where one remote lives: the page, or with `fragment` a small piece of
+/// the frame (the cart summary in the header), which loads after the page's remote and fails
+/// quietly. When the visitor signs in or out the remote is mounted again with the new context,
+/// so no remote keeps showing what belonged to the previous identity.
 #[component]
-pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'static str>) -> impl IntoView {
+pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: bool) -> impl IntoView {
     let platform = expect_context::<Platform>();
     let host = NodeRef::<leptos::html::Div>::new();
     let status = RwSignal::new(SlotStatus::Loading);
     let attempt = RwSignal::new(0u32);
     let version = RwSignal::new(String::new());
-    let (mount, unmount) = match fragment {
-        Some(name) => (format!("mount_{name}"), format!("unmount_{name}")),
-        None => ("mount".to_string(), "unmount".to_string()),
-    };
-    let unmount = Arc::new(unmount);
     // The slot may be left while its remote is still loading; then it must not mount.
     let alive = Arc::new(AtomicBool::new(true));
 
     Effect::new({
         let alive = alive.clone();
-        let unmount = unmount.clone();
         move |_| {
             let attempt = attempt.get();
             platform.identity.track();
-            if !platform.identity_known.get() || (fragment.is_some() && !platform.page_settled.get()) {
+            if !platform.identity_known.get() || (fragment && !platform.page_settled.get()) {
                 return;
             }
             let Some(host) = host.get() else { return };
             let alive = alive.clone();
-            let mount = mount.clone();
             // What an earlier mount rendered goes before the new one: a remote that is still
             // mounted is asked to unmount; whatever a failed attempt left is cleared.
             if status.get_untracked() == SlotStatus::Mounted {
                 if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
-                    let _ = call_export(&module, &unmount, &[&host.clone().into()]);
+                    let _ = call_export(&module, "unmount", &[&host.clone().into()]);
                 }
             }
             status.set(SlotStatus::Loading);
@@ -281,13 +274,13 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'stati
                             .ok()
                             .and_then(|json| js_sys::JSON::parse(&json).ok())
                             .unwrap_or(JsValue::NULL);
-                        call_export(&module, &mount, &[&host.into(), &context])
+                        call_export(&module, "mount", &[&host.into(), &context])
                             .map_err(|e| LoadError::Mount(name, e))
                     }
                     Ok(_) => return,
                     Err(e) => Err(e),
                 };
-                if fragment.is_none() {
+                if !fragment {
                     platform.page_settled.set(true);
                 }
                 match result {
@@ -305,12 +298,11 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'stati
 
     on_cleanup({
         let host = SendWrapper::new(host);
-        let unmount = SendWrapper::new(unmount);
         move || {
             alive.store(false, Ordering::Release);
             let Some(element) = host.get_untracked() else { return };
             if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
-                if let Err(e) = call_export(&module, &unmount, &[&element.into()]) {
+                if let Err(e) = call_export(&module, "unmount", &[&element.into()]) {
                     web_sys::console::warn_1(&format!("[shell] unmounting {}: {e}", name).into());
                 }
             }
@@ -321,16 +313,15 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'stati
     let text = move |key| t(&locale.get(), key);
     let retry = move |_| attempt.update(|n| *n += 1);
     view! {
-        <section class="remote-slot" class:fragment-slot=fragment.is_some() data-remote=name
-            data-fragment=fragment.unwrap_or_default() data-version=move || version.get()>
+        <section class="remote-slot" class:fragment-slot=fragment data-remote=name data-version=move || version.get()>
             {move || match (status.get(), fragment) {
-                (SlotStatus::Loading, None) => Some(view! {
+                (SlotStatus::Loading, false) => Some(view! {
                     <div class="slot-loading" aria-busy="true" aria-live="polite">
                         <span class="slot-spinner" aria-hidden="true"></span>{text(Text::Loading)}
                     </div>
                 }.into_any()),
-                (SlotStatus::Loading, Some(_)) | (SlotStatus::Mounted, _) => None,
-                (SlotStatus::Failed(error), None) => Some(view! {
+                (SlotStatus::Loading, true) | (SlotStatus::Mounted, _) => None,
+                (SlotStatus::Failed(error), false) => Some(view! {
                     <div class="slot-fallback" role="alert" data-testid="remote-fallback">
                         <p class="slot-fallback-title">{text(Text::Unavailable)}</p>
                         <p class="slot-fallback-detail">{error.to_string()}</p>
@@ -338,7 +329,7 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: Option<&'stati
                     </div>
                 }.into_any()),
                 // A broken fragment must not crowd the header: a plain link still leads on.
-                (SlotStatus::Failed(error), Some(_)) => Some(view! {
+                (SlotStatus::Failed(error), true) => Some(view! {
                     <span class="fragment-fallback" data-testid="fragment-fallback" title=error.to_string()>
                         <a href=contracts::routes::CART_PATH>{text(Text::Cart)}</a>
                         <button type="button" class="link-button" on:click=retry>{text(Text::Retry)}</button>

@@ -1,11 +1,11 @@
 //! The header: brand, navigation, the cart summary, the account menu and the platform switches
 //! (theme, language).
 //!
-//! The cart summary is not the shell's: it is a fragment the cart remote exports
-//! (`mount_summary`), mounted here like any remote. The shell never reads the cart itself.
+//! The cart summary is not the shell's: it is the cart team's fragment, a remote bundle of its
+//! own (`remotes/cart-summary`), mounted here like any remote. The shell never reads the cart.
 
 use contracts::context::Theme;
-use contracts::routes::Remote;
+use contracts::routes::CART_SUMMARY;
 use leptos::prelude::*;
 
 use crate::composition::RemoteSlot;
@@ -53,7 +53,7 @@ pub fn Header() -> impl IntoView {
                 <AccountMenu />
             </div>
             <div class="shell-cart-summary">
-                <RemoteSlot name=Remote::Cart.name() fragment="summary" />
+                <RemoteSlot name=CART_SUMMARY fragment=true />
             </div>
         </header>
     }

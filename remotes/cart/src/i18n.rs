@@ -19,8 +19,6 @@ pub enum Text {
     OneMore,
     Remove,
     NotChanged,
-    Cart,
-    Items,
 }
 
 pub fn t(locale: &str, text: Text) -> &'static str {
@@ -60,9 +58,5 @@ pub fn t(locale: &str, text: Text) -> &'static str {
         (Remove, true) => "Entfernen",
         (NotChanged, false) => "Your cart was not changed:",
         (NotChanged, true) => "Ihr Warenkorb wurde nicht geändert:",
-        (Cart, false) => "Cart",
-        (Cart, true) => "Warenkorb",
-        (Items, false) => "items",
-        (Items, true) => "Artikel",
     }
 }

@@ -1,13 +1,11 @@
-//! The cart remote: the cart page at `/cart` and the cart summary fragment for the shell's
-//! header, both always read from the cart API, which is the source of truth; this remote keeps
-//! no copy of the cart between visits.
+//! The cart remote: the cart page at `/cart`, always read from the cart API, which is the source
+//! of truth; this remote keeps no copy of the cart between visits. (The header's count and
+//! subtotal are the cart team's other, much smaller bundle: `remotes/cart-summary`.)
 //!
-//! Public surface: `mount(host, context)` / `unmount(host)` for the page and
-//! `mount_summary(host, context)` / `unmount_summary(host)` for the fragment, called by the shell.
+//! Public surface: `mount(host, context)` and `unmount(host)`, called by the shell.
 
 mod api;
 mod i18n;
-mod summary;
 mod views;
 
 use wasm_bindgen::prelude::*;
@@ -31,19 +29,5 @@ pub fn mount(host: web_sys::HtmlElement, context: JsValue) -> Result<(), JsValue
 /// Removes what `mount` rendered into `host`.
 #[wasm_bindgen]
 pub fn unmount(host: web_sys::HtmlElement) {
-    contracts::browser::mount::release(&host);
-}
-
-/// Renders the cart summary (count and subtotal) into `host`, e.g. in the shell's header.
-#[wasm_bindgen]
-pub fn mount_summary(host: web_sys::HtmlElement, context: JsValue) -> Result<(), JsValue> {
-    contracts::browser::mount::mount_with(&host, &context, |host, context| {
-        leptos::mount::mount_to(host, move || summary::CartSummary(summary::CartSummaryProps { context }))
-    })
-}
-
-/// Removes what `mount_summary` rendered into `host`.
-#[wasm_bindgen]
-pub fn unmount_summary(host: web_sys::HtmlElement) {
     contracts::browser::mount::release(&host);
 }

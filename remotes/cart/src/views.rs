@@ -23,7 +23,7 @@ enum Change {
 }
 
 /// The locale of the mount context, following `platform:locale-changed` while mounted.
-pub fn locale_signal(context: &MountContext, consumer: &'static str) -> RwSignal<String> {
+fn locale_signal(context: &MountContext, consumer: &'static str) -> RwSignal<String> {
     let locale = RwSignal::new(context.locale.clone());
     let listener = subscribe::<LocaleChanged, _>(consumer, move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale));
     // Dropped with the view's owner, so an unmounted view stops listening.

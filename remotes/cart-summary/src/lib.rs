@@ -1,0 +1,36 @@
+//! The cart summary (the article's `CartSummaryWidget`): the item count and subtotal the shell
+//! shows in its header on every page. Owned by the cart team, deployed as its own small bundle
+//! (plain DOM, no UI framework), so every page does not download the whole cart page.
+//!
+//! It reads `GET /api/cart` when mounted and again on every `cart:updated`: the event says *that*
+//! the cart changed, the API says what it now holds. It follows `platform:locale-changed`.
+//!
+//! Public surface: `mount(host, context)` and `unmount(host)`, called by the shell.
+
+mod view;
+
+use wasm_bindgen::prelude::*;
+
+// The unit tests run in headless Chromium: `cargo test -p cart-summary --target wasm32-unknown-unknown`.
+#[cfg(test)]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+/// `name@version`, for the panic log.
+const PUBLISHER: &str = concat!("cart-summary@", env!("CARGO_PKG_VERSION"));
+
+#[wasm_bindgen(start)]
+fn start() {
+    contracts::browser::install_panic_hook(PUBLISHER);
+}
+
+/// Renders the summary into `host` with the platform `context` the shell passes.
+#[wasm_bindgen]
+pub fn mount(host: web_sys::HtmlElement, context: JsValue) -> Result<(), JsValue> {
+    contracts::browser::mount::mount_with(&host, &context, view::Summary::mount)
+}
+
+/// Removes what `mount` rendered into `host`.
+#[wasm_bindgen]
+pub fn unmount(host: web_sys::HtmlElement) {
+    contracts::browser::mount::release(&host);
+}
