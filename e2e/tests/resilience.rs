@@ -25,6 +25,11 @@ async fn the_api_going_down_shows_an_error_state_that_recovers() {
     browser.goto("/products/1?variant=red").await;
     browser.click(ADD).await;
     browser.wait_for_text(BADGE, "1").await;
+    // The cart remote's code is in the page already (visited once); only the API goes away.
+    browser.click("a[href='/cart']").await;
+    browser.wait_for_count("[data-testid=cart-line]", 1).await;
+    browser.click("a.brand").await;
+    browser.wait_for(PRODUCT_LINK).await;
 
     store.stop().await;
     browser.click("a[href='/cart']").await;
