@@ -43,8 +43,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
             .into_response();
     }
     if !is_file {
-        let bucket = session_bucket(&state, request_cookies.as_ref()).await;
-        if let Some(link) = preload_links(&state.dist_dir, &path, bucket).await {
+        if let Some(link) = preload_links(&state, &path, request_cookies.as_ref()).await {
             response.headers_mut().insert(header::LINK, link);
         }
     }
@@ -71,9 +70,13 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 /// of one after the other. The shell stays in charge of loading: these only warm the cache.
 /// The JS glue is not preloaded here: the shell preloads it itself with its integrity hash, and
 /// a module fetched earlier without one would bypass that check.
-async fn preload_links(dist: &std::path::Path, path: &str, bucket: u8) -> Option<HeaderValue> {
+async fn preload_links(state: &AppState, path: &str, cookie: Option<&HeaderValue>) -> Option<HeaderValue> {
     let remote = contracts::routes::Remote::owning(path)?;
-    let manifest = read_manifest(dist).await?.for_bucket(bucket);
+    let mut manifest = read_manifest(&state.dist_dir).await?;
+    // Only a canary makes the session matter; without one no page load touches the database.
+    if manifest.has_canaries() {
+        manifest = manifest.for_bucket(session_bucket(state, cookie).await);
+    }
     let entry = manifest.entry(remote.name())?;
     let mut links = vec![
         "</remotes.json>; rel=preload; as=fetch; crossorigin".to_string(),
@@ -114,7 +117,7 @@ async fn session_bucket(state: &AppState, cookie: Option<&HeaderValue>) -> u8 {
 /// be, so the choice sticks), never cached. Without canaries the file is served as it is.
 async fn manifest_with_canaries(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Response> {
     let manifest = read_manifest(&state.dist_dir).await?;
-    if manifest.remotes.iter().all(|r| r.canary.is_none()) {
+    if !manifest.has_canaries() {
         return None;
     }
     let session = Session::get_or_create(&state.db, headers, state.cookie_secure).await.ok()?;

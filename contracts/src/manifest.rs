@@ -77,6 +77,10 @@ impl RemoteManifest {
         self.remotes.iter().find(|r| r.name == name)
     }
 
+    pub fn has_canaries(&self) -> bool {
+        self.remotes.iter().any(|r| r.canary.is_some())
+    }
+
     /// The manifest as one session sees it: each canary is resolved for `bucket` (0..100, stable
     /// for the session). A session in the canary gets the new release, with the stable one as
     /// its fallback; the others keep the stable release.

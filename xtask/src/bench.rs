@@ -60,8 +60,15 @@ fn median_p95(mut samples: Vec<f64>) -> (f64, f64) {
     if samples.is_empty() {
         return (f64::NAN, f64::NAN);
     }
-    let at = |q: f64| samples[((samples.len() - 1) as f64 * q).round() as usize];
-    (at(0.5), at(0.95))
+    (percentile(&samples, 0.5), percentile(&samples, 0.95))
+}
+
+/// The `q` quantile (0..=1) of sorted samples, nearest rank; 0 for no samples.
+pub fn percentile(sorted: &[f64], q: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 pub fn bench(root: &Path, server: PathBuf) -> Result<(), String> {
@@ -356,8 +363,7 @@ async fn load(store: &Store, _name: &str, kind: LoadKind) -> (f64, f64, f64, usi
     let elapsed = started.elapsed().as_secs_f64();
     let rps = latencies.len() as f64 / elapsed;
     latencies.sort_by(f64::total_cmp);
-    let pct = |q: f64| latencies.get(((latencies.len().max(1) - 1) as f64 * q) as usize).copied().unwrap_or(f64::NAN);
-    (rps, pct(0.5), pct(0.99), errors)
+    (rps, percentile(&latencies, 0.5), percentile(&latencies, 0.99), errors)
 }
 
 fn api_row(name: &str, (rps, p50, p99, errors): (f64, f64, f64, usize), floor: Option<(f64, f64)>) -> Row {

@@ -68,7 +68,8 @@ impl Watch {
     }
 }
 
-struct Server(Child);
+/// A server process, stopped when dropped.
+pub struct Server(pub Child);
 
 impl Drop for Server {
     fn drop(&mut self) {

@@ -9,13 +9,16 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use contracts::api::{Cart, CheckoutSession, Order, OrderSummary, ProductPage};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+
+use crate::bench::percentile;
+use crate::dev::Server;
 
 pub struct Options {
     pub shoppers: usize,
@@ -48,15 +51,6 @@ struct Stats {
     sold_out: u64,
     orders: u64,
     lost_writes: Vec<String>,
-}
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn start_server(binary: &Path, data: &Path) -> Result<(Server, String), String> {
@@ -100,13 +94,6 @@ pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
     let elapsed = started.elapsed().as_secs_f64();
     let stats = Arc::try_unwrap(stats).map_err(|_| "shoppers still running")?.into_inner().map_err(|e| e.to_string())?;
     report(&stats, elapsed)
-}
-
-fn percentile(sorted: &[f64], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
 fn report(stats: &Stats, elapsed: f64) -> Result<(), String> {
