@@ -1,12 +1,31 @@
 //! The database: connection pool, migrations and the catalogue seed.
 
-use std::str::FromStr;
-use std::time::Duration;
-
 use contracts::api::{Category, Product};
 use serde::Deserialize;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::SqlitePool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{Any, AnyPool, Executor, Transaction};
+
+/// The pool every domain function takes. `sqlx::Any` picks SQLite or PostgreSQL from the URL, so
+/// one set of queries serves both: they use `$1` parameters and SQL both dialects read.
+pub type Db = AnyPool;
+/// A connection or transaction handed between domain functions.
+pub type Conn = sqlx::AnyConnection;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of(url: &str) -> Result<Self, DbError> {
+        match url.split_once(':').map(|(scheme, _)| scheme) {
+            Some("sqlite") => Ok(Self::Sqlite),
+            Some("postgres" | "postgresql") => Ok(Self::Postgres),
+            _ => Err(DbError::Url(url.split(':').next().unwrap_or_default().to_string())),
+        }
+    }
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -14,6 +33,8 @@ pub enum DbError {
     Sqlx(#[from] sqlx::Error),
     #[error(transparent)]
     Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("DATABASE_URL must start with sqlite: or postgres:, not {0:?}")]
+    Url(String),
     #[error("the catalogue fixture is invalid: {0}")]
     Fixture(#[from] serde_json::Error),
     #[error("cannot seed the demo account: {0}")]
@@ -22,30 +43,82 @@ pub enum DbError {
     Io(#[from] std::io::Error),
 }
 
-/// Opens (creating if needed) the database, migrates it and seeds the catalogue.
-pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
-    let options = SqliteConnectOptions::from_str(url)?
-        .create_if_missing(true)
-        // WAL lets readers run beside the writer. In WAL mode NORMAL already keeps every
-        // committed transaction when the process is killed (the WAL is written before COMMIT
-        // returns); only a power cut can lose the last ones. FULL would fsync every commit.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
-    if let Some(parent) = options.get_filename().parent() {
-        if !parent.as_os_str().is_empty() {
-            std::fs::create_dir_all(parent)?;
-        }
-    }
-    let pool = SqlitePoolOptions::new()
+/// Opens the database (creating a SQLite file if needed), migrates it and seeds the catalogue.
+pub async fn connect(url: &str) -> Result<Db, DbError> {
+    sqlx::any::install_default_drivers();
+    let backend = Backend::of(url)?;
+    let url = match backend {
+        Backend::Sqlite => sqlite_url(url)?,
+        Backend::Postgres => url.to_string(),
+    };
+    let options: AnyConnectOptions = url.parse()?;
+    let pool = AnyPoolOptions::new()
         .max_connections(8)
+        .after_connect(move |conn, _| {
+            Box::pin(async move {
+                if backend == Backend::Sqlite {
+                    // WAL lets readers run beside the writer. In WAL mode NORMAL already keeps
+                    // every committed transaction when the process is killed (the WAL is written
+                    // before COMMIT returns); only a power cut can lose the last ones.
+                    conn.execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON")
+                        .await?;
+                }
+                Ok(())
+            })
+        })
         .connect_with(options)
         .await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
+    match backend {
+        Backend::Sqlite => sqlx::migrate!("./migrations/sqlite").run(&pool).await?,
+        Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
+    }
     seed_catalogue(&pool).await?;
     crate::domain::identity::seed_demo_account(&pool).await.map_err(|e| DbError::Seed(e.to_string()))?;
     Ok(pool)
+}
+
+/// `url` with `mode=rwc` (create the file when missing), after creating the file's directory.
+fn sqlite_url(url: &str) -> Result<String, DbError> {
+    let path = url.trim_start_matches("sqlite:").trim_start_matches("//");
+    let (file, query) = path.split_once('?').unwrap_or((path, ""));
+    if let Some(parent) = std::path::Path::new(file).parent() {
+        if !parent.as_os_str().is_empty() && file != ":memory:" {
+            std::fs::create_dir_all(parent)?;
+        }
+    }
+    Ok(if query.contains("mode=") {
+        url.to_string()
+    } else if query.is_empty() {
+        format!("{url}?mode=rwc")
+    } else {
+        format!("{url}&mode=rwc")
+    })
+}
+
+/// Starts a transaction that holds the store's write lock until it ends, so writes that read
+/// before they write (stock, versions, idempotency keys) never interleave. SQLite has one writer
+/// anyway; `IMMEDIATE` takes its lock up front instead of failing when a reader must upgrade.
+/// On PostgreSQL a transaction-scoped advisory lock gives every cart-api replica the same rule.
+pub async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    match backend_of(db) {
+        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
+        Backend::Postgres => {
+            let mut tx = db.begin().await?;
+            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
+            Ok(tx)
+        }
+    }
+}
+
+/// The advisory lock key of [`begin_write`] ("cartapi!" as bytes): any constant other programs
+/// sharing the database do not use.
+const WRITE_LOCK: i64 = 0x6361_7274_6170_6921;
+
+fn backend_of(db: &Db) -> Backend {
+    match db.connect_options().database_url.scheme() {
+        "sqlite" => Backend::Sqlite,
+        _ => Backend::Postgres,
+    }
 }
 
 #[derive(Deserialize)]
@@ -64,12 +137,12 @@ struct FixtureProduct {
 
 /// Brings the catalogue in line with `fixtures/catalog.json`. Stock is live data, so an existing
 /// variant keeps its stock.
-async fn seed_catalogue(pool: &SqlitePool) -> Result<(), DbError> {
+async fn seed_catalogue(pool: &Db) -> Result<(), DbError> {
     let fixture: Fixture = serde_json::from_str(include_str!("../fixtures/catalog.json"))?;
     let mut tx = pool.begin().await?;
     for (position, c) in fixture.categories.iter().enumerate() {
         sqlx::query(
-            "INSERT INTO categories (slug, name, position) VALUES (?, ?, ?)
+            "INSERT INTO categories (slug, name, position) VALUES ($1, $2, $3)
              ON CONFLICT(slug) DO UPDATE SET name = excluded.name, position = excluded.position",
         )
         .bind(&c.slug)
@@ -81,12 +154,12 @@ async fn seed_catalogue(pool: &SqlitePool) -> Result<(), DbError> {
     for FixtureProduct { product: p, added_at } in &fixture.products {
         sqlx::query(
             "INSERT INTO products (id, name, description, category, price_amount, price_currency, images, added_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
              ON CONFLICT(id) DO UPDATE SET name = excluded.name, description = excluded.description,
                category = excluded.category, price_amount = excluded.price_amount,
                price_currency = excluded.price_currency, images = excluded.images, added_at = excluded.added_at",
         )
-        .bind(p.id)
+        .bind(i64::from(p.id))
         .bind(&p.name)
         .bind(&p.description)
         .bind(&p.category)
@@ -98,13 +171,13 @@ async fn seed_catalogue(pool: &SqlitePool) -> Result<(), DbError> {
         .await?;
         for (position, v) in p.variants.iter().enumerate() {
             sqlx::query(
-                "INSERT INTO variants (product_id, id, name, stock, position) VALUES (?, ?, ?, ?, ?)
+                "INSERT INTO variants (product_id, id, name, stock, position) VALUES ($1, $2, $3, $4, $5)
                  ON CONFLICT(product_id, id) DO UPDATE SET name = excluded.name, position = excluded.position",
             )
-            .bind(p.id)
+            .bind(i64::from(p.id))
             .bind(&v.id)
             .bind(&v.name)
-            .bind(v.stock)
+            .bind(i64::from(v.stock))
             .bind(position as i64)
             .execute(&mut *tx)
             .await?;
@@ -117,6 +190,24 @@ async fn seed_catalogue(pool: &SqlitePool) -> Result<(), DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_url_names_the_backend() {
+        assert_eq!(Backend::of("sqlite://data/store.db").unwrap(), Backend::Sqlite);
+        assert_eq!(Backend::of("postgres://shop@db.internal/shop").unwrap(), Backend::Postgres);
+        assert_eq!(Backend::of("postgresql://shop@db.internal/shop").unwrap(), Backend::Postgres);
+        assert!(Backend::of("mysql://x/y").is_err());
+        assert!(Backend::of("data/store.db").is_err());
+    }
+
+    #[test]
+    fn a_sqlite_file_is_created_when_missing() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let url = format!("sqlite://{}/nested/store.db", dir.path().display());
+        assert_eq!(sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
+        assert!(dir.path().join("nested").is_dir());
+        assert_eq!(sqlite_url(&format!("{url}?mode=ro")).unwrap(), format!("{url}?mode=ro"));
+    }
 
     #[test]
     fn fixture_is_a_believable_catalogue() {

@@ -49,7 +49,20 @@ pub enum ApiError {
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
     #[error(transparent)]
-    Database(#[from] sqlx::Error),
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(error: sqlx::Error) -> Self {
+        // PostgreSQL refuses text holding a NUL character (SQLite stores it): that is the
+        // client's input, not our failure. 22021 is `character_not_in_repertoire`.
+        if let sqlx::Error::Database(db) = &error {
+            if db.code().as_deref() == Some("22021") {
+                return ApiError::BadRequest("text must not contain NUL characters".into());
+            }
+        }
+        ApiError::Database(error)
+    }
 }
 
 impl ApiError {

@@ -20,7 +20,7 @@ pub use error::ApiError;
 /// Shared by every handler.
 #[derive(Clone)]
 pub struct AppState {
-    pub(crate) db: sqlx::SqlitePool,
+    pub(crate) db: crate::db::Db,
     pub(crate) dist_dir: std::path::PathBuf,
     pub(crate) cookie_secure: bool,
     pub(crate) cors_allow_origin: Option<axum::http::HeaderValue>,

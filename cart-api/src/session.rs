@@ -4,7 +4,7 @@
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use sqlx::SqlitePool;
+use crate::db::Db;
 
 use crate::domain::new_id;
 use crate::error::ApiError;
@@ -24,10 +24,10 @@ pub struct Session {
 
 impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
-    pub async fn existing(db: &SqlitePool, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+    pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
         let Some(id) = cookie_value(headers) else { return Ok(None) };
         let found: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT id, user_id FROM sessions WHERE id = ? AND ended_at IS NULL")
+            sqlx::query_as("SELECT id, user_id FROM sessions WHERE id = $1 AND ended_at IS NULL")
                 .bind(&id)
                 .fetch_optional(db)
                 .await?;
@@ -35,7 +35,7 @@ impl Session {
     }
 
     /// The request's session, created (with its cookie) on first use.
-    pub async fn get_or_create(db: &SqlitePool, headers: &HeaderMap, secure: bool) -> Result<Session, ApiError> {
+    pub async fn get_or_create(db: &Db, headers: &HeaderMap, secure: bool) -> Result<Session, ApiError> {
         if let Some(session) = Self::existing(db, headers).await? {
             return Ok(session);
         }
@@ -46,10 +46,10 @@ impl Session {
     /// one so that an id seen before signing in never carries the account (session fixation).
     pub async fn start<'c, E>(db: E, user_id: Option<&str>, secure: bool) -> Result<Session, ApiError>
     where
-        E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
         let id = new_id("", ID_HEX_LEN / 2);
-        sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
             .bind(&id)
             .bind(user_id)
             .bind(crate::domain::now_millis())
@@ -62,9 +62,9 @@ impl Session {
     /// Ends the session in the database and has the browser forget its cookie.
     pub async fn end<'c, E>(mut self, db: E, secure: bool) -> Result<Session, ApiError>
     where
-        E: sqlx::Executor<'c, Database = sqlx::Sqlite>,
+        E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
-        sqlx::query("UPDATE sessions SET ended_at = ? WHERE id = ?")
+        sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2")
             .bind(crate::domain::now_millis())
             .bind(&self.id)
             .execute(db)

@@ -1,5 +1,5 @@
 //! Durability against the real server process: an add the server acknowledged survives
-//! `kill -9` and a restart on the same database file, and so does the session that made it.
+//! `kill -9` and a restart on the same database, and so does the session that made it.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -9,6 +9,8 @@ use contracts::api::Cart;
 use reqwest::StatusCode;
 use serde_json::json;
 use tempfile::TempDir;
+
+mod common;
 
 /// The release-like server binary of this package, on `port` (0: any) and `database`.
 fn start(database: &str, port: u16) -> (Child, String) {
@@ -49,7 +51,8 @@ fn kill_hard(child: &mut Child) {
 #[tokio::test]
 async fn acknowledged_adds_and_sessions_survive_kill_9() {
     let dir = TempDir::new().unwrap();
-    let database = format!("sqlite://{}/store.db", dir.path().display());
+    let test_database = common::fresh_database(dir.path()).await;
+    let database = &test_database.url;
     let (mut server, base) = start(&database, 0);
     let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
     let client = client();
@@ -112,7 +115,8 @@ async fn acknowledged_adds_and_sessions_survive_kill_9() {
 #[tokio::test]
 async fn a_signed_in_session_survives_a_restart() {
     let dir = TempDir::new().unwrap();
-    let database = format!("sqlite://{}/store.db", dir.path().display());
+    let test_database = common::fresh_database(dir.path()).await;
+    let database = &test_database.url;
     let (mut server, base) = start(&database, 0);
     let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
     let client = client();
@@ -137,7 +141,8 @@ async fn a_signed_in_session_survives_a_restart() {
 #[tokio::test]
 async fn two_servers_on_one_database_share_a_shopper_mid_checkout() {
     let dir = TempDir::new().unwrap();
-    let database = format!("sqlite://{}/store.db", dir.path().display());
+    let test_database = common::fresh_database(dir.path()).await;
+    let database = &test_database.url;
     let (mut a, base_a) = start(&database, 0);
     let (mut b, base_b) = start(&database, 0);
     let shopper = client();

@@ -1,5 +1,9 @@
-//! `cargo xtask loadtest [--shoppers N] [--seconds S]`: bounded virtual shoppers against a local
-//! release server on a fresh database. Each shopper signs up, then browses, adds to its cart,
+//! `cargo xtask loadtest [--shoppers N] [--seconds S] [--replicas R] [--postgres]`: bounded
+//! virtual shoppers against local release servers on a fresh database: one SQLite file, or with
+//! `--postgres` a throwaway PostgreSQL server. With R replicas, R cart-api processes share that
+//! database and every request goes to the next one in turn, as behind a round-robin balancer.
+//!
+//! Each shopper signs up, then browses, adds to its cart,
 //! changes a quantity and checks out with the test card, for the set time. Afterwards every
 //! shopper's cart and orders are read back and compared with what the server told that shopper:
 //! a difference is a lost (or invented) write.
@@ -23,11 +27,22 @@ use crate::dev::Server;
 pub struct Options {
     pub shoppers: usize,
     pub seconds: u64,
+    /// cart-api processes sharing the database.
+    pub replicas: usize,
+    pub postgres: bool,
 }
+
+impl Default for Options {
+    fn default() -> Self {
+        Self { shoppers: 64, seconds: 30, replicas: 1, postgres: false }
+    }
+}
+
+const USAGE: &str = "usage: cargo xtask loadtest [--shoppers N] [--seconds S] [--replicas R] [--postgres]";
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
-        let mut options = Options { shoppers: 64, seconds: 30 };
+        let mut options = Options::default();
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| -> Result<u64, String> {
@@ -36,7 +51,9 @@ impl Options {
             match arg.as_str() {
                 "--shoppers" => options.shoppers = value("--shoppers")?.max(1) as usize,
                 "--seconds" => options.seconds = value("--seconds")?.max(1),
-                other => return Err(format!("unknown option {other}; usage: cargo xtask loadtest [--shoppers N] [--seconds S]")),
+                "--replicas" => options.replicas = value("--replicas")?.clamp(1, 8) as usize,
+                "--postgres" => options.postgres = true,
+                other => return Err(format!("unknown option {other}; {USAGE}")),
             }
         }
         Ok(options)
@@ -53,10 +70,10 @@ struct Stats {
     lost_writes: Vec<String>,
 }
 
-fn start_server(binary: &Path, data: &Path) -> Result<(Server, String), String> {
+fn start_server(binary: &Path, database: &str, data: &Path) -> Result<(Server, String), String> {
     let mut child = Command::new(binary)
         .env("ADDR", "127.0.0.1:0")
-        .env("DATABASE_URL", format!("sqlite://{}/load.db", data.display()))
+        .env("DATABASE_URL", database)
         .env("DIST_DIR", data.join("no-front-end"))
         .env("RUST_LOG", "warn")
         .stdout(Stdio::piped())
@@ -77,15 +94,30 @@ fn start_server(binary: &Path, data: &Path) -> Result<(Server, String), String> 
 
 pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
     let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
-    let (_server, base) = start_server(server, data.path())?;
-    crate::step(&format!("{} shoppers for {} s against {base}", options.shoppers, options.seconds));
+    let postgres = if options.postgres { Some(crate::postgres::Postgres::start()?) } else { None };
+    let database = match &postgres {
+        Some(postgres) => postgres.url.clone(),
+        None => format!("sqlite://{}/load.db", data.path().display()),
+    };
+    // One after the other: the first migrates and seeds the new database.
+    let servers = (0..options.replicas)
+        .map(|_| start_server(server, &database, data.path()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let bases: Arc<[String]> = servers.iter().map(|(_, base)| base.clone()).collect();
+    crate::step(&format!(
+        "{} shoppers for {} s against {} on {}",
+        options.shoppers,
+        options.seconds,
+        bases.join(" + "),
+        if postgres.is_some() { "PostgreSQL" } else { "SQLite" }
+    ));
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     let stats = Arc::new(Mutex::new(Stats::default()));
     let started = Instant::now();
     runtime.block_on(async {
         let deadline = Instant::now() + Duration::from_secs(options.seconds);
         let shoppers: Vec<_> = (0..options.shoppers)
-            .map(|n| tokio::spawn(Shopper::new(n, base.clone(), stats.clone()).run(deadline)))
+            .map(|n| tokio::spawn(Shopper::new(n, bases.clone(), stats.clone()).run(deadline)))
             .collect();
         for shopper in shoppers {
             let _ = shopper.await;
@@ -121,7 +153,9 @@ fn report(stats: &Stats, elapsed: f64) -> Result<(), String> {
 /// One virtual shopper with its own cookie jar and account.
 struct Shopper {
     n: usize,
-    base: String,
+    /// The replicas; requests go to each in turn.
+    bases: Arc<[String]>,
+    requests: usize,
     client: reqwest::Client,
     stats: Arc<Mutex<Stats>>,
     latencies: Vec<f64>,
@@ -135,19 +169,22 @@ struct Shopper {
 }
 
 impl Shopper {
-    fn new(n: usize, base: String, stats: Arc<Mutex<Stats>>) -> Self {
+    fn new(n: usize, bases: Arc<[String]>, stats: Arc<Mutex<Stats>>) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .timeout(Duration::from_secs(20))
             .build()
             .expect("an HTTP client");
-        Shopper { n, base, client, stats, latencies: Vec::new(), errors: Vec::new(), sold_out: 0, told_items: 0, told_orders: Vec::new(), step: 0 }
+        Shopper { n, bases, requests: n, client, stats, latencies: Vec::new(), errors: Vec::new(), sold_out: 0, told_items: 0, told_orders: Vec::new(), step: 0 }
     }
 
     /// Sends one request and records its latency; answers status and body, or None on a
     /// transport error (recorded as an error).
     async fn call(&mut self, method: Method, path: &str, body: Option<Value>, key: bool) -> Option<(StatusCode, String)> {
-        let mut request = self.client.request(method.clone(), format!("{}{path}", self.base));
+        // The session cookie is per host, not per port, so every replica sees the same shopper.
+        let base = &self.bases[self.requests % self.bases.len()];
+        self.requests += 1;
+        let mut request = self.client.request(method.clone(), format!("{base}{path}"));
         if let Some(body) = body {
             request = request.json(&body);
         }

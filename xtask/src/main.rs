@@ -5,9 +5,11 @@
 //! cargo xtask build --remote <name> [--canary <percent>] [--base-url <origin>]   one remote alone
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask dev [<remote>]   live reload: the whole store, or one remote alone on its own page
-//! cargo xtask test     every test: unit, contract, API and the browser journeys
+//! cargo xtask test [--postgres]   every test: unit, contract, API and the browser journeys;
+//!                      with --postgres the API tests and a load test also run on PostgreSQL
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
-//! cargo xtask loadtest [--shoppers 64] [--seconds 30]   virtual shoppers; zero errors, zero lost writes
+//! cargo xtask loadtest [--shoppers 64] [--seconds 30] [--replicas 1] [--postgres]
+//!                      virtual shoppers; zero errors, zero lost writes
 //! cargo xtask screenshots   the README's pictures of the running store, into docs/screenshots/
 //! cargo xtask new-remote <name>   a new remote crate from the template (page, event, test)
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
@@ -21,6 +23,7 @@ mod boundaries;
 mod dev;
 mod frontend;
 mod loadtest;
+mod postgres;
 mod scaffold;
 mod screenshots;
 mod tools;
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
-        Some("test") => test(),
+        Some("test") => test(&args[1..]),
         Some("dev") => {
             let root = workspace_root();
             tools::ensure_build_tools(&root).and_then(|tools| dev::dev(&root, &tools, args.get(1).map(String::as_str)))
@@ -166,16 +169,39 @@ fn demo() -> Result<(), String> {
     run(Command::new(server).current_dir(&root).env("ADDR", &addr).env("DIST_DIR", root.join("dist")))
 }
 
-fn test() -> Result<(), String> {
+/// `TEST_POSTGRES_URL`: a PostgreSQL server the API tests also run against (each test creates its
+/// own database on it).
+const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
+
+fn test(args: &[String]) -> Result<(), String> {
+    let with_postgres = match args {
+        [] => false,
+        [flag] if flag == "--postgres" => true,
+        _ => return Err("usage: cargo xtask test [--postgres]".into()),
+    };
     let root = workspace_root();
     tools::ensure_browser()?;
+    // A server named in the environment is used as it is; --postgres starts a throwaway one.
+    let postgres = match std::env::var(POSTGRES_ENV) {
+        Ok(url) => Some((url, None)),
+        Err(_) if with_postgres => {
+            step("A PostgreSQL server for the API tests");
+            let server = postgres::Postgres::start()?;
+            Some((server.url.clone(), Some(server)))
+        }
+        Err(_) => None,
+    };
     step("Checking the boundaries between crates");
     boundaries::check(&root)?;
     let server = build()?;
 
     let mut tally = Tally::default();
     step("Unit, contract and API tests");
-    tally.run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]))?;
+    tally.run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]).env_remove(POSTGRES_ENV))?;
+    if let Some((url, _)) = &postgres {
+        step("The API tests again, on PostgreSQL");
+        tally.run(cargo().args(["test", "-p", "cart-api", "--test", "*"]).env(POSTGRES_ENV, url))?;
+    }
 
     step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;
@@ -200,7 +226,11 @@ fn test() -> Result<(), String> {
     dev::check_dev_host(&root, &server)?;
 
     step("A short load test: no errors, no lost writes (the full one is `cargo xtask loadtest`)");
-    loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5 })?;
+    loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, ..Default::default() })?;
+    if with_postgres {
+        step("The short load test on PostgreSQL, through two cart-api processes");
+        loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true })?;
+    }
 
     step("Browser journeys (headless Chromium)");
     tally.run(cargo()

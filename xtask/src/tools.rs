@@ -132,7 +132,39 @@ pub fn ensure_browser() -> Result<(), String> {
         return Ok(());
     }
     step("Installing Chromium and ChromeDriver (Debian packages)");
-    let root = output("id", &["-u"]).is_some_and(|id| id.trim() == "0");
+    apt_install(&["chromium", "chromium-driver"])
+}
+
+/// Debian's PostgreSQL server programs (`initdb`, `postgres`, `pg_isready`): their directory,
+/// installed with apt when missing.
+pub fn ensure_postgres() -> Result<PathBuf, String> {
+    if let Some(bin) = postgres_bin() {
+        return Ok(bin);
+    }
+    step("Installing PostgreSQL (Debian package)");
+    apt_install(&["postgresql"])?;
+    postgres_bin().ok_or_else(|| "apt installed postgresql, but there is no /usr/lib/postgresql/<version>/bin/postgres".into())
+}
+
+/// The newest `/usr/lib/postgresql/<version>/bin` that holds a server.
+fn postgres_bin() -> Option<PathBuf> {
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(Result::ok)
+        .filter_map(|entry| Some((entry.file_name().to_str()?.parse().ok()?, entry.path().join("bin"))))
+        .filter(|(_, bin)| bin.join("postgres").exists() && bin.join("initdb").exists())
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, bin)| bin)
+}
+
+pub fn running_as_root() -> bool {
+    output("id", &["-u"]).is_some_and(|id| id.trim() == "0")
+}
+
+/// `apt-get install` of Debian packages, through sudo unless this is root.
+fn apt_install(packages: &[&str]) -> Result<(), String> {
+    let root = running_as_root();
     let apt = |args: &[&str]| {
         let mut command = if root { Command::new("apt-get") } else { Command::new("sudo") };
         if !root {
@@ -142,7 +174,7 @@ pub fn ensure_browser() -> Result<(), String> {
         command
     };
     run(&mut apt(&["update", "-qq"]))?;
-    run(&mut apt(&["install", "-y", "-qq", "chromium", "chromium-driver"]))
+    run(&mut apt(&["install", "-y", "-qq"]).args(packages))
 }
 
 #[cfg(test)]

@@ -1,7 +1,9 @@
 //! Carts: the server is the source of truth for what is in a cart and what it costs.
 
 use contracts::api::{AddCartItem, Cart, CartLine, Money};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::Row;
+
+use crate::db::{Conn, Db};
 
 use super::idempotency::IdempotencyKey;
 use super::{new_id, CURRENCY};
@@ -26,8 +28,8 @@ fn check_quantity(quantity: u32) -> Result<(), ApiError> {
 
 /// The cart of a session: the account's when signed in, else the session's own. Created on
 /// first use.
-pub async fn cart_id_for(db: &SqlitePool, session: &Session) -> Result<String, ApiError> {
-    sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError> {
+    sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .bind(new_id("cart", 12))
         .bind(&session.id)
         .bind(&session.user_id)
@@ -35,9 +37,9 @@ pub async fn cart_id_for(db: &SqlitePool, session: &Session) -> Result<String, A
         .execute(db)
         .await?;
     let found: Option<String> = match &session.user_id {
-        Some(user_id) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?").bind(user_id).fetch_optional(db).await?,
+        Some(user_id) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(db).await?,
         None => {
-            sqlx::query_scalar("SELECT id FROM carts WHERE session_id = ? AND user_id IS NULL")
+            sqlx::query_scalar("SELECT id FROM carts WHERE session_id = $1 AND user_id IS NULL")
                 .bind(&session.id)
                 .fetch_optional(db)
                 .await?
@@ -48,41 +50,70 @@ pub async fn cart_id_for(db: &SqlitePool, session: &Session) -> Result<String, A
 
 /// Brings the guest cart of session `guest_session` into the account's cart: the account adopts
 /// it when it has none, otherwise the lines are added to the account's, capped per line.
-pub async fn merge_guest_cart(tx: &mut SqliteConnection, guest_session: &str, user_id: &str) -> Result<(), ApiError> {
-    let guest: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE session_id = ? AND user_id IS NULL")
+pub async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str) -> Result<(), ApiError> {
+    let guest: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE session_id = $1 AND user_id IS NULL")
         .bind(guest_session)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(guest) = guest else { return Ok(()) };
-    let account: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = ?")
+    let account: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
         .bind(user_id)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(account) = account else {
-        sqlx::query("UPDATE carts SET user_id = ?, version = version + 1 WHERE id = ?")
+        sqlx::query("UPDATE carts SET user_id = $1, version = version + 1 WHERE id = $2")
             .bind(user_id)
             .bind(&guest)
             .execute(&mut *tx)
             .await?;
         return Ok(());
     };
-    sqlx::query(
-        "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
-         SELECT 'line_' || lower(hex(randomblob(8))), ?1, g.product_id, g.variant_id,
-                MIN(g.quantity, ?3, v.stock), g.added_at
+    // Line by line in Rust rather than one INSERT ... SELECT: the cap needs a least-of-three,
+    // which SQLite (multi-argument MIN) and PostgreSQL (LEAST) spell differently.
+    let guest_lines: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT g.product_id, g.variant_id, g.quantity, g.added_at, v.stock
          FROM cart_lines g JOIN variants v ON v.product_id = g.product_id AND v.id = g.variant_id
-         WHERE g.cart_id = ?2 AND v.stock > 0
-         ON CONFLICT(cart_id, product_id, variant_id)
-         DO UPDATE SET quantity = MIN(quantity + excluded.quantity, ?3,
-             (SELECT stock FROM variants WHERE product_id = excluded.product_id AND id = excluded.variant_id))",
+         WHERE g.cart_id = $1 ORDER BY g.added_at, g.id",
     )
-    .bind(&account)
     .bind(&guest)
-    .bind(*QUANTITY_RANGE.end())
-    .execute(&mut *tx)
+    .fetch_all(&mut *tx)
     .await?;
-    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ?").bind(&guest).execute(&mut *tx).await?;
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id IN (?, ?)")
+    let most = i64::from(*QUANTITY_RANGE.end());
+    for (product_id, variant_id, quantity, added_at, stock) in guest_lines {
+        let existing: Option<(String, i64)> = sqlx::query_as(
+            "SELECT id, quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2 AND variant_id = $3",
+        )
+        .bind(&account)
+        .bind(product_id)
+        .bind(&variant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let merged = (existing.as_ref().map_or(0, |(_, q)| *q) + quantity).min(most).min(stock);
+        if merged <= 0 {
+            continue; // sold out: the line does not come along
+        }
+        match existing {
+            Some((line_id, _)) => {
+                sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE id = $2").bind(merged).bind(line_id).execute(&mut *tx).await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(new_id("line", 8))
+                .bind(&account)
+                .bind(product_id)
+                .bind(&variant_id)
+                .bind(merged)
+                .bind(added_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(&guest).execute(&mut *tx).await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id IN ($1, $2)")
         .bind(&account)
         .bind(&guest)
         .execute(&mut *tx)
@@ -91,9 +122,9 @@ pub async fn merge_guest_cart(tx: &mut SqliteConnection, guest_session: &str, us
 }
 
 /// Refuses a write made against another version of the cart than the current one (`If-Match`).
-async fn check_version(conn: &mut SqliteConnection, cart_id: &str, expected: Option<u64>) -> Result<(), ApiError> {
+async fn check_version(conn: &mut Conn, cart_id: &str, expected: Option<u64>) -> Result<(), ApiError> {
     let Some(expected) = expected else { return Ok(()) };
-    let current: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = ?")
+    let current: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = $1")
         .bind(cart_id)
         .fetch_one(&mut *conn)
         .await?;
@@ -112,7 +143,7 @@ pub struct Written {
 /// Adds `item` to the cart, merging with an existing line of the same product and variant.
 /// With an idempotency key, a repeat of the same request answers the first result again.
 pub async fn add_item(
-    db: &SqlitePool,
+    db: &Db,
     cart_id: &str,
     item: &AddCartItem,
     idempotency: Option<&IdempotencyKey>,
@@ -121,8 +152,7 @@ pub async fn add_item(
     check_quantity(item.quantity)?;
     // IMMEDIATE takes the write lock up front, so concurrent adds queue instead of failing
     // when a read transaction would have to be upgraded.
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let request = serde_json::to_string(item).unwrap_or_default();
     if let Some(key) = idempotency {
         if let Some(response) = key.replay(&mut tx, &request).await? {
@@ -133,8 +163,8 @@ pub async fn add_item(
     check_version(&mut tx, cart_id, if_match).await?;
 
     let variants: Vec<(String, i64)> =
-        sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = ? ORDER BY position")
-            .bind(item.product_id)
+        sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = $1 ORDER BY position")
+            .bind(i64::from(item.product_id))
             .fetch_all(&mut *tx)
             .await?;
     if variants.is_empty() {
@@ -154,10 +184,10 @@ pub async fn add_item(
     };
 
     let in_cart: i64 = sqlx::query_scalar(
-        "SELECT COALESCE(SUM(quantity), 0) FROM cart_lines WHERE cart_id = ? AND product_id = ? AND variant_id = ?",
+        "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines WHERE cart_id = $1 AND product_id = $2 AND variant_id = $3",
     )
     .bind(cart_id)
-    .bind(item.product_id)
+    .bind(i64::from(item.product_id))
     .bind(&variant_id)
     .fetch_one(&mut *tx)
     .await?;
@@ -172,7 +202,7 @@ pub async fn add_item(
         return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
     }
     if in_cart == 0 {
-        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = ?")
+        let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1")
             .bind(cart_id)
             .fetch_one(&mut *tx)
             .await?;
@@ -183,18 +213,18 @@ pub async fn add_item(
 
     sqlx::query(
         "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
-         VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT(cart_id, product_id, variant_id) DO UPDATE SET quantity = quantity + excluded.quantity",
+         VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT(cart_id, product_id, variant_id) DO UPDATE SET quantity = cart_lines.quantity + excluded.quantity",
     )
     .bind(new_id("line", 8))
     .bind(cart_id)
-    .bind(item.product_id)
+    .bind(i64::from(item.product_id))
     .bind(&variant_id)
-    .bind(item.quantity)
+    .bind(i64::from(item.quantity))
     .bind(super::now_millis())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = ?")
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1")
         .bind(cart_id)
         .execute(&mut *tx)
         .await?;
@@ -208,20 +238,19 @@ pub async fn add_item(
 
 /// Sets a line's quantity, within the line limits and the variant's stock.
 pub async fn set_quantity(
-    db: &SqlitePool,
+    db: &Db,
     cart_id: &str,
     line_id: &str,
     quantity: u32,
     if_match: Option<u64>,
 ) -> Result<Cart, ApiError> {
     check_quantity(quantity)?;
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     check_version(&mut tx, cart_id, if_match).await?;
     // Scoped by cart: a line of another session's cart is "not found", never touched.
     let stock: Option<i64> = sqlx::query_scalar(
         "SELECT v.stock FROM cart_lines l JOIN variants v ON v.product_id = l.product_id AND v.id = l.variant_id
-         WHERE l.id = ? AND l.cart_id = ?",
+         WHERE l.id = $1 AND l.cart_id = $2",
     )
     .bind(line_id)
     .bind(cart_id)
@@ -231,8 +260,8 @@ pub async fn set_quantity(
     if quantity as i64 > stock {
         return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
     }
-    sqlx::query("UPDATE cart_lines SET quantity = ? WHERE id = ? AND cart_id = ?")
-        .bind(quantity)
+    sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE id = $2 AND cart_id = $3")
+        .bind(i64::from(quantity))
         .bind(line_id)
         .bind(cart_id)
         .execute(&mut *tx)
@@ -241,11 +270,10 @@ pub async fn set_quantity(
 }
 
 /// Removes a line from the cart.
-pub async fn remove_line(db: &SqlitePool, cart_id: &str, line_id: &str, if_match: Option<u64>) -> Result<Cart, ApiError> {
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option<u64>) -> Result<Cart, ApiError> {
+    let mut tx = crate::db::begin_write(db).await?;
     check_version(&mut tx, cart_id, if_match).await?;
-    let removed = sqlx::query("DELETE FROM cart_lines WHERE id = ? AND cart_id = ?")
+    let removed = sqlx::query("DELETE FROM cart_lines WHERE id = $1 AND cart_id = $2")
         .bind(line_id)
         .bind(cart_id)
         .execute(&mut *tx)
@@ -257,8 +285,8 @@ pub async fn remove_line(db: &SqlitePool, cart_id: &str, line_id: &str, if_match
 }
 
 /// Bumps the cart's version and answers the cart as committed.
-async fn finish_write(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>, cart_id: &str) -> Result<Cart, ApiError> {
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = ?")
+async fn finish_write(mut tx: sqlx::Transaction<'_, sqlx::Any>, cart_id: &str) -> Result<Cart, ApiError> {
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1")
         .bind(cart_id)
         .execute(&mut *tx)
         .await?;
@@ -268,19 +296,19 @@ async fn finish_write(mut tx: sqlx::Transaction<'_, sqlx::Sqlite>, cart_id: &str
 }
 
 /// Reads a cart with every price computed from the catalogue.
-pub async fn get(db: &SqlitePool, cart_id: &str) -> Result<Cart, ApiError> {
+pub async fn get(db: &Db, cart_id: &str) -> Result<Cart, ApiError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, cart_id).await
 }
 
-pub(super) async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<Cart, ApiError> {
+pub(super) async fn load(conn: &mut Conn, cart_id: &str) -> Result<Cart, ApiError> {
     let rows = sqlx::query(
         "SELECT l.id, l.product_id, l.variant_id, l.quantity, p.name, p.price_amount, p.images, v.name AS variant_name,
                 (SELECT COUNT(*) FROM variants WHERE product_id = p.id) AS variant_count
          FROM cart_lines l
          JOIN products p ON p.id = l.product_id
          JOIN variants v ON v.product_id = l.product_id AND v.id = l.variant_id
-         WHERE l.cart_id = ?
+         WHERE l.cart_id = $1
          ORDER BY l.added_at, l.id",
     )
     .bind(cart_id)
@@ -312,7 +340,7 @@ pub(super) async fn load(conn: &mut SqliteConnection, cart_id: &str) -> Result<C
             }
         })
         .collect();
-    let version: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = ?")
+    let version: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = $1")
         .bind(cart_id)
         .fetch_one(&mut *conn)
         .await?;

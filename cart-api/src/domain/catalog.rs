@@ -2,7 +2,10 @@
 
 use contracts::api::{Category, Money, Product, ProductPage, Variant};
 use serde::Deserialize;
-use sqlx::{QueryBuilder, Row, Sqlite, SqlitePool};
+use sqlx::any::{AnyArguments, AnyRow};
+use sqlx::{Any, Arguments, Encode, Row, Type};
+
+use crate::db::Db;
 
 use crate::error::ApiError;
 
@@ -59,7 +62,7 @@ impl Sort {
             Sort::Featured => "p.id",
             Sort::PriceAsc => "p.price_amount, p.id",
             Sort::PriceDesc => "p.price_amount DESC, p.id",
-            Sort::Name => "p.name COLLATE NOCASE, p.id",
+            Sort::Name => "LOWER(p.name), p.id",
             Sort::Newest => "p.added_at DESC, p.id",
         }
     }
@@ -129,81 +132,115 @@ impl TryFrom<ListParams> for ListQuery {
 
 /// The variant names (as stored) that the `variant` filter matches. SQLite's own case folding
 /// (`NOCASE`, `lower()`) knows ASCII only, so names are folded here; there are few of them.
-async fn matching_variant_names(db: &SqlitePool, query: &ListQuery) -> Result<Option<Vec<String>>, ApiError> {
+async fn matching_variant_names(db: &Db, query: &ListQuery) -> Result<Option<Vec<String>>, ApiError> {
     let Some(wanted) = &query.variant else { return Ok(None) };
     let names: Vec<String> = sqlx::query_scalar("SELECT DISTINCT name FROM variants").fetch_all(db).await?;
     Ok(Some(names.into_iter().filter(|n| &n.to_lowercase() == wanted).collect()))
 }
 
-fn push_filters(builder: &mut QueryBuilder<'_, Sqlite>, query: &ListQuery, variant_names: Option<&[String]>) {
-    builder.push(" WHERE 1 = 1");
+/// A query put together at run time. It numbers its own `$n` parameters: sqlx's `QueryBuilder`
+/// writes `?` for `Any`, which PostgreSQL does not read.
+#[derive(Default)]
+struct Sql {
+    text: String,
+    args: AnyArguments<'static>,
+}
+
+impl Sql {
+    fn new(text: &str) -> Self {
+        Self { text: text.to_string(), ..Self::default() }
+    }
+
+    fn push(&mut self, text: &str) -> &mut Self {
+        self.text.push_str(text);
+        self
+    }
+
+    fn bind<T: Encode<'static, Any> + Type<Any> + 'static>(&mut self, value: T) -> &mut Self {
+        // Adding to AnyArguments only fails for a type Any cannot encode, which the bound rules out.
+        let _ = self.args.add(value);
+        let n = self.args.len();
+        self.text.push_str(&format!("${n}"));
+        self
+    }
+
+    /// `value, value, ...` bound one by one.
+    fn bind_list<T: Encode<'static, Any> + Type<Any> + 'static>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self {
+        for (i, value) in values.into_iter().enumerate() {
+            if i > 0 {
+                self.push(", ");
+            }
+            self.bind(value);
+        }
+        self
+    }
+}
+
+fn push_filters(sql: &mut Sql, query: &ListQuery, variant_names: Option<&[String]>) {
+    sql.push(" WHERE 1 = 1");
     if let Some(q) = &query.q {
-        let pattern = format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        builder
-            .push(" AND (p.name LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR p.description LIKE ")
-            .push_bind(pattern)
+        // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
+        let pattern = format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        sql.push(" AND (LOWER(p.name) LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR LOWER(p.description) LIKE ")
+            .bind(pattern)
             .push(" ESCAPE '\\')");
     }
     if let Some(category) = &query.category {
-        builder.push(" AND p.category = ").push_bind(category.clone());
+        sql.push(" AND p.category = ").bind(category.clone());
     }
     if let Some(min) = query.min_price {
-        builder.push(" AND p.price_amount >= ").push_bind(min);
+        sql.push(" AND p.price_amount >= ").bind(min);
     }
     if let Some(max) = query.max_price {
-        builder.push(" AND p.price_amount <= ").push_bind(max);
+        sql.push(" AND p.price_amount <= ").bind(max);
     }
     if query.in_stock {
-        builder.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)");
+        sql.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)");
     }
     match variant_names {
         None => {}
         // No variant has that name: nothing matches (and `IN ()` is not valid SQL).
         Some([]) => {
-            builder.push(" AND 0");
+            sql.push(" AND 1 = 0");
         }
         Some(names) => {
-            builder.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.name IN (");
-            let mut list = builder.separated(", ");
-            for name in names {
-                list.push_bind(name.clone());
-            }
-            builder.push("))");
+            sql.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.name IN (")
+                .bind_list(names.iter().cloned())
+                .push("))");
         }
     }
 }
 
-pub async fn list(db: &SqlitePool, query: &ListQuery) -> Result<ProductPage, ApiError> {
+pub async fn list(db: &Db, query: &ListQuery) -> Result<ProductPage, ApiError> {
     let variant_names = matching_variant_names(db, query).await?;
-    let mut count = QueryBuilder::<Sqlite>::new("SELECT COUNT(*) FROM products p");
+    let mut count = Sql::new("SELECT COUNT(*) FROM products p");
     push_filters(&mut count, query, variant_names.as_deref());
-    let total: i64 = count.build_query_scalar().fetch_one(db).await?;
+    let total: i64 = sqlx::query_scalar_with(&count.text, count.args).fetch_one(db).await?;
 
-    let mut select = QueryBuilder::<Sqlite>::new(
-        "SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images FROM products p",
-    );
+    let mut select =
+        Sql::new("SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images FROM products p");
     push_filters(&mut select, query, variant_names.as_deref());
     select
         .push(" ORDER BY ")
         .push(query.sort.order_by())
         .push(" LIMIT ")
-        .push_bind(query.page_size as i64)
+        .bind(i64::from(query.page_size))
         .push(" OFFSET ")
-        .push_bind((query.page as i64 - 1) * query.page_size as i64);
-    let rows = select.build().fetch_all(db).await?;
+        .bind((i64::from(query.page) - 1) * i64::from(query.page_size));
+    let rows = sqlx::query_with(&select.text, select.args).fetch_all(db).await?;
     let mut items = rows.iter().map(product_from_row).collect::<Result<Vec<_>, _>>()?;
     attach_variants(db, &mut items).await?;
     Ok(ProductPage { items, total: total as u32, page: query.page, page_size: query.page_size })
 }
 
-pub async fn get(db: &SqlitePool, id: u32) -> Result<Option<Product>, ApiError> {
+pub async fn get(db: &Db, id: u32) -> Result<Option<Product>, ApiError> {
     let row = sqlx::query(
         "SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images
-         FROM products p WHERE p.id = ?",
+         FROM products p WHERE p.id = $1",
     )
-    .bind(id)
+    .bind(i64::from(id))
     .fetch_optional(db)
     .await?;
     let Some(row) = row else { return Ok(None) };
@@ -212,7 +249,7 @@ pub async fn get(db: &SqlitePool, id: u32) -> Result<Option<Product>, ApiError> 
     Ok(items.pop())
 }
 
-pub async fn categories(db: &SqlitePool) -> Result<Vec<Category>, ApiError> {
+pub async fn categories(db: &Db) -> Result<Vec<Category>, ApiError> {
     let rows = sqlx::query("SELECT slug, name FROM categories ORDER BY position")
         .fetch_all(db)
         .await?;
@@ -222,7 +259,7 @@ pub async fn categories(db: &SqlitePool) -> Result<Vec<Category>, ApiError> {
         .collect())
 }
 
-fn product_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Product, ApiError> {
+fn product_from_row(row: &AnyRow) -> Result<Product, ApiError> {
     let images: String = row.get("images");
     Ok(Product {
         id: row.get::<i64, _>("id") as u32,
@@ -235,19 +272,13 @@ fn product_from_row(row: &sqlx::sqlite::SqliteRow) -> Result<Product, ApiError> 
     })
 }
 
-async fn attach_variants(db: &SqlitePool, products: &mut [Product]) -> Result<(), ApiError> {
+async fn attach_variants(db: &Db, products: &mut [Product]) -> Result<(), ApiError> {
     if products.is_empty() {
         return Ok(());
     }
-    let mut select = QueryBuilder::<Sqlite>::new(
-        "SELECT product_id, id, name, stock FROM variants WHERE product_id IN (",
-    );
-    let mut ids = select.separated(", ");
-    for p in products.iter() {
-        ids.push_bind(p.id);
-    }
-    select.push(") ORDER BY product_id, position");
-    for row in select.build().fetch_all(db).await? {
+    let mut select = Sql::new("SELECT product_id, id, name, stock FROM variants WHERE product_id IN (");
+    select.bind_list(products.iter().map(|p| i64::from(p.id))).push(") ORDER BY product_id, position");
+    for row in sqlx::query_with(&select.text, select.args).fetch_all(db).await? {
         let product_id = row.get::<i64, _>("product_id") as u32;
         if let Some(p) = products.iter_mut().find(|p| p.id == product_id) {
             p.variants.push(Variant {

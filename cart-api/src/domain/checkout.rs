@@ -3,7 +3,7 @@
 //! from that version only.
 
 use contracts::api::{Address, CheckoutSession, CheckoutStep};
-use sqlx::{SqliteConnection, SqlitePool};
+use crate::db::{Conn, Db};
 
 use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, orders};
@@ -15,13 +15,12 @@ pub const COUNTRIES: &[&str] = &["AT", "BE", "CH", "DE", "DK", "ES", "FR", "GB",
 /// Starts a checkout of the account's cart. With an idempotency key a retry answers the same
 /// checkout session instead of starting a second one.
 pub async fn start(
-    db: &SqlitePool,
+    db: &Db,
     user_id: &str,
     cart_id: &str,
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<(CheckoutSession, bool), ApiError> {
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let request = format!("start:{cart_id}");
     if let Some(key) = idempotency {
         if let Some(id) = key.replay(&mut tx, &request).await? {
@@ -34,7 +33,7 @@ pub async fn start(
         return Err(ApiError::Conflict("empty-cart", "the cart is empty: add something first".into()));
     }
     let id = new_id("chk", 12);
-    sqlx::query("INSERT INTO checkout_sessions (id, user_id, cart_id, cart_version, created_at) VALUES (?, ?, ?, ?, ?)")
+    sqlx::query("INSERT INTO checkout_sessions (id, user_id, cart_id, cart_version, created_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(&id)
         .bind(user_id)
         .bind(cart_id)
@@ -51,21 +50,20 @@ pub async fn start(
 }
 
 /// The checkout session `id` if it belongs to `user_id`; anyone else gets "not found".
-pub async fn get(db: &SqlitePool, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
+pub async fn get(db: &Db, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, id, user_id).await
 }
 
 /// Checks and stores the shipping address.
-pub async fn set_address(db: &SqlitePool, id: &str, user_id: &str, address: Address) -> Result<CheckoutSession, ApiError> {
+pub async fn set_address(db: &Db, id: &str, user_id: &str, address: Address) -> Result<CheckoutSession, ApiError> {
     let address = validate_address(address)?;
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let session = load(&mut tx, id, user_id).await?;
     if session.order_id.is_some() {
         return Err(ApiError::Conflict("checkout-completed", "this checkout already placed its order".into()));
     }
-    sqlx::query("UPDATE checkout_sessions SET address = ? WHERE id = ?")
+    sqlx::query("UPDATE checkout_sessions SET address = $1 WHERE id = $2")
         .bind(serde_json::to_string(&address).unwrap_or_default())
         .bind(id)
         .execute(&mut *tx)
@@ -105,11 +103,11 @@ pub fn validate_address(address: Address) -> Result<Address, ApiError> {
 }
 
 /// Reads a checkout session as its owner sees it.
-pub(super) async fn load(conn: &mut SqliteConnection, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
+pub(super) async fn load(conn: &mut Conn, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
     let row: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT cart_id, address, order_id,
                 (SELECT card_last4 FROM payments p WHERE p.id = s.payment_id AND p.status IN ('authorized', 'captured'))
-         FROM checkout_sessions s WHERE id = ? AND user_id = ?",
+         FROM checkout_sessions s WHERE id = $1 AND user_id = $2",
     )
     .bind(id)
     .bind(user_id)

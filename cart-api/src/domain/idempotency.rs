@@ -3,7 +3,7 @@
 //! the same key with another request is refused. Keys are scoped to the session, and checked and
 //! stored inside the write's own transaction, so two concurrent repeats cannot both write.
 
-use sqlx::SqliteConnection;
+use crate::db::Conn;
 
 use crate::error::ApiError;
 
@@ -23,9 +23,9 @@ impl IdempotencyKey {
     }
 
     /// The answer stored for this key, if the same request was already done.
-    pub async fn replay(&self, tx: &mut SqliteConnection, request: &str) -> Result<Option<String>, ApiError> {
+    pub async fn replay(&self, tx: &mut Conn, request: &str) -> Result<Option<String>, ApiError> {
         let stored: Option<(String, String)> =
-            sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE session_id = ? AND key = ?")
+            sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE session_id = $1 AND key = $2")
                 .bind(&self.session_id)
                 .bind(&self.key)
                 .fetch_optional(&mut *tx)
@@ -38,9 +38,9 @@ impl IdempotencyKey {
     }
 
     /// Records the answer of the first request with this key.
-    pub async fn remember(&self, tx: &mut SqliteConnection, request: &str, response: &str) -> Result<(), ApiError> {
+    pub async fn remember(&self, tx: &mut Conn, request: &str, response: &str) -> Result<(), ApiError> {
         sqlx::query(
-            "INSERT INTO idempotency_keys (session_id, key, request, response, created_at) VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO idempotency_keys (session_id, key, request, response, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(&self.session_id)
         .bind(&self.key)

@@ -4,7 +4,7 @@
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use contracts::context::IdentitySummary;
-use sqlx::SqlitePool;
+use crate::db::Db;
 
 use super::{new_id, now_millis};
 use crate::error::ApiError;
@@ -37,8 +37,8 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Creates the demo account when it is missing.
-pub async fn seed_demo_account(db: &SqlitePool) -> Result<(), ApiError> {
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = ?")
+pub async fn seed_demo_account(db: &Db) -> Result<(), ApiError> {
+    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
         .bind(DEMO_EMAIL)
         .fetch_optional(db)
         .await?;
@@ -49,7 +49,7 @@ pub async fn seed_demo_account(db: &SqlitePool) -> Result<(), ApiError> {
         .await
         .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
     sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, 'en-US', ?)
+        "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES ($1, $2, $3, $4, 'en-US', $5)
          ON CONFLICT(email) DO NOTHING",
     )
     .bind(new_id("usr", 8))
@@ -63,11 +63,11 @@ pub async fn seed_demo_account(db: &SqlitePool) -> Result<(), ApiError> {
 }
 
 /// What a remote may know about the visitor of `session`.
-pub async fn summary(db: &SqlitePool, session: Option<&Session>) -> Result<IdentitySummary, ApiError> {
+pub async fn summary(db: &Db, session: Option<&Session>) -> Result<IdentitySummary, ApiError> {
     let Some(user_id) = session.and_then(|s| s.user_id.as_deref()) else {
         return Ok(IdentitySummary::default());
     };
-    let found: Option<(String, String)> = sqlx::query_as("SELECT display_name, locale FROM users WHERE id = ?")
+    let found: Option<(String, String)> = sqlx::query_as("SELECT display_name, locale FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_optional(db)
         .await?;
@@ -86,7 +86,7 @@ pub async fn summary(db: &SqlitePool, session: Option<&Session>) -> Result<Ident
 /// Checks the credentials and, when they hold, ends `previous` and starts a signed-in session,
 /// bringing the guest cart of `previous` into the account's cart.
 pub async fn sign_in(
-    db: &SqlitePool,
+    db: &Db,
     previous: Option<Session>,
     email: &str,
     password: &str,
@@ -96,8 +96,8 @@ pub async fn sign_in(
     let email = email.trim().to_lowercase();
     let since = now_millis() - FAILURE_WINDOW_MS;
     let (by_account, by_address): (i64, i64) = sqlx::query_as(
-        "SELECT (SELECT COUNT(*) FROM sign_in_failures WHERE email = ?1 AND at > ?3),
-                (SELECT COUNT(*) FROM sign_in_failures WHERE address = ?2 AND at > ?3)",
+        "SELECT (SELECT COUNT(*) FROM sign_in_failures WHERE email = $1 AND at > $3),
+                (SELECT COUNT(*) FROM sign_in_failures WHERE address = $2 AND at > $3)",
     )
     .bind(&email)
     .bind(address)
@@ -109,7 +109,7 @@ pub async fn sign_in(
         return Err(ApiError::TooManyAttempts);
     }
 
-    let account: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = ?")
+    let account: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
         .bind(&email)
         .fetch_optional(db)
         .await?;
@@ -121,7 +121,7 @@ pub async fn sign_in(
     let user_id = match account {
         Some((user_id, _)) if valid => user_id,
         _ => {
-            sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES (?, ?, ?)")
+            sqlx::query("INSERT INTO sign_in_failures (email, address, at) VALUES ($1, $2, $3)")
                 .bind(&email)
                 .bind(address)
                 .bind(now_millis())
@@ -131,9 +131,8 @@ pub async fn sign_in(
         }
     };
 
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
-    sqlx::query("DELETE FROM sign_in_failures WHERE email = ?").bind(&email).execute(&mut *tx).await?;
+    let mut tx = crate::db::begin_write(db).await?;
+    sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(&email).execute(&mut *tx).await?;
     let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
     tx.commit().await?;
     Ok(session)
@@ -141,7 +140,7 @@ pub async fn sign_in(
 
 /// Ends `previous` (bringing its guest cart into the account's) and starts the account's session.
 async fn signed_in_session(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut crate::db::Conn,
     previous: Option<Session>,
     user_id: &str,
     cookie_secure: bool,
@@ -155,7 +154,7 @@ async fn signed_in_session(
 
 /// Creates an account and signs it in, like [`sign_in`] does (the guest cart comes along).
 pub async fn sign_up(
-    db: &SqlitePool,
+    db: &Db,
     previous: Option<Session>,
     account: &contracts::api::SignUp,
     cookie_secure: bool,
@@ -177,10 +176,9 @@ pub async fn sign_up(
         .await
         .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
     let user_id = new_id("usr", 8);
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let created = sqlx::query(
-        "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES (?, ?, ?, ?, 'en-US', ?)
+        "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES ($1, $2, $3, $4, 'en-US', $5)
          ON CONFLICT(email) DO NOTHING",
     )
     .bind(&user_id)

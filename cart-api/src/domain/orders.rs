@@ -2,7 +2,9 @@
 //! takes stock, captures the payment and empties the cart in one transaction.
 
 use contracts::api::{Address, CartLine, Money, Order, OrderSummary, Totals};
-use sqlx::{Row, SqliteConnection, SqlitePool};
+use sqlx::Row;
+
+use crate::db::{Conn, Db};
 
 use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, CURRENCY};
@@ -12,13 +14,12 @@ use crate::error::ApiError;
 /// answers the order already placed: the `UNIQUE` checkout column and the write lock make a
 /// second order impossible, with or without an idempotency key.
 pub async fn place(
-    db: &SqlitePool,
+    db: &Db,
     user_id: &str,
     checkout_session_id: &str,
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<(Order, bool), ApiError> {
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     let request = format!("order:{checkout_session_id}");
     if let Some(key) = idempotency {
         if let Some(order_id) = key.replay(&mut tx, &request).await? {
@@ -28,7 +29,7 @@ pub async fn place(
     let row: Option<(String, i64, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
         "SELECT cart_id, cart_version, address, order_id,
                 (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
-         FROM checkout_sessions s WHERE id = ? AND user_id = ?",
+         FROM checkout_sessions s WHERE id = $1 AND user_id = $2",
     )
     .bind(checkout_session_id)
     .bind(user_id)
@@ -45,7 +46,7 @@ pub async fn place(
     let current = cart::load(&mut tx, &cart_id).await?;
     if current.version as i64 != paid_version {
         // The payment covered another cart: it must be authorized again for what is there now.
-        sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = ?")
+        sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = $1")
             .bind(checkout_session_id)
             .execute(&mut *tx)
             .await?;
@@ -56,9 +57,9 @@ pub async fn place(
         return Err(ApiError::Conflict("empty-cart", "the cart is empty".into()));
     }
     for line in &current.lines {
-        let taken = sqlx::query("UPDATE variants SET stock = stock - ?1 WHERE product_id = ?2 AND id = ?3 AND stock >= ?1")
-            .bind(line.quantity)
-            .bind(line.product_id)
+        let taken = sqlx::query("UPDATE variants SET stock = stock - $1 WHERE product_id = $2 AND id = $3 AND stock >= $1")
+            .bind(i64::from(line.quantity))
+            .bind(i64::from(line.product_id))
             .bind(&line.variant_id)
             .execute(&mut *tx)
             .await?;
@@ -70,7 +71,7 @@ pub async fn place(
     let t = &current.totals;
     sqlx::query(
         "INSERT INTO orders (id, user_id, checkout_session_id, status, subtotal, shipping, tax, total, currency, address, card_last4, created_at)
-         VALUES (?, ?, ?, 'confirmed', ?, ?, ?, ?, ?, ?, (SELECT card_last4 FROM payments WHERE id = ?), ?)",
+         VALUES ($1, $2, $3, 'confirmed', $4, $5, $6, $7, $8, $9, (SELECT card_last4 FROM payments WHERE id = $10), $11)",
     )
     .bind(&order_id)
     .bind(user_id)
@@ -88,27 +89,27 @@ pub async fn place(
     for (position, line) in current.lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO order_lines (order_id, position, product_id, variant_id, name, quantity, unit_price, line_total)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&order_id)
         .bind(position as i64)
-        .bind(line.product_id)
+        .bind(i64::from(line.product_id))
         .bind(&line.variant_id)
         .bind(&line.name)
-        .bind(line.quantity)
+        .bind(i64::from(line.quantity))
         .bind(line.unit_price.amount)
         .bind(line.line_total.amount)
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE payments SET status = 'captured' WHERE id = ?").bind(&payment_id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE checkout_sessions SET order_id = ? WHERE id = ?")
+    sqlx::query("UPDATE payments SET status = 'captured' WHERE id = $1").bind(&payment_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE checkout_sessions SET order_id = $1 WHERE id = $2")
         .bind(&order_id)
         .bind(checkout_session_id)
         .execute(&mut *tx)
         .await?;
-    sqlx::query("DELETE FROM cart_lines WHERE cart_id = ?").bind(&cart_id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = ?").bind(&cart_id).execute(&mut *tx).await?;
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(&cart_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(&cart_id).execute(&mut *tx).await?;
     if let Some(key) = idempotency {
         key.remember(&mut tx, &request, &order_id).await?;
     }
@@ -119,11 +120,11 @@ pub async fn place(
 }
 
 /// The signed-in user's orders, newest first.
-pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderSummary>, ApiError> {
+pub async fn list(db: &Db, user_id: &str) -> Result<Vec<OrderSummary>, ApiError> {
     let rows = sqlx::query(
         "SELECT o.id, o.status, o.created_at, o.total, o.currency,
-                (SELECT COALESCE(SUM(quantity), 0) FROM order_lines WHERE order_id = o.id) AS item_count
-         FROM orders o WHERE user_id = ? ORDER BY created_at DESC, id",
+                (SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines WHERE order_id = o.id) AS item_count
+         FROM orders o WHERE user_id = $1 ORDER BY created_at DESC, id",
     )
     .bind(user_id)
     .fetch_all(db)
@@ -140,16 +141,16 @@ pub async fn list(db: &SqlitePool, user_id: &str) -> Result<Vec<OrderSummary>, A
         .collect())
 }
 
-pub async fn get(db: &SqlitePool, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
+pub async fn get(db: &Db, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, order_id, user_id).await
 }
 
 /// An order as its owner sees it; anyone else gets "not found".
-pub(super) async fn load(conn: &mut SqliteConnection, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
+pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
     let order = sqlx::query(
         "SELECT status, created_at, subtotal, shipping, tax, total, currency, address, card_last4
-         FROM orders WHERE id = ? AND user_id = ?",
+         FROM orders WHERE id = $1 AND user_id = $2",
     )
     .bind(order_id)
     .bind(user_id)
@@ -158,7 +159,7 @@ pub(super) async fn load(conn: &mut SqliteConnection, order_id: &str, user_id: &
     .ok_or_else(|| ApiError::NotFound(format!("order {order_id}")))?;
     let lines = sqlx::query(
         "SELECT l.position, l.product_id, l.variant_id, l.name, l.quantity, l.unit_price, l.line_total, p.images
-         FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE order_id = ? ORDER BY position",
+         FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE order_id = $1 ORDER BY position",
     )
     .bind(order_id)
     .fetch_all(&mut *conn)

@@ -6,7 +6,7 @@
 //! digits), never logged and never echoed back.
 
 use contracts::api::{Money, Payment, PaymentRequest};
-use sqlx::SqlitePool;
+use crate::db::Db;
 
 use super::idempotency::IdempotencyKey;
 use super::{checkout, new_id, now_millis};
@@ -84,14 +84,13 @@ fn this_month() -> (u32, u32) {
 /// Authorizes the checkout's current total on the card. A declined card records the attempt and
 /// answers 402; the checkout stays at the payment step and no order exists.
 pub async fn authorize(
-    db: &SqlitePool,
+    db: &Db,
     user_id: &str,
     request: &PaymentRequest,
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<(Payment, bool), ApiError> {
     let card = Card::parse(request, this_month())?;
-    let mut conn = db.acquire().await?;
-    let mut tx = sqlx::Connection::begin_with(&mut *conn, "BEGIN IMMEDIATE").await?;
+    let mut tx = crate::db::begin_write(db).await?;
     // What a repeat must match; the card number itself is never stored, not even here.
     let fingerprint = format!("{}:{}:{}", request.checkout_session_id, card.last4(), request.expiry.trim());
     if let Some(key) = idempotency {
@@ -114,7 +113,7 @@ pub async fn authorize(
     let id = new_id("pay", 12);
     let total = session.totals.total.clone();
     sqlx::query(
-        "INSERT INTO payments (id, checkout_session_id, status, amount, currency, card_last4, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO payments (id, checkout_session_id, status, amount, currency, card_last4, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
     .bind(&session.id)
@@ -132,7 +131,7 @@ pub async fn authorize(
     }
     // The order will be placed from exactly the cart version this payment covers.
     sqlx::query(
-        "UPDATE checkout_sessions SET payment_id = ?, cart_version = (SELECT version FROM carts WHERE id = checkout_sessions.cart_id) WHERE id = ?",
+        "UPDATE checkout_sessions SET payment_id = $1, cart_version = (SELECT version FROM carts WHERE id = checkout_sessions.cart_id) WHERE id = $2",
     )
     .bind(&id)
     .bind(&session.id)

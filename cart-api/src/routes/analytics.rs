@@ -37,10 +37,10 @@ pub async fn record(
     for e in &batch.events {
         sqlx::query(
             "INSERT INTO analytics_events (name, version, publisher, shell, route, time, payload, received_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(&e.name)
-        .bind(e.version)
+        .bind(i64::from(e.version))
         .bind(&e.publisher)
         .bind(&e.shell)
         .bind(&e.route)

@@ -1,0 +1,114 @@
+//! A throwaway PostgreSQL server for `cargo xtask test --postgres` and
+//! `cargo xtask loadtest --postgres`: Debian's server programs (installed when missing) running a
+//! fresh cluster in a temporary directory on a free loopback port, removed when dropped.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::{run, tools};
+
+pub struct Postgres {
+    /// `postgres://postgres@127.0.0.1:<port>/postgres`: the server, with its default database.
+    pub url: String,
+    server: Child,
+    dir: PathBuf,
+    bin: PathBuf,
+    /// PostgreSQL refuses to run as root: then its programs run as the `postgres` user.
+    run_as: Option<&'static str>,
+}
+
+impl Postgres {
+    pub fn start() -> Result<Self, String> {
+        let bin = tools::ensure_postgres()?;
+        // Under /tmp, not target/: when this runs as root the server runs as `postgres`, which
+        // must be able to reach its directory.
+        let dir = std::env::temp_dir().join(format!("cart-api-postgres-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let run_as = tools::running_as_root().then_some("postgres");
+        if let Some(user) = run_as {
+            run(Command::new("chown").args(["-R", user]).arg(&dir))?;
+        }
+        let as_user = |program: &str| program_as(&bin, run_as, program);
+        let data = dir.join("data");
+        run(as_user("initdb")
+            .args(["--auth=trust", "--username=postgres", "--encoding=UTF8", "--locale=C", "--no-sync", "-D"])
+            .arg(&data)
+            .stdout(Stdio::null()))?;
+
+        let port = free_port()?;
+        crate::step(&format!("PostgreSQL ({}) on 127.0.0.1:{port}", bin.display()));
+        let server = as_user("postgres")
+            .arg("-D")
+            .arg(&data)
+            .args(["-p", &port.to_string(), "-c", "listen_addresses=127.0.0.1", "-c", "max_connections=300"])
+            // The socket goes next to the data, not into /var/run/postgresql, which may not exist.
+            .args(["-c", &format!("unix_socket_directories={}", dir.display())])
+            // A test cluster: losing it in a power cut costs nothing, so skip the fsyncs.
+            .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(dir.join("server.log")).map_err(|e| e.to_string())?)
+            .spawn()
+            .map_err(|e| format!("cannot start postgres: {e}"))?;
+        let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
+        let postgres = Self { url, server, dir, bin: bin.clone(), run_as };
+        postgres.wait_ready(&bin, port)?;
+        Ok(postgres)
+    }
+
+    fn wait_ready(&self, bin: &Path, port: u16) -> Result<(), String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            let ready = Command::new(bin.join("pg_isready"))
+                .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string()])
+                .status()
+                .is_ok_and(|s| s.success());
+            if ready {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
+        Err(format!("PostgreSQL did not start within 30 s:\n{log}"))
+    }
+}
+
+impl Drop for Postgres {
+    fn drop(&mut self) {
+        // A fast shutdown ends the server's backends too, which killing the server would leave
+        // running.
+        let _ = program_as(&self.bin, self.run_as, "pg_ctl")
+            .args(["stop", "-m", "fast", "-D"])
+            .arg(self.dir.join("data"))
+            .stdout(Stdio::null())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.server.try_wait() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// `bin/program`, run as `user` when one is given.
+fn program_as(bin: &Path, user: Option<&str>, program: &str) -> Command {
+    match user {
+        Some(user) => {
+            let mut command = Command::new("runuser");
+            command.args(["-u", user, "--"]).arg(bin.join(program));
+            command
+        }
+        None => Command::new(bin.join(program)),
+    }
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
