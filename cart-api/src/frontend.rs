@@ -77,20 +77,19 @@ async fn preload_links(state: &AppState, path: &str, cookie: Option<&HeaderValue
     if manifest.has_canaries() {
         manifest = manifest.for_bucket(session_bucket(state, cookie).await);
     }
-    let entry = manifest.entry(remote.name())?;
+    // The release the shell will run: one built against another contracts major never runs, so
+    // it is not worth a byte.
+    let release = manifest.entry(remote.name())?.release_for(contracts::CONTRACTS_MAJOR)?;
     let mut links = vec![
         "</remotes.json>; rel=preload; as=fetch; crossorigin".to_string(),
-        format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", entry.release.wasm, entry.release.integrity.wasm),
+        format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", release.wasm, release.integrity.wasm),
     ];
-    if let Some(css) = &entry.release.css {
+    if let Some(css) = &release.css {
         links.push(format!("<{css}>; rel=preload; as=style; crossorigin"));
     }
     // The header's cart summary is a remote bundle of its own, on every page.
-    if let Some(cart) = manifest.entry(contracts::routes::CART_SUMMARY) {
-        links.push(format!(
-            "<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"",
-            cart.release.wasm, cart.release.integrity.wasm
-        ));
+    if let Some(cart) = manifest.entry(contracts::routes::CART_SUMMARY).and_then(|e| e.release_for(contracts::CONTRACTS_MAJOR)) {
+        links.push(format!("<{}>; rel=preload; as=fetch; crossorigin; integrity=\"{}\"", cart.wasm, cart.integrity.wasm));
     }
     HeaderValue::from_str(&links.join(", ")).ok()
 }

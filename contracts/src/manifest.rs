@@ -72,6 +72,14 @@ pub struct Canary {
     pub release: Release,
 }
 
+impl RemoteEntry {
+    /// The release a shell speaking `contracts_major` can run: the current one, else the
+    /// fallback, if either was built against that major.
+    pub fn release_for(&self, contracts_major: u32) -> Option<&Release> {
+        [Some(&self.release), self.fallback.as_ref()].into_iter().flatten().find(|r| r.contracts_major == contracts_major)
+    }
+}
+
 impl RemoteManifest {
     pub fn entry(&self, name: &str) -> Option<&RemoteEntry> {
         self.remotes.iter().find(|r| r.name == name)
@@ -130,6 +138,17 @@ mod tests {
                 canary: Some(Canary { percent, release: release("2") }),
             }],
         }
+    }
+
+    #[test]
+    fn a_release_of_another_contracts_major_is_passed_over() {
+        let mut entry = manifest(10).remotes.remove(0);
+        assert_eq!(entry.release_for(1).map(|r| r.version.as_str()), Some("1"));
+        entry.release.contracts_major = 2;
+        assert_eq!(entry.release_for(1), None);
+        entry.fallback = Some(release("0.9"));
+        assert_eq!(entry.release_for(1).map(|r| r.version.as_str()), Some("0.9"));
+        assert_eq!(entry.release_for(2).map(|r| r.version.as_str()), Some("1"));
     }
 
     #[test]

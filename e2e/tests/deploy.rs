@@ -1,7 +1,7 @@
 //! Independent deployment as a visitor experiences it: a redeployed remote is live on the next
 //! page load and never mixed with the old one, a broken release falls back to the last good one,
-//! a canary reaches its sessions, and no remote's stylesheet can restyle the shell or another
-//! remote.
+//! a canary reaches its sessions, a release of another `contracts` major is refused, and no
+//! remote's stylesheet can restyle the shell or another remote.
 
 use std::path::Path;
 
@@ -128,6 +128,45 @@ async fn a_canary_release_reaches_its_sessions() {
     browser.goto("/products/1").await;
     browser.wait_for(ADD).await;
     assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "2.0.0-canary");
+    browser.close().await;
+}
+
+/// A release built against a `contracts` major this shell does not speak is never run: with a
+/// fallback release of the shell's major, that one runs; without one, only that remote's slot
+/// shows the fallback, and the rest of the page works.
+#[tokio::test]
+async fn a_release_of_another_contracts_major_is_refused() {
+    let dist = dist_copy(|dist| {
+        let mut manifest = read_manifest(dist);
+        let good = release_of(entry(&mut manifest, "product-details"));
+        let next_major = good["contractsMajor"].as_u64().expect("contractsMajor") + 1;
+        let mut future = republish(dist, &good, "2.0.0");
+        future["contractsMajor"] = next_major.into();
+        let target = entry(&mut manifest, "product-details");
+        for (key, value) in future.as_object().expect("object") {
+            target[key] = value.clone();
+        }
+        target["fallback"] = good;
+        let catalog = entry(&mut manifest, "catalog");
+        catalog["contractsMajor"] = next_major.into();
+        catalog.as_object_mut().expect("object").remove("fallback");
+        write_manifest(dist, &manifest);
+    });
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for(ADD).await;
+    assert_ne!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "2.0.0");
+    let files = loaded_files(&browser).await;
+    assert!(files.iter().all(|f| !f.contains("2.0.0")), "the refused release was fetched: {files:?}");
+
+    browser.goto("/").await;
+    browser.wait_for(&format!("main [data-remote=catalog] {FALLBACK}")).await;
+    let detail = browser.text(&format!("main [data-remote=catalog] {FALLBACK}")).await;
+    assert!(detail.contains("contracts"), "{detail}");
+    // The shell and the header's cart summary are unaffected.
+    browser.wait_for_text("[data-testid=cart-badge]", "0").await;
+    assert_eq!(browser.count(&format!("main [data-remote=catalog] {PRODUCT_LINK}")).await, 0);
     browser.close().await;
 }
 
