@@ -7,7 +7,8 @@ use std::path::PathBuf;
 pub struct Config {
     /// `ADDR`, default `127.0.0.1:8080`. Port 0 picks a free port (the tests use it).
     pub addr: SocketAddr,
-    /// `DATABASE_URL`, default a SQLite file under `data/`.
+    /// `DATABASE_URL`, default a SQLite file under `data/`; `postgres://user@host/db` runs on
+    /// PostgreSQL, where any number of cart-api processes can share the database.
     pub database_url: String,
     /// `DIST_DIR`, default `dist`: the built front end.
     pub dist_dir: PathBuf,
