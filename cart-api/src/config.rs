@@ -1,6 +1,6 @@
 //! Configuration from the environment, with defaults that run the demo with nothing set.
 
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
 #[derive(Debug, Clone)]
@@ -21,6 +21,10 @@ pub struct Config {
     /// `CORS_ALLOW_ORIGIN`: when this server hosts remotes for a shell on another origin, the
     /// origin (or `*`) allowed to load its files.
     pub cors_allow_origin: Option<String>,
+    /// `TRUSTED_PROXIES`: comma-separated addresses of the load balancers or proxies in front of
+    /// this server. Only a request from one of them has its `X-Forwarded-For` believed, for the
+    /// per-address sign-in limit; from anyone else the header could be forged.
+    pub trusted_proxies: Vec<IpAddr>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +33,8 @@ pub enum ConfigError {
     Addr(String),
     #[error("{0:?} is not an origin such as https://remotes.example.com")]
     Origin(String),
+    #[error("TRUSTED_PROXIES: {0:?} is not an IP address such as 10.0.0.2")]
+    Proxy(String),
 }
 
 impl Config {
@@ -52,6 +58,13 @@ impl Config {
                 Ok(o) => Some(parse_origin(&o).ok_or(ConfigError::Origin(o))?),
                 Err(_) => None,
             },
+            trusted_proxies: std::env::var("TRUSTED_PROXIES")
+                .unwrap_or_default()
+                .split(',')
+                .map(str::trim)
+                .filter(|a| !a.is_empty())
+                .map(|a| a.parse().map_err(|_| ConfigError::Proxy(a.to_string())))
+                .collect::<Result<_, _>>()?,
         })
     }
 }

@@ -24,6 +24,7 @@ pub struct AppState {
     pub(crate) dist_dir: std::path::PathBuf,
     pub(crate) cookie_secure: bool,
     pub(crate) cors_allow_origin: Option<axum::http::HeaderValue>,
+    pub(crate) trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
 }
 
 /// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
@@ -44,7 +45,13 @@ impl Application {
     pub async fn build(config: config::Config) -> Result<Self, StartError> {
         let db = db::connect(&config.database_url).await?;
         let cors_allow_origin = config.cors_allow_origin.as_deref().and_then(|o| o.parse().ok());
-        let state = AppState { db, dist_dir: config.dist_dir, cookie_secure: config.cookie_secure, cors_allow_origin };
+        let state = AppState {
+            db,
+            dist_dir: config.dist_dir,
+            cookie_secure: config.cookie_secure,
+            cors_allow_origin,
+            trusted_proxies: config.trusted_proxies.into(),
+        };
         let listener = TcpListener::bind(config.addr).await?;
         Ok(Self { listener, router: routes::router(state, &config.remote_origins) })
     }

@@ -150,6 +150,31 @@ async fn the_same_address_is_limited_across_accounts() {
     assert_problem_kind(response, StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "address limit").await;
 }
 
+/// Behind a trusted load balancer the limit is per forwarded client address; without one, a
+/// client cannot dodge the limit by sending `X-Forwarded-For` itself.
+#[tokio::test]
+async fn the_address_limit_reads_forwarded_for_only_from_trusted_proxies() {
+    let guess = |app: &TestApp, i: usize, forwarded: &str| {
+        let request = app.client.post(app.url("/api/session/login")).header("x-forwarded-for", forwarded);
+        send(request.json(&json!({ "email": format!("guess{i}@shop.test"), "password": "x" })))
+    };
+    let direct = spawn_app().await;
+    for i in 0..20 {
+        assert_eq!(guess(&direct, i, &format!("203.0.113.{i}")).await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = guess(&direct, 99, "198.51.100.1").await;
+    assert_problem_kind(response, StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "forged header").await;
+
+    let behind_proxy = common::spawn_app_configured(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    for i in 0..20 {
+        assert_eq!(guess(&behind_proxy, i, "203.0.113.7").await.status(), StatusCode::UNAUTHORIZED);
+    }
+    let limited = guess(&behind_proxy, 98, "203.0.113.7").await;
+    assert_problem_kind(limited, StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "same client").await;
+    let other_client = guess(&behind_proxy, 97, "203.0.113.8").await;
+    assert_eq!(other_client.status(), StatusCode::UNAUTHORIZED, "another client behind the same proxy");
+}
+
 #[tokio::test]
 async fn signing_in_merges_the_guest_cart_into_the_accounts_cart() {
     let app = spawn_app().await;

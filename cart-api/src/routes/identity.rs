@@ -1,15 +1,13 @@
 //! `POST /api/accounts`, `POST /api/session/login`, `POST /api/session/logout`, `GET /api/me`
 
-use std::net::SocketAddr;
-
-use axum::extract::{ConnectInfo, State};
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::Json;
 use axum::http::StatusCode;
 use contracts::api::{SignIn, SignUp};
 use contracts::context::IdentitySummary;
 
-use super::extract::Body;
+use super::extract::{Body, ClientAddress};
 use crate::domain::identity;
 use crate::error::ApiError;
 use crate::session::{Session, WithSession};
@@ -22,7 +20,7 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Jso
 
 pub async fn login(
     State(state): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Body(credentials): Body<SignIn>,
 ) -> Result<WithSession<Json<IdentitySummary>>, ApiError> {
@@ -32,7 +30,7 @@ pub async fn login(
         previous,
         &credentials.email,
         &credentials.password,
-        &peer.ip().to_string(),
+        &client.to_string(),
         state.cookie_secure,
     )
     .await?;

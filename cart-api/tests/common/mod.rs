@@ -38,20 +38,27 @@ pub async fn spawn_app() -> TestApp {
 
 /// With `cookie_secure`, as when the store is served over HTTPS.
 pub async fn spawn_app_with(cookie_secure: bool) -> TestApp {
+    spawn_app_configured(|config| config.cookie_secure = cookie_secure).await
+}
+
+/// With the configuration changed by `configure`.
+pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestApp {
     let dir = TempDir::new().expect("a temporary directory");
     let dist = dir.path().join("dist");
     std::fs::create_dir_all(dist.join("assets")).unwrap();
     std::fs::write(dist.join("index.html"), INDEX_HTML).unwrap();
     std::fs::write(dist.join(ASSET_PATH.trim_start_matches('/')), ASSET_BODY).unwrap();
     let database = fresh_database(dir.path()).await;
-    let config = Config {
+    let mut config = Config {
         addr: "127.0.0.1:0".parse().unwrap(),
         database_url: database.url.clone(),
         dist_dir: dist.clone(),
-        cookie_secure,
+        cookie_secure: false,
         remote_origins: Vec::new(),
         cors_allow_origin: None,
+        trusted_proxies: Vec::new(),
     };
+    configure(&mut config);
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
