@@ -31,6 +31,7 @@ pub struct AppState {
 pub struct Application {
     listener: TcpListener,
     router: axum::Router,
+    db: db::Db,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -46,14 +47,14 @@ impl Application {
         let db = db::connect(&config.database_url).await?;
         let cors_allow_origin = config.cors_allow_origin.as_deref().and_then(|o| o.parse().ok());
         let state = AppState {
-            db,
+            db: db.clone(),
             dist_dir: config.dist_dir,
             cookie_secure: config.cookie_secure,
             cors_allow_origin,
             trusted_proxies: config.trusted_proxies.into(),
         };
         let listener = TcpListener::bind(config.addr).await?;
-        Ok(Self { listener, router: routes::router(state, &config.remote_origins) })
+        Ok(Self { listener, router: routes::router(state, &config.remote_origins), db })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -61,10 +62,13 @@ impl Application {
     }
 
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let sweeper = tokio::spawn(domain::retention::run(self.db.clone()));
         // The peer address feeds the per-address sign-in limit.
-        axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
+        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
-            .await
+            .await;
+        sweeper.abort();
+        served
     }
 }
 

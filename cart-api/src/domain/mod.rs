@@ -9,6 +9,7 @@ pub mod identity;
 pub mod orders;
 pub mod payments;
 pub mod pricing;
+pub mod retention;
 
 /// The currency every price of this store is in.
 pub const CURRENCY: &str = "EUR";
