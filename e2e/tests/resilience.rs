@@ -1,5 +1,5 @@
 //! The front end survives broken neighbours: the API going away and coming back, a remote's
-//! bundle missing and then redeployed, and a corrupt bundle. In each case the header, the other
+//! bundle missing and then redeployed, the header's fragment missing, and a corrupt bundle. In each case the header, the other
 //! remotes and navigation keep working.
 
 use std::path::Path;
@@ -98,6 +98,25 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
     browser.click("a.brand").await;
     browser.wait_for(PRODUCT_LINK).await;
     browser.click("a[href='/cart']").await;
+    browser.wait_for("[data-testid=cart-page]").await;
+    browser.close().await;
+}
+
+/// Without the header's cart summary (its bundle is missing) the header still leads to the cart:
+/// the frame's fallback is a plain link, next to Retry. The page's own remote is untouched.
+#[tokio::test]
+async fn a_missing_header_fragment_leaves_a_link_to_the_cart() {
+    let dist = dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/cart-summary")).expect("take the bundle away"));
+    let store = Store::start_with_dist(dist).await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    let link = "[data-testid=fragment-fallback] a[href='/cart']";
+    browser.wait_for(link).await;
+    browser.wait_for("[data-testid=fragment-fallback] button").await;
+    assert_eq!(browser.count(BADGE).await, 0);
+    assert_eq!(browser.count(FALLBACK).await, 0, "the page's slot is not the fragment's");
+    browser.wait_for(PRODUCT_LINK).await;
+    browser.click(link).await;
     browser.wait_for("[data-testid=cart-page]").await;
     browser.close().await;
 }

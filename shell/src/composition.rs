@@ -235,10 +235,15 @@ enum SlotStatus {
 
 /// The place on the page where one remote lives: the page, or with `fragment` a small piece of
 /// the frame (the cart summary in the header), which loads after the page's remote and fails
-/// quietly. When the visitor signs in or out the remote is mounted again with the new context,
-/// so no remote keeps showing what belonged to the previous identity.
+/// quietly, showing `fallback` (what the frame offers instead) and Retry. When the visitor signs
+/// in or out the remote is mounted again with the new context, so no remote keeps showing what
+/// belonged to the previous identity.
 #[component]
-pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: bool) -> impl IntoView {
+pub fn RemoteSlot(
+    name: &'static str,
+    #[prop(optional)] fragment: bool,
+    #[prop(optional, into)] fallback: ViewFn,
+) -> impl IntoView {
     let platform = expect_context::<Platform>();
     let host = NodeRef::<leptos::html::Div>::new();
     let status = RwSignal::new(SlotStatus::Loading);
@@ -328,10 +333,10 @@ pub fn RemoteSlot(name: &'static str, #[prop(optional)] fragment: bool) -> impl 
                         <button type="button" on:click=retry>{text(Text::Retry)}</button>
                     </div>
                 }.into_any()),
-                // A broken fragment must not crowd the header: a plain link still leads on.
+                // A broken fragment must not crowd the frame: the frame's own fallback still leads on.
                 (SlotStatus::Failed(error), true) => Some(view! {
                     <span class="fragment-fallback" data-testid="fragment-fallback" title=error.to_string()>
-                        <a href=contracts::routes::CART_PATH>{text(Text::Cart)}</a>
+                        {fallback.run()}
                         <button type="button" class="link-button" on:click=retry>{text(Text::Retry)}</button>
                     </span>
                 }.into_any()),

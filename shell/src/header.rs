@@ -5,7 +5,7 @@
 //! own (`remotes/cart-summary`), mounted here like any remote. The shell never reads the cart.
 
 use contracts::context::Theme;
-use contracts::routes::CART_SUMMARY;
+use contracts::routes::{CART_PATH, CART_SUMMARY};
 use leptos::prelude::*;
 
 use crate::composition::RemoteSlot;
@@ -53,7 +53,9 @@ pub fn Header() -> impl IntoView {
                 <AccountMenu />
             </div>
             <div class="shell-cart-summary">
-                <RemoteSlot name=CART_SUMMARY fragment=true />
+                // Should the summary fail to load, a plain link to the cart still leads on.
+                <RemoteSlot name=CART_SUMMARY fragment=true
+                    fallback=move || view! { <a href=CART_PATH>{move || text(Text::Cart)}</a> } />
             </div>
         </header>
     }
