@@ -337,6 +337,12 @@ impl Browser {
     /// Starts ChromeDriver (`CHROMEDRIVER`, default `/usr/bin/chromedriver`) on a free port and
     /// opens a session in a fresh headless Chromium (`CHROME_BIN`, default `/usr/bin/chromium`).
     pub async fn open(store: &Store) -> Browser {
+        Self::open_at(&store.url("")).await
+    }
+
+    /// Like [`Browser::open`], for a server this crate did not start (`base_url` without a
+    /// trailing slash, e.g. `http://127.0.0.1:8080`).
+    pub async fn open_at(base_url: &str) -> Browser {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let (driver, driver_port, driver_log) = start_driver(&driver_bin).await;
@@ -371,7 +377,7 @@ impl Browser {
             driver_port,
             session_id,
             closed: false,
-            base_url: store.url(""),
+            base_url: base_url.trim_end_matches('/').to_string(),
             patience: PATIENCE,
             driver_log,
             profile,

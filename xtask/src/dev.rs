@@ -9,6 +9,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
 use crate::frontend::{self, Rollout};
@@ -78,9 +79,15 @@ impl Drop for Server {
     }
 }
 
-fn start_server(root: &Path, dist: &Path, addr: &str) -> Result<Server, String> {
-    run(crate::cargo().args(["build", "--release", "-p", "cart-api"]))?;
-    let child = Command::new(root.join("target/release/cart-api"))
+/// Builds the workspace's cart-api (release) and answers where the binary is.
+fn build_server(root: &Path) -> Result<PathBuf, String> {
+    run(crate::cargo_in(root).args(["build", "--release", "-p", "cart-api"]))?;
+    Ok(crate::target_dir(root).join("release/cart-api"))
+}
+
+/// `binary` serving `dist` on `addr`, with its database under `root/data/`.
+fn start_server(binary: &Path, root: &Path, dist: &Path, addr: &str) -> Result<Server, String> {
+    let child = Command::new(binary)
         .current_dir(root)
         .env("ADDR", addr)
         .env("DIST_DIR", dist)
@@ -134,8 +141,16 @@ pub fn dev(root: &Path, tools: &Tools, remote: Option<&str>) -> Result<(), Strin
 
 fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let server = build_server(root)?;
+    step(&format!("The store runs on http://{addr}; edit shell/, remotes/, cart-api/ or contracts/ (Ctrl-C stops)"));
+    watch_store(root, tools, &addr, &server, &AtomicBool::new(false))
+}
+
+/// The loop of `cargo xtask dev`: serves the store on `addr` and rebuilds what changed, until
+/// `stop` is set.
+fn watch_store(root: &Path, tools: &Tools, addr: &str, server: &Path, stop: &AtomicBool) -> Result<(), String> {
     add_reload(&root.join("dist"))?;
-    let mut server = start_server(root, &root.join("dist"), &addr)?;
+    let mut running = start_server(server, root, &root.join("dist"), addr)?;
     let mut shell = Watch::new("shell", vec![root.join("shell")]);
     let mut api = Watch::new("cart-api", vec![root.join("cart-api/src"), root.join("cart-api/migrations")]);
     let mut contracts = Watch::new("contracts", vec![root.join("contracts/src")]);
@@ -143,8 +158,7 @@ fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
         .into_iter()
         .map(|r| Watch::new(r.name.clone(), vec![root.join("remotes").join(&r.name)]))
         .collect();
-    step(&format!("The store runs on http://{addr}; edit shell/, remotes/, cart-api/ or contracts/ (Ctrl-C stops)"));
-    loop {
+    while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(700));
         let everything = contracts.changed();
         let result = (|| -> Result<(), String> {
@@ -160,7 +174,8 @@ fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
             }
             if everything || api.changed() {
                 step("cart-api changed: restarting it");
-                drop(std::mem::replace(&mut server, start_server(root, &root.join("dist"), &addr)?));
+                let rebuilt = build_server(root)?;
+                drop(std::mem::replace(&mut running, start_server(&rebuilt, root, &root.join("dist"), addr)?));
             }
             Ok(())
         })();
@@ -169,6 +184,61 @@ fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
             eprintln!("error: {error}");
         }
     }
+    Ok(())
+}
+
+/// Proves the loop of `cargo xtask dev` in `scratch`, a copy of the workspace holding `remote`:
+/// a page of the running store reloads itself after `remote`'s source is edited and shows the
+/// edit, and only that remote's manifest entry changed.
+pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str) -> Result<(), String> {
+    let addr = format!("127.0.0.1:{}", free_port()?);
+    let stop = AtomicBool::new(false);
+    let manifest = || -> Result<contracts::manifest::RemoteManifest, String> {
+        let bytes = std::fs::read(scratch.join("dist/remotes.json")).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
+    };
+    let before = manifest()?;
+    std::thread::scope(|threads| {
+        let looping = threads.spawn(|| watch_store(scratch, tools, &addr, server, &stop));
+        let checked = (|| -> Result<(), String> {
+            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+            runtime.block_on(async {
+                let browser = e2e::Browser::open_at(&format!("http://{addr}")).await;
+                browser.goto(&format!("/{remote}")).await;
+                let heading = format!("[data-testid={remote}-page] h1");
+                browser.wait_for(&heading).await;
+                let views = scratch.join(format!("remotes/{remote}/src/views.rs"));
+                let source = std::fs::read_to_string(&views).map_err(|e| e.to_string())?;
+                let title = format!("<h1>\"{}\"</h1>", crate::scaffold::pascal(remote));
+                if !source.contains(&title) {
+                    return Err(format!("{} has no {title}", views.display()));
+                }
+                std::fs::write(&views, source.replace(&title, "<h1>\"Edited while running\"</h1>")).map_err(|e| e.to_string())?;
+                // The loop rebuilds the remote; the page sees the new manifest and reloads itself.
+                let mut patient = browser;
+                patient.set_patience(Duration::from_secs(240));
+                patient.wait_for_text(&heading, "Edited while running").await;
+                patient.close().await;
+                Ok(())
+            })
+        })();
+        stop.store(true, Ordering::Relaxed);
+        let looped = looping.join().map_err(|_| "the dev loop panicked".to_string())?;
+        checked.and(looped)
+    })?;
+    let after = manifest()?;
+    for entry in &before.remotes {
+        let now = after.entry(&entry.name).ok_or(format!("{} left the manifest", entry.name))?;
+        if (entry.name == remote) == (now == entry) {
+            return Err(format!("after editing {remote}, {}'s manifest entry {}", entry.name, if now == entry { "did not change" } else { "changed" }));
+        }
+    }
+    Ok(())
+}
+
+fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
 }
 
 fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
@@ -180,7 +250,7 @@ fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
     // The remote's current build first, so the page works from the start.
     frontend::build_remote(root, tools, name, Rollout::Everyone)?;
     write_host(root, &host, name)?;
-    let _server = start_server(root, &host, &addr)?;
+    let _server = start_server(&build_server(root)?, root, &host, &addr)?;
     let mut watch = Watch::new(name, vec![root.join("remotes").join(name), root.join("contracts/src")]);
     step(&format!("{name} runs alone on http://{addr} with a minimal host (Ctrl-C stops)"));
     loop {

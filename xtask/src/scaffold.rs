@@ -26,7 +26,7 @@ pub fn check_name(root: &Path, name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn pascal(name: &str) -> String {
+pub fn pascal(name: &str) -> String {
     name.split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
 }
 
@@ -279,8 +279,11 @@ pub fn check_scaffold(root: &Path, tools: &crate::tools::Tools, server: &Path) -
         browser.close().await;
     });
     std::env::remove_var("DIST_DIR");
+
+    step("`cargo xtask dev` on that copy: edit the new remote, the open page shows the edit");
+    crate::dev::check_dev_loop(&scratch, tools, server, name)?;
     let _ = std::fs::remove_dir_all(&scratch);
-    println!("`cargo xtask new-remote {name}` made a remote that builds, tests, deploys and shows its page.");
+    println!("`cargo xtask new-remote {name}` made a remote that builds, tests, deploys and shows its page, and `cargo xtask dev` rebuilds it live.");
     Ok(())
 }
 
