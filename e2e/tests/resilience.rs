@@ -123,7 +123,9 @@ async fn a_missing_header_fragment_leaves_a_link_to_the_cart() {
 
 /// A remote that traps while mounting (what a Rust panic is under `panic = "abort"`) shows its
 /// fallback; the header and the other remotes keep working. The release here is the real
-/// product-details with a `mount` that traps, published with its own integrity hash.
+/// product-details with a `mount` that throws the trap's error, published with its own integrity
+/// hash. A real Rust panic in a real remote's `mount` is proven by `cargo xtask test` too: the
+/// dev-loop check edits the scaffolded remote to panic (`xtask/src/dev.rs`, `check_dev_loop`).
 #[tokio::test]
 async fn a_remote_that_traps_during_mount_shows_its_fallback() {
     let dist = dist_copy(|dist| {

@@ -189,7 +189,8 @@ fn watch_store(root: &Path, tools: &Tools, addr: &str, server: &Path, stop: &Ato
 
 /// Proves the loop of `cargo xtask dev` in `scratch`, a copy of the workspace holding `remote`:
 /// a page of the running store reloads itself after `remote`'s source is edited and shows the
-/// edit, and only that remote's manifest entry changed.
+/// edit; after an edit that panics while mounting, only that remote's slot shows its fallback
+/// and the rest of the store works. Only that remote's manifest entry changed.
 pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str) -> Result<(), String> {
     let addr = format!("127.0.0.1:{}", free_port()?);
     let stop = AtomicBool::new(false);
@@ -213,11 +214,30 @@ pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str
                 if !source.contains(&title) {
                     return Err(format!("{} has no {title}", views.display()));
                 }
-                std::fs::write(&views, source.replace(&title, "<h1>\"Edited while running\"</h1>")).map_err(|e| e.to_string())?;
+                let edited = source.replace(&title, "<h1>\"Edited while running\"</h1>");
+                std::fs::write(&views, &edited).map_err(|e| e.to_string())?;
                 // The loop rebuilds the remote; the page sees the new manifest and reloads itself.
                 let mut patient = browser;
                 patient.set_patience(Duration::from_secs(240));
                 patient.wait_for_text(&heading, "Edited while running").await;
+
+                // Next the edit is a bug: a real Rust panic while mounting. Under `panic = "abort"`
+                // it is a trap, and only this remote's slot shows it.
+                let component = "pub fn Page(context: MountContext) -> impl IntoView {";
+                if !edited.contains(component) {
+                    return Err(format!("{} has no {component}", views.display()));
+                }
+                let panicking = edited.replace(component, &format!("{component}\n    panic!(\"broken while mounting\");"));
+                std::fs::write(&views, panicking).map_err(|e| e.to_string())?;
+                let fallback = format!("main [data-remote={remote}] [data-testid=remote-fallback]");
+                patient.wait_for(&fallback).await;
+                let shown = patient.text(&fallback).await;
+                if !shown.contains("unreachable") {
+                    return Err(format!("the fallback of a panicking remote says {shown:?}"));
+                }
+                patient.wait_for("[data-testid=shell-header]").await;
+                patient.click("a.brand").await;
+                patient.wait_for("[data-testid=product-card]").await;
                 patient.close().await;
                 Ok(())
             })
