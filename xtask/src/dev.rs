@@ -192,7 +192,7 @@ fn watch_store(root: &Path, tools: &Tools, addr: &str, server: &Path, stop: &Ato
 /// edit; after an edit that panics while mounting, only that remote's slot shows its fallback
 /// and the rest of the store works. Only that remote's manifest entry changed.
 pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str) -> Result<(), String> {
-    let addr = format!("127.0.0.1:{}", free_port()?);
+    let addr = format!("127.0.0.1:{}", crate::free_port()?);
     let stop = AtomicBool::new(false);
     let manifest = || -> Result<contracts::manifest::RemoteManifest, String> {
         let bytes = std::fs::read(scratch.join("dist/remotes.json")).map_err(|e| e.to_string())?;
@@ -256,10 +256,6 @@ pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str
     Ok(())
 }
 
-fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
-}
 
 fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());

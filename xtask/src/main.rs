@@ -104,6 +104,12 @@ pub fn cargo_in(root: &Path) -> Command {
     command
 }
 
+/// A TCP port on loopback that nothing listens on right now.
+pub fn free_port() -> Result<u16, String> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
 /// Where cargo puts what it builds: `CARGO_TARGET_DIR`, else `<root>/target`.
 pub fn target_dir(root: &Path) -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR").map(PathBuf::from).unwrap_or_else(|| root.join("target"))

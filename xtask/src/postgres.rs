@@ -37,7 +37,7 @@ impl Postgres {
             .arg(&data)
             .stdout(Stdio::null()))?;
 
-        let port = free_port()?;
+        let port = crate::free_port()?;
         crate::step(&format!("PostgreSQL ({}) on 127.0.0.1:{port}", bin.display()));
         let server = as_user("postgres")
             .arg("-D")
@@ -108,7 +108,3 @@ fn program_as(bin: &Path, user: Option<&str>, program: &str) -> Command {
     }
 }
 
-fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
-}
