@@ -18,11 +18,18 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// The backend a `DATABASE_URL` names. Only its scheme is read (or shown in the error): the
+    /// rest may hold a password.
     pub fn of(url: &str) -> Result<Self, DbError> {
-        match url.split_once(':').map(|(scheme, _)| scheme) {
-            Some("sqlite") => Ok(Self::Sqlite),
-            Some("postgres" | "postgresql") => Ok(Self::Postgres),
-            _ => Err(DbError::Url(url.split(':').next().unwrap_or_default().to_string())),
+        let scheme = url.split(':').next().unwrap_or_default();
+        Self::of_scheme(scheme).ok_or_else(|| DbError::Url(scheme.to_string()))
+    }
+
+    fn of_scheme(scheme: &str) -> Option<Self> {
+        match scheme {
+            "sqlite" => Some(Self::Sqlite),
+            "postgres" | "postgresql" => Some(Self::Postgres),
+            _ => None,
         }
     }
 }
@@ -114,11 +121,9 @@ pub async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Err
 /// sharing the database do not use.
 const WRITE_LOCK: i64 = 0x6361_7274_6170_6921;
 
+/// The pool's backend; `connect` accepted only URLs that name one.
 fn backend_of(db: &Db) -> Backend {
-    match db.connect_options().database_url.scheme() {
-        "sqlite" => Backend::Sqlite,
-        _ => Backend::Postgres,
-    }
+    Backend::of_scheme(db.connect_options().database_url.scheme()).unwrap_or(Backend::Postgres)
 }
 
 #[derive(Deserialize)]
@@ -198,6 +203,10 @@ mod tests {
         assert_eq!(Backend::of("postgresql://shop@db.internal/shop").unwrap(), Backend::Postgres);
         assert!(Backend::of("mysql://x/y").is_err());
         assert!(Backend::of("data/store.db").is_err());
+        match Backend::of("mysql://root:hunter2@db/shop") {
+            Err(e) => assert!(!e.to_string().contains("hunter2"), "{e}"),
+            Ok(b) => panic!("{b:?}"),
+        }
     }
 
     #[test]

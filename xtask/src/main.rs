@@ -187,16 +187,6 @@ fn test(args: &[String]) -> Result<(), String> {
     };
     let root = workspace_root();
     tools::ensure_browser()?;
-    // A server named in the environment is used as it is; --postgres starts a throwaway one.
-    let postgres = match std::env::var(POSTGRES_ENV) {
-        Ok(url) => Some((url, None)),
-        Err(_) if with_postgres => {
-            step("A PostgreSQL server for the API tests");
-            let server = postgres::Postgres::start()?;
-            Some((server.url.clone(), Some(server)))
-        }
-        Err(_) => None,
-    };
     step("Checking the boundaries between crates");
     boundaries::check(&root)?;
     let server = build()?;
@@ -204,10 +194,14 @@ fn test(args: &[String]) -> Result<(), String> {
     let mut tally = Tally::default();
     step("Unit, contract and API tests");
     tally.run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]).env_remove(POSTGRES_ENV))?;
-    if let Some((url, _)) = &postgres {
+    // A server named in the environment is used as it is; --postgres starts a throwaway one.
+    let given = std::env::var(POSTGRES_ENV).ok();
+    let throwaway = if given.is_none() && with_postgres { Some(postgres::Postgres::start()?) } else { None };
+    if let Some(url) = given.or_else(|| throwaway.as_ref().map(|p| p.url.clone())) {
         step("The API tests again, on PostgreSQL");
         tally.run(cargo().args(["test", "-p", "cart-api", "--test", "*"]).env(POSTGRES_ENV, url))?;
     }
+    drop(throwaway);
 
     step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;

@@ -150,8 +150,8 @@ pub async fn add_item(
     if_match: Option<u64>,
 ) -> Result<Written, ApiError> {
     check_quantity(item.quantity)?;
-    // IMMEDIATE takes the write lock up front, so concurrent adds queue instead of failing
-    // when a read transaction would have to be upgraded.
+    // The write lock is taken before the stock is read, so concurrent adds queue and none can
+    // sell what another is taking.
     let mut tx = crate::db::begin_write(db).await?;
     let request = serde_json::to_string(item).unwrap_or_default();
     if let Some(key) = idempotency {
