@@ -2,8 +2,9 @@
 //! shows in its header on every page. Owned by the cart team, deployed as its own small bundle
 //! (plain DOM, no UI framework), so every page does not download the whole cart page.
 //!
-//! It reads `GET /api/cart` when mounted and again on every `cart:updated`: the event says *that*
-//! the cart changed, the API says what it now holds. It follows `platform:locale-changed`.
+//! It reads `GET /api/cart` when mounted. On every `cart:updated` the badge shows the count the
+//! event carries (the count the API answered whoever changed the cart), and the summary reads
+//! the cart again for the subtotal. It follows `platform:locale-changed`.
 //!
 //! Public surface: `mount(host, context)` and `unmount(host)`, called by the shell.
 

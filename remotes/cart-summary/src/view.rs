@@ -25,8 +25,25 @@ struct State {
     parts: Option<Parts>,
     locale: String,
     cart: Option<Cart>,
+    /// The badge: the API's count, or a newer one a `cart:updated` carried.
+    count: u32,
     /// Answers can overtake each other; only the newest request's answer is shown.
     latest: u64,
+}
+
+impl State {
+    /// A `cart:updated` carries the count the API answered the remote that changed the cart: the
+    /// badge shows it at once (the article's sequence), and the subtotal follows from the API.
+    /// A count for another cart than the one read here is not this visitor's and is ignored.
+    fn counted(&mut self, event: &CartUpdated) -> bool {
+        let ours = self.cart.as_ref().is_none_or(|cart| cart.cart_id == event.cart_id);
+        if ours {
+            self.count = event.item_count;
+        } else {
+            web_sys::console::info_1(&format!("[cart-summary] ignored cart:updated for another cart ({})", event.cart_id).into());
+        }
+        ours
+    }
 }
 
 /// A mounted summary: dropping it (the shell's `unmount`) stops its listeners and clears `host`.
@@ -37,12 +54,17 @@ pub struct Summary {
 
 impl Summary {
     pub fn mount(host: HtmlElement, context: MountContext) -> Summary {
-        let state = Rc::new(RefCell::new(State { parts: build(&host), locale: context.locale, cart: None, latest: 0 }));
+        let state = Rc::new(RefCell::new(State { parts: build(&host), locale: context.locale, cart: None, count: 0, latest: 0 }));
         render(&state.borrow());
         refresh(state.clone());
         let on_cart = {
             let state = state.clone();
-            subscribe::<CartUpdated, _>("cart-summary", move |_: Envelope<CartUpdated>| refresh(state.clone()))
+            subscribe::<CartUpdated, _>("cart-summary", move |e: Envelope<CartUpdated>| {
+                if state.borrow_mut().counted(&e.payload) {
+                    render(&state.borrow());
+                }
+                refresh(state.clone());
+            })
         };
         let on_locale = subscribe::<LocaleChanged, _>("cart-summary", move |e: Envelope<LocaleChanged>| {
             state.borrow_mut().locale = e.payload.locale;
@@ -91,7 +113,10 @@ fn refresh(state: Rc<RefCell<State>>) {
     wasm_bindgen_futures::spawn_local(async move {
         match http::get_json::<Cart>("/api/cart").await {
             Ok(cart) if state.borrow().latest == request => {
-                state.borrow_mut().cart = Some(cart);
+                let mut s = state.borrow_mut();
+                s.count = cart.item_count;
+                s.cart = Some(cart);
+                drop(s);
                 render(&state.borrow());
             }
             Ok(_) => {}
@@ -102,12 +127,12 @@ fn refresh(state: Rc<RefCell<State>>) {
 
 fn render(state: &State) {
     let Some(parts) = &state.parts else { return };
-    let count = state.cart.as_ref().map_or(0, |c| c.item_count);
+    let count = state.count;
     let language = Language::of(&state.locale);
     let _ = parts.link.set_attribute("aria-label", &label(language, count));
     parts.label.set_text_content(Some(cart_word(language)));
     parts.badge.set_text_content(Some(&count.to_string()));
-    let subtotal = state.cart.as_ref().filter(|c| c.item_count > 0).map(|c| format_money(&c.totals.subtotal, &state.locale));
+    let subtotal = state.cart.as_ref().filter(|_| count > 0).map(|c| format_money(&c.totals.subtotal, &state.locale));
     parts.subtotal.set_text_content(subtotal.as_deref());
 }
 
@@ -132,6 +157,32 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
     use super::*;
+
+    fn state_with(cart_id: Option<&str>) -> State {
+        let cart = cart_id.map(|id| {
+            serde_json::from_value(serde_json::json!({
+                "cartId": id, "version": 3, "itemCount": 2, "lines": [],
+                "subtotal": { "amount": 0, "currency": "EUR" }, "shipping": { "amount": 0, "currency": "EUR" },
+                "tax": { "amount": 0, "currency": "EUR" }, "total": { "amount": 0, "currency": "EUR" }
+            }))
+            .expect("a cart")
+        });
+        State { parts: None, locale: "en-US".into(), count: 2, cart, latest: 0 }
+    }
+
+    #[wasm_bindgen_test]
+    fn the_badge_takes_the_count_an_event_carries_for_this_cart_only() {
+        let event = |cart_id: &str, item_count| CartUpdated { cart_id: cart_id.into(), item_count };
+        let mut state = state_with(Some("cart_1"));
+        assert!(state.counted(&event("cart_1", 5)));
+        assert_eq!(state.count, 5);
+        assert!(!state.counted(&event("cart_other", 9)));
+        assert_eq!(state.count, 5);
+        // Before the first answer of the API there is no cart to compare with.
+        let mut fresh = state_with(None);
+        assert!(fresh.counted(&event("cart_1", 1)));
+        assert_eq!(fresh.count, 1);
+    }
 
     #[wasm_bindgen_test]
     fn the_label_counts_in_the_visitors_language() {
