@@ -4,7 +4,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use contracts::api::Cart;
+use contracts::api::CartSummary;
 use contracts::browser::events::subscribe;
 use contracts::browser::{format_money, http};
 use contracts::context::{Language, MountContext};
@@ -24,7 +24,7 @@ struct Parts {
 struct State {
     parts: Option<Parts>,
     locale: String,
-    cart: Option<Cart>,
+    cart: Option<CartSummary>,
     /// The badge: the API's count, or a newer one a `cart:updated` carried.
     count: u32,
     /// Answers can overtake each other; only the newest request's answer is shown.
@@ -111,7 +111,7 @@ fn refresh(state: Rc<RefCell<State>>) {
         s.latest
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match http::get_json::<Cart>("/api/cart").await {
+        match http::get_json::<CartSummary>("/api/cart").await {
             Ok(cart) if state.borrow().latest == request => {
                 let mut s = state.borrow_mut();
                 s.count = cart.item_count;
@@ -132,7 +132,7 @@ fn render(state: &State) {
     let _ = parts.link.set_attribute("aria-label", &label(language, count));
     parts.label.set_text_content(Some(cart_word(language)));
     parts.badge.set_text_content(Some(&count.to_string()));
-    let subtotal = state.cart.as_ref().filter(|_| count > 0).map(|c| format_money(&c.totals.subtotal, &state.locale));
+    let subtotal = state.cart.as_ref().filter(|_| count > 0).map(|c| format_money(&c.subtotal, &state.locale));
     parts.subtotal.set_text_content(subtotal.as_deref());
 }
 
