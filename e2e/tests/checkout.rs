@@ -155,8 +155,8 @@ async fn the_good_card_checks_out_to_a_confirmation_and_an_empty_badge() {
 
     browser.close().await;
     assert!(!store.server_log().contains(GOOD_CARD), "the server logged the card");
-    let database = std::fs::read(store.database_path()).unwrap_or_default();
-    assert!(!database.windows(GOOD_CARD.len()).any(|w| w == GOOD_CARD.as_bytes()), "the database holds the card");
+    assert!(!store.database_holds(GOOD_CARD).await, "the database holds the card");
+    assert!(store.database_holds(&order_id).await, "the check reads the database the order is in");
 }
 
 /// The declined test card: a clear message, the payment step again, no order, the cart kept.

@@ -197,11 +197,11 @@ fn test(args: &[String]) -> Result<(), String> {
     // A server named in the environment is used as it is; --postgres starts a throwaway one.
     let given = std::env::var(POSTGRES_ENV).ok();
     let throwaway = if given.is_none() && with_postgres { Some(postgres::Postgres::start()?) } else { None };
-    if let Some(url) = given.or_else(|| throwaway.as_ref().map(|p| p.url.clone())) {
+    let postgres = given.or_else(|| throwaway.as_ref().map(|p| p.url.clone()));
+    if let Some(url) = &postgres {
         step("The API tests again, on PostgreSQL");
         tally.run(cargo().args(["test", "-p", "cart-api", "--test", "*"]).env(POSTGRES_ENV, url))?;
     }
-    drop(throwaway);
 
     step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;
@@ -232,11 +232,22 @@ fn test(args: &[String]) -> Result<(), String> {
         loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true })?;
     }
 
+    let journeys = || {
+        let mut command = cargo();
+        command
+            .args(["test", "-p", "e2e", "--tests", "--", "--test-threads=2"])
+            .env("CART_API_BIN", &server)
+            .env("DIST_DIR", root.join("dist"))
+            .env_remove(POSTGRES_ENV);
+        command
+    };
     step("Browser journeys (headless Chromium)");
-    tally.run(cargo()
-        .args(["test", "-p", "e2e", "--tests", "--", "--test-threads=2"])
-        .env("CART_API_BIN", &server)
-        .env("DIST_DIR", root.join("dist")))?;
+    tally.run(&mut journeys())?;
+    if let Some(url) = &postgres {
+        step("The browser journeys again, with the store on PostgreSQL");
+        tally.run(journeys().env(POSTGRES_ENV, url))?;
+    }
+    drop(throwaway);
     println!("\nAll tests passed.\n{} passed, {} failed", tally.passed, tally.failed);
     Ok(())
 }
