@@ -23,7 +23,9 @@ impl Postgres {
         let bin = tools::ensure_postgres()?;
         // Under /tmp, not target/: when this runs as root the server runs as `postgres`, which
         // must be able to reach its directory.
-        let dir = std::env::temp_dir().join(format!("cart-api-postgres-{}", std::process::id()));
+        let port = crate::free_port()?;
+        // Named by process and port: one xtask run may start more than one.
+        let dir = std::env::temp_dir().join(format!("cart-api-postgres-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let run_as = tools::running_as_root().then_some("postgres");
@@ -37,7 +39,6 @@ impl Postgres {
             .arg(&data)
             .stdout(Stdio::null()))?;
 
-        let port = crate::free_port()?;
         crate::step(&format!("PostgreSQL ({}) on 127.0.0.1:{port}", bin.display()));
         let server = as_user("postgres")
             .arg("-D")
