@@ -19,6 +19,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 
+pub mod database;
+use database::TestDatabase;
+
 /// How long a journey waits for the page to reach an expected state.
 pub const PATIENCE: Duration = Duration::from_secs(20);
 
@@ -222,100 +225,14 @@ pub mod manifest {
     }
 }
 
-/// The environment variable naming a PostgreSQL server: with it, every store gets a database of
-/// its own there instead of a SQLite file (`cargo xtask test --postgres` sets it).
-pub const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
-
-/// A store's own database: a SQLite file in its data directory, or a new database on the
-/// PostgreSQL server of [`POSTGRES_ENV`], dropped with the store.
-struct Database {
-    url: String,
-    /// The server's URL and the database's name, on PostgreSQL.
-    postgres: Option<(String, String)>,
-    /// The SQLite file's directory.
-    dir: TempDir,
-}
-
-impl Database {
-    async fn fresh() -> Database {
-        let dir = TempDir::new().expect("temp dir");
-        let Ok(server) = std::env::var(POSTGRES_ENV) else {
-            return Database { url: format!("sqlite://{}/store.db", dir.path().display()), postgres: None, dir };
-        };
-        use sqlx::Connection;
-        let name = format!("e2e_{}", random_hex());
-        let mut admin = sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server of TEST_POSTGRES_URL answers");
-        sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a database for the store");
-        let _ = admin.close().await;
-        let (base, query) = server.split_once('?').map_or((server.as_str(), None), |(b, q)| (b, Some(q)));
-        let prefix = base.rsplit_once('/').filter(|(p, _)| p.contains("://") && !p.ends_with('/')).map_or(base, |(p, _)| p);
-        let url = match query {
-            Some(query) => format!("{prefix}/{name}?{query}"),
-            None => format!("{prefix}/{name}"),
-        };
-        Database { url, postgres: Some((server, name)), dir }
-    }
-
-    /// Whether `needle` is anywhere in the stored data: every byte of the SQLite file and its
-    /// write-ahead log (free pages and old row versions included), or every row of every table
-    /// on PostgreSQL, read as text.
-    async fn holds(&self, needle: &str) -> bool {
-        if self.postgres.is_none() {
-            let file = self.dir.path().join("store.db");
-            let mut bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            bytes.extend(std::fs::read(self.dir.path().join("store.db-wal")).unwrap_or_default());
-            return bytes.windows(needle.len()).any(|w| w == needle.as_bytes());
-        }
-        use sqlx::{Connection, Row};
-        let mut db = sqlx::PgConnection::connect(&self.url).await.expect("the store's database");
-        let tables = sqlx::query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
-            .fetch_all(&mut db)
-            .await
-            .expect("the tables");
-        assert!(tables.len() > 5, "the store's tables");
-        for table in tables {
-            let table: String = table.get(0);
-            let rows = sqlx::query(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t")).fetch_all(&mut db).await.expect("rows");
-            if rows.iter().any(|row| row.get::<String, _>(0).contains(needle)) {
-                return true;
-            }
-        }
-        false
-    }
-}
-
-impl Drop for Database {
-    fn drop(&mut self) {
-        let Some((server, name)) = self.postgres.take() else { return };
-        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
-        let dropped = std::thread::spawn(move || {
-            use sqlx::Connection;
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-            runtime.block_on(async {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
-                    // FORCE: the store's server may still hold connections.
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
-                }
-            });
-        });
-        let _ = dropped.join();
-    }
-}
-
-fn random_hex() -> String {
-    use std::hash::{BuildHasher, Hasher};
-    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
-    hasher.write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
-    format!("{:016x}", hasher.finish())
-}
-
 /// A running store: the release server on a free port with its own database.
 pub struct Store {
     base_url: String,
     server: Option<Child>,
     dist_path: PathBuf,
     env: Vec<(String, String)>,
-    database: Database,
+    database: TestDatabase,
+    _data: TempDir,
     _dist: Option<TempDir>,
     log: Log,
 }
@@ -345,9 +262,10 @@ impl Store {
     }
 
     async fn launch_with(dist: PathBuf, keep: Option<TempDir>, env: Vec<(String, String)>) -> Store {
-        let database = Database::fresh().await;
+        let data = TempDir::new().expect("temp dir");
+        let database = TestDatabase::fresh(&data.path().join("store.db")).await;
         let (server, base_url, log) = Self::spawn_server(&dist, &database.url, "127.0.0.1:0", &env).await;
-        Store { base_url, server: Some(server), dist_path: dist, env, database, _dist: keep, log }
+        Store { base_url, server: Some(server), dist_path: dist, env, database, _data: data, _dist: keep, log }
     }
 
     async fn spawn_server(dist: &Path, database: &str, addr: &str, env: &[(String, String)]) -> (Child, String, Log) {
@@ -395,7 +313,7 @@ impl Store {
         format!("{}{path}", self.base_url)
     }
 
-    /// Whether `needle` is anywhere in the store's database (see `Database::holds`).
+    /// Whether `needle` is anywhere in the store's database (see [`TestDatabase::holds`]).
     pub async fn database_holds(&self, needle: &str) -> bool {
         self.database.holds(needle).await
     }

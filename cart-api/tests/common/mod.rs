@@ -28,7 +28,7 @@ pub struct TestApp {
     pub database_url: String,
     /// The `dist/` it serves, for tests that deploy into it.
     pub dist_dir: std::path::PathBuf,
-    _database: TestDatabase,
+    pub database: TestDatabase,
     _dir: TempDir,
 }
 
@@ -62,57 +62,15 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: visitor(), database_url: database.url.clone(), dist_dir: dist, _database: database, _dir: dir }
+    TestApp { base, client: visitor(), database_url: database.url.clone(), dist_dir: dist, database, _dir: dir }
 }
 
-/// The environment variable naming a PostgreSQL server to run the suite against.
-pub const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
-
-/// A test's own database, dropped from the PostgreSQL server when the test ends (a SQLite file
-/// goes with the test's directory).
-pub struct TestDatabase {
-    pub url: String,
-    /// The server's URL and the database's name, on PostgreSQL.
-    postgres: Option<(String, String)>,
-}
+pub use e2e::database::TestDatabase;
 
 /// A new, empty database for one test: a SQLite file in `dir`, or a database of its own on the
 /// PostgreSQL server of `TEST_POSTGRES_URL`.
 pub async fn fresh_database(dir: &std::path::Path) -> TestDatabase {
-    let Ok(server) = std::env::var(POSTGRES_ENV) else {
-        return TestDatabase { url: format!("sqlite://{}/test.db", dir.display()), postgres: None };
-    };
-    use sqlx::Connection;
-    let name = format!("cart_api_test_{:016x}", rand::random::<u64>());
-    let mut admin = sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server of TEST_POSTGRES_URL answers");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a test database");
-    let _ = admin.close().await;
-    // The server URL with its database name replaced.
-    let (base, query) = server.split_once('?').map_or((server.as_str(), None), |(b, q)| (b, Some(q)));
-    let (prefix, _) = base.rsplit_once('/').filter(|(p, _)| p.contains("://") && !p.ends_with('/')).unwrap_or((base, ""));
-    let url = match query {
-        Some(query) => format!("{prefix}/{name}?{query}"),
-        None => format!("{prefix}/{name}"),
-    };
-    TestDatabase { url, postgres: Some((server, name)) }
-}
-
-impl Drop for TestDatabase {
-    fn drop(&mut self) {
-        let Some((server, name)) = self.postgres.take() else { return };
-        // Drop runs inside the test's runtime, which cannot be blocked on: use a thread of its own.
-        let dropped = std::thread::spawn(move || {
-            use sqlx::Connection;
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
-            runtime.block_on(async {
-                if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
-                    // FORCE: the test's server may still hold connections.
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
-                }
-            });
-        });
-        let _ = dropped.join();
-    }
+    TestDatabase::fresh(&dir.join("test.db")).await
 }
 
 /// A pool on a test's own database, for what the API cannot arrange or show.
