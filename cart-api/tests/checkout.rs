@@ -22,7 +22,7 @@ async fn create_account(app: &TestApp, email: &str, password: &str) {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let salt = SaltString::encode_b64(b"a test salt 1234").unwrap();
     let hash = argon2::Argon2::default().hash_password(password.as_bytes(), &salt).unwrap().to_string();
-    let db = common::open_database(&app.database_url).await;
+    let db = common::open_database(&app.database.url).await;
     sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, 'Second', $3, 0)")
         .bind(format!("usr_{}", email.len()))
         .bind(email)

@@ -42,6 +42,18 @@ fn client() -> reqwest::Client {
         .unwrap()
 }
 
+/// A database of the test's own (a SQLite file in the returned directory, or on PostgreSQL).
+async fn database() -> (TempDir, common::TestDatabase) {
+    let dir = TempDir::new().unwrap();
+    let database = common::fresh_database(dir.path()).await;
+    (dir, database)
+}
+
+/// The port of `http://127.0.0.1:PORT`, to restart a server where it was.
+fn port_of(base: &str) -> u16 {
+    base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port")
+}
+
 fn kill_hard(child: &mut Child) {
     // SIGKILL: no graceful shutdown, no flush, exactly like a crash.
     let _ = child.kill();
@@ -50,11 +62,10 @@ fn kill_hard(child: &mut Child) {
 
 #[tokio::test]
 async fn acknowledged_adds_and_sessions_survive_kill_9() {
-    let dir = TempDir::new().unwrap();
-    let test_database = common::fresh_database(dir.path()).await;
-    let database = &test_database.url;
-    let (mut server, base) = start(&database, 0);
-    let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
+    let (_dir, db) = database().await;
+    let database = db.url.as_str();
+    let (mut server, base) = start(database, 0);
+    let port = port_of(&base);
     let client = client();
 
     // Every in-stock variant of the first page, added one at a time in turn.
@@ -100,7 +111,7 @@ async fn acknowledged_adds_and_sessions_survive_kill_9() {
     assert!(acknowledged > 0, "no add was acknowledged before the kill");
     eprintln!("{acknowledged} adds acknowledged before kill -9");
 
-    let (mut restarted, base) = start(&database, port);
+    let (mut restarted, base) = start(database, port);
     let cart: Cart = client.get(format!("{base}/api/cart")).send().await.unwrap().json().await.unwrap();
     assert!(
         cart.item_count >= acknowledged,
@@ -114,11 +125,10 @@ async fn acknowledged_adds_and_sessions_survive_kill_9() {
 
 #[tokio::test]
 async fn a_signed_in_session_survives_a_restart() {
-    let dir = TempDir::new().unwrap();
-    let test_database = common::fresh_database(dir.path()).await;
-    let database = &test_database.url;
-    let (mut server, base) = start(&database, 0);
-    let port: u16 = base.rsplit(':').next().and_then(|p| p.parse().ok()).expect("a port");
+    let (_dir, db) = database().await;
+    let database = db.url.as_str();
+    let (mut server, base) = start(database, 0);
+    let port = port_of(&base);
     let client = client();
     let login = client
         .post(format!("{base}/api/session/login"))
@@ -129,7 +139,7 @@ async fn a_signed_in_session_survives_a_restart() {
     assert_eq!(login.status(), StatusCode::OK);
     kill_hard(&mut server);
 
-    let (mut restarted, base) = start(&database, port);
+    let (mut restarted, base) = start(database, port);
     let me: serde_json::Value = client.get(format!("{base}/api/me")).send().await.unwrap().json().await.unwrap();
     assert_eq!(me["loggedIn"], true, "{me}");
     kill_hard(&mut restarted);
@@ -140,11 +150,10 @@ async fn a_signed_in_session_survives_a_restart() {
 /// with one order.
 #[tokio::test]
 async fn two_servers_on_one_database_share_a_shopper_mid_checkout() {
-    let dir = TempDir::new().unwrap();
-    let test_database = common::fresh_database(dir.path()).await;
-    let database = &test_database.url;
-    let (mut a, base_a) = start(&database, 0);
-    let (mut b, base_b) = start(&database, 0);
+    let (_dir, db) = database().await;
+    let database = db.url.as_str();
+    let (mut a, base_a) = start(database, 0);
+    let (mut b, base_b) = start(database, 0);
     let shopper = client();
     let post = |base: &str, path: &str, body: serde_json::Value| shopper.post(format!("{base}{path}")).json(&body).send();
 

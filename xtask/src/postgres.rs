@@ -91,7 +91,15 @@ impl Drop for Postgres {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = self.server.kill();
+        if !matches!(self.server.try_wait(), Ok(Some(_))) {
+            // The child is `runuser` when running as root; the server's own pid is in its pid
+            // file. SIGQUIT is PostgreSQL's immediate shutdown, which also ends its backends.
+            let pid = std::fs::read_to_string(self.dir.join("data/postmaster.pid")).ok();
+            if let Some(pid) = pid.as_deref().and_then(|p| p.lines().next()) {
+                let _ = Command::new("kill").args(["-QUIT", pid.trim()]).status();
+            }
+            let _ = self.server.kill();
+        }
         let _ = self.server.wait();
         let _ = std::fs::remove_dir_all(&self.dir);
     }

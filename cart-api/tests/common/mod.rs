@@ -24,10 +24,10 @@ pub struct TestApp {
     pub base: String,
     /// Keeps cookies, like a browser: one visitor.
     pub client: reqwest::Client,
-    /// The test's own database, for tests that must arrange what the API cannot (a second account).
-    pub database_url: String,
     /// The `dist/` it serves, for tests that deploy into it.
     pub dist_dir: std::path::PathBuf,
+    /// The test's own database, for tests that must arrange what the API cannot (a second
+    /// account) or look at what it stored.
     pub database: TestDatabase,
     _dir: TempDir,
 }
@@ -62,7 +62,7 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: visitor(), database_url: database.url.clone(), dist_dir: dist, database, _dir: dir }
+    TestApp { base, client: visitor(), dist_dir: dist, database, _dir: dir }
 }
 
 pub use e2e::database::TestDatabase;
