@@ -205,16 +205,15 @@ fn test(args: &[String]) -> Result<(), String> {
 
     step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;
-    tally.run(cargo()
-        .args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"])
-        .env("PATH", tools.path_env())
-        .env("CHROMEDRIVER", tools::chromedriver()))?;
+    tally.run(tools.browser_tests(
+        cargo().args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"]),
+    ))?;
     let mut remote_tests = cargo();
     remote_tests.args(["test", "--target", "wasm32-unknown-unknown", "--lib"]);
     for remote in frontend::remotes(&root)? {
         remote_tests.args(["-p", &remote.name]);
     }
-    tally.run(remote_tests.env("PATH", tools.path_env()).env("CHROMEDRIVER", tools::chromedriver()))?;
+    tally.run(tools.browser_tests(&mut remote_tests))?;
 
     step("Remotes deploy independently: rebuild one, compare every file of dist/");
     frontend::check_independent_rebuild(&root, &tools::ensure_build_tools(&root)?)?;

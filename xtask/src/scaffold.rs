@@ -253,10 +253,7 @@ pub fn check_scaffold(root: &Path, tools: &crate::tools::Tools, server: &Path) -
     step("The new remote against the boundary rules and its tests");
     crate::boundaries::check(&scratch)?;
     run(crate::cargo_in(&scratch).args(["test", "-p", "contracts"]))?;
-    run(crate::cargo_in(&scratch)
-        .args(["test", "--target", "wasm32-unknown-unknown", "--lib", "-p", name])
-        .env("PATH", tools.path_env())
-        .env("CHROMEDRIVER", crate::tools::chromedriver()))?;
+    run(tools.browser_tests(crate::cargo_in(&scratch).args(["test", "--target", "wasm32-unknown-unknown", "--lib", "-p", name])))?;
     crate::frontend::build_remote(&scratch, tools, name, crate::frontend::Rollout::Everyone)?;
     let manifest: contracts::manifest::RemoteManifest =
         serde_json::from_slice(&std::fs::read(scratch.join("dist/remotes.json")).map_err(|e| e.to_string())?)

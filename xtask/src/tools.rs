@@ -26,6 +26,19 @@ impl Tools {
         std::env::join_paths(dirs).unwrap_or(current)
     }
 
+    /// Configures `cargo test --target wasm32-unknown-unknown` for headless Chromium.
+    ///
+    /// wasm-bindgen-test-runner gives ChromeDriver 5 s to bind its port, then gives up; on a
+    /// cold CI machine the first start took longer and failed a green suite. The budgets here
+    /// are ceilings, not delays: a warm start still takes well under a second.
+    pub fn browser_tests<'a>(&self, cargo_test: &'a mut Command) -> &'a mut Command {
+        cargo_test
+            .env("PATH", self.path_env())
+            .env("CHROMEDRIVER", chromedriver())
+            .env("WASM_BINDGEN_TEST_DRIVER_TIMEOUT", "90")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "120")
+    }
+
     pub fn command(&self, program: &str) -> Command {
         let mut command = Command::new(program);
         command.env("PATH", self.path_env());
