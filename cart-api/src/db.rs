@@ -195,6 +195,7 @@ async fn seed_catalogue(pool: &Db) -> Result<(), DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[test]
     fn the_url_names_the_backend() {
@@ -216,6 +217,44 @@ mod tests {
         assert_eq!(sqlite_url(&url).unwrap(), format!("{url}?mode=rwc"));
         assert!(dir.path().join("nested").is_dir());
         assert_eq!(sqlite_url(&format!("{url}?mode=ro")).unwrap(), format!("{url}?mode=ro"));
+    }
+
+    /// A store migrated by an older cart-api, then opened by this one: the migrations it already
+    /// has are recognised (same files, same checksums) and the new ones apply to its data.
+    #[tokio::test]
+    async fn an_older_store_upgrades_without_ending_its_sessions() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
+        let backend = Backend::of(&database.url).unwrap();
+        let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(match backend {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        });
+        let older = dir.path().join("older");
+        std::fs::create_dir(&older).unwrap();
+        for entry in std::fs::read_dir(&folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.file_name().unwrap().to_string_lossy().as_ref() < "20261127000005" {
+                std::fs::copy(&path, older.join(path.file_name().unwrap())).unwrap();
+            }
+        }
+        let url = match backend {
+            Backend::Sqlite => sqlite_url(&database.url).unwrap(),
+            Backend::Postgres => database.url.clone(),
+        };
+        sqlx::any::install_default_drivers();
+        let pool = AnyPool::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(older.as_path()).await.unwrap().run(&pool).await.unwrap();
+        sqlx::query("INSERT INTO sessions (id, created_at) VALUES ('opened-long-ago', 0)").execute(&pool).await.unwrap();
+        pool.close().await;
+
+        let before = crate::domain::now_millis();
+        let db = connect(&database.url).await.unwrap();
+        let seen: i64 = sqlx::query_scalar("SELECT seen_at FROM sessions WHERE id = 'opened-long-ago'")
+            .fetch_one(&db)
+            .await
+            .unwrap();
+        assert!(seen >= before - 1_000, "the upgrade counts the session as seen now, not at {seen}");
     }
 
     #[test]

@@ -1,5 +1,7 @@
 //! The visitor's session: an opaque random id in an HttpOnly cookie, stored server-side.
 //! The browser never sees anything but the id; everything it refers to lives in the database.
+//! A session nobody uses for [`IDLE_LIFETIME_MS`] is over, whatever its cookie says, and
+//! `domain::retention` deletes it later with its guest cart.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
@@ -12,6 +14,12 @@ use crate::error::ApiError;
 pub const COOKIE_NAME: &str = "store_session";
 /// 16 random bytes = 128 bits, hex-encoded.
 const ID_HEX_LEN: usize = 32;
+/// A session unused for this long is over: the visitor goes on as a new guest (an account's cart
+/// stays the account's).
+pub const IDLE_LIFETIME_MS: i64 = 30 * 24 * 60 * 60 * 1000;
+/// How stale `seen_at` may be before a request refreshes it: one write per session per hour
+/// rather than one per request, which is precise enough for a 30-day limit.
+const SEEN_RESOLUTION_MS: i64 = 60 * 60 * 1000;
 
 /// The session of the current request.
 pub struct Session {
@@ -26,12 +34,19 @@ impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
     pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
         let Some(id) = cookie_value(headers) else { return Ok(None) };
-        let found: Option<(String, Option<String>)> =
-            sqlx::query_as("SELECT id, user_id FROM sessions WHERE id = $1 AND ended_at IS NULL")
-                .bind(&id)
-                .fetch_optional(db)
-                .await?;
-        Ok(found.map(|(id, user_id)| Session { id, user_id, new_cookie: None }))
+        let now = crate::domain::now_millis();
+        let found: Option<(String, Option<String>, i64)> = sqlx::query_as(
+            "SELECT id, user_id, seen_at FROM sessions WHERE id = $1 AND ended_at IS NULL AND seen_at > $2",
+        )
+        .bind(&id)
+        .bind(now - IDLE_LIFETIME_MS)
+        .fetch_optional(db)
+        .await?;
+        let Some((id, user_id, seen_at)) = found else { return Ok(None) };
+        if seen_at <= now - SEEN_RESOLUTION_MS {
+            sqlx::query("UPDATE sessions SET seen_at = $1 WHERE id = $2").bind(now).bind(&id).execute(db).await?;
+        }
+        Ok(Some(Session { id, user_id, new_cookie: None }))
     }
 
     /// The request's session, created (with its cookie) on first use.
@@ -49,7 +64,7 @@ impl Session {
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
         let id = new_id("", ID_HEX_LEN / 2);
-        sqlx::query("INSERT INTO sessions (id, user_id, created_at) VALUES ($1, $2, $3)")
+        sqlx::query("INSERT INTO sessions (id, user_id, created_at, seen_at) VALUES ($1, $2, $3, $3)")
             .bind(&id)
             .bind(user_id)
             .bind(crate::domain::now_millis())

@@ -376,6 +376,35 @@ async fn an_unknown_session_id_gets_a_fresh_session() {
 }
 
 #[tokio::test]
+async fn a_session_left_idle_for_30_days_is_over() {
+    let app = spawn_app().await;
+    let cart: Cart = app.add(json!({"productId": 1, "variantId": "red", "quantity": 1})).await.json().await.unwrap();
+    let db = common::open_database(&app.database.url).await;
+    let day = 24 * 60 * 60 * 1000_i64;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as i64;
+    let last_used = |at: i64| {
+        let db = db.clone();
+        async move { sqlx::query("UPDATE sessions SET seen_at = $1").bind(at).execute(&db).await.unwrap() }
+    };
+
+    // Idle for 29 days: still the visitor's, and this visit counts as a use.
+    last_used(now - 29 * day).await;
+    let response = app.get("/api/cart").await;
+    assert!(response.headers().get(header::SET_COOKIE).is_none());
+    assert_eq!(response.json::<Cart>().await.unwrap(), cart);
+    let seen: i64 = sqlx::query_scalar("SELECT seen_at FROM sessions").fetch_one(&db).await.unwrap();
+    assert!(seen >= now, "the visit renews the session");
+
+    // Idle for 31 days: over. The visitor goes on as a new guest, with an empty cart.
+    last_used(now - 31 * day).await;
+    let response = app.get("/api/cart").await;
+    assert_session_cookie(&response);
+    let fresh: Cart = response.json().await.unwrap();
+    assert_ne!(fresh.cart_id, cart.cart_id);
+    assert_eq!(fresh.item_count, 0);
+}
+
+#[tokio::test]
 async fn adding_an_item_is_priced_by_the_server() {
     let app = spawn_app().await;
     let product: Product = app.get("/api/products/1").await.json().await.unwrap();

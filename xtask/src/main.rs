@@ -199,8 +199,8 @@ fn test(args: &[String]) -> Result<(), String> {
     let throwaway = if given.is_none() && with_postgres { Some(postgres::Postgres::start()?) } else { None };
     let postgres = given.or_else(|| throwaway.as_ref().map(|p| p.url.clone()));
     if let Some(url) = &postgres {
-        step("The API tests again, on PostgreSQL");
-        tally.run(cargo().args(["test", "-p", "cart-api", "--test", "*"]).env(POSTGRES_ENV, url))?;
+        step("cart-api's tests again, on PostgreSQL");
+        tally.run(cargo().args(["test", "-p", "cart-api"]).env(POSTGRES_ENV, url))?;
     }
 
     step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
