@@ -48,7 +48,7 @@ fn main() -> ExitCode {
         Some("check-scaffold") => {
             let root = workspace_root();
             tools::ensure_build_tools(&root)
-                .and_then(|tools| scaffold::check_scaffold(&root, &tools, &root.join("target/release/cart-api")))
+                .and_then(|tools| scaffold::check_scaffold(&root, &tools, &target_dir(&root).join("release/cart-api")))
         }
         Some("new-remote") => match args.get(1) {
             Some(name) => scaffold::new_remote(&workspace_root(), name),
@@ -148,7 +148,7 @@ fn build_one(args: &[String]) -> Result<(), String> {
 fn server() -> Result<PathBuf, String> {
     step("Building cart-api (release)");
     run(cargo().args(["build", "--release", "-p", "cart-api"]))?;
-    Ok(workspace_root().join("target/release/cart-api"))
+    Ok(target_dir(&workspace_root()).join("release/cart-api"))
 }
 
 /// The release build. Returns the path of the server binary.
@@ -162,7 +162,7 @@ fn build() -> Result<PathBuf, String> {
     frontend::build(&root, &tools)?;
     step("Building cart-api (release)");
     run(cargo().args(["build", "--release", "-p", "cart-api"]))?;
-    let server = root.join("target/release/cart-api");
+    let server = target_dir(&root).join("release/cart-api");
     println!("\nBuilt: front end in {}, server at {}", root.join("dist").display(), server.display());
     Ok(server)
 }
