@@ -102,24 +102,59 @@ fn sqlite_url(url: &str) -> Result<String, DbError> {
     })
 }
 
-/// Starts a transaction that holds the store's write lock until it ends, so writes that read
-/// before they write (stock, versions, idempotency keys) never interleave. SQLite has one writer
-/// anyway; `IMMEDIATE` takes its lock up front instead of failing when a reader must upgrade.
-/// On PostgreSQL a transaction-scoped advisory lock gives every cart-api replica the same rule.
-pub async fn begin_write(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
-    match backend_of(db) {
-        Backend::Sqlite => db.begin_with("BEGIN IMMEDIATE").await,
-        Backend::Postgres => {
-            let mut tx = db.begin().await?;
-            sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(WRITE_LOCK).execute(&mut *tx).await?;
-            Ok(tx)
-        }
-    }
+/// Starts a transaction that holds the write locks of `carts` until it ends, so writes to one
+/// cart that read before they write (versions, stock against the line, idempotency keys) never
+/// interleave, whichever cart-api process they reach.
+///
+/// SQLite has one writer anyway; `IMMEDIATE` takes its lock up front instead of failing when a
+/// reader must upgrade. On PostgreSQL each cart has a transaction-scoped advisory lock, so writes
+/// to different carts run side by side; each writer also holds the store-wide lock shared, which
+/// [`begin_exclusive`] takes to wait them all out. Locks are taken in one order (store, then cart
+/// keys sorted), so two writers never wait on each other in a circle.
+pub async fn begin_write(db: &Db, carts: &[&str]) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    let mut keys: Vec<i32> = carts.iter().map(|cart| cart_lock(cart)).collect();
+    keys.sort_unstable();
+    keys.dedup();
+    begin(db, Some(&keys)).await
 }
 
-/// The advisory lock key of [`begin_write`] ("cartapi!" as bytes): any constant other programs
-/// sharing the database do not use.
-const WRITE_LOCK: i64 = 0x6361_7274_6170_6921;
+/// Starts a transaction that no other write runs beside: for maintenance over many carts.
+pub async fn begin_exclusive(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    begin(db, None).await
+}
+
+async fn begin(db: &Db, cart_keys: Option<&[i32]>) -> Result<Transaction<'static, Any>, sqlx::Error> {
+    if backend_of(db) == Backend::Sqlite {
+        return db.begin_with("BEGIN IMMEDIATE").await;
+    }
+    let mut tx = db.begin().await?;
+    let Some(cart_keys) = cart_keys else {
+        sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1)").bind(STORE_LOCK).execute(&mut *tx).await?;
+        return Ok(tx);
+    };
+    sqlx::query("SELECT 1 FROM pg_advisory_xact_lock_shared($1)").bind(STORE_LOCK).execute(&mut *tx).await?;
+    for key in cart_keys {
+        sqlx::query("SELECT 1 FROM pg_advisory_xact_lock($1, $2)")
+            .bind(CART_LOCKS)
+            .bind(*key)
+            .execute(&mut *tx)
+            .await?;
+    }
+    Ok(tx)
+}
+
+/// The store-wide advisory lock ("cartapi!" as bytes): any constant other programs sharing the
+/// database do not use. PostgreSQL keeps one-key and two-key advisory locks apart.
+const STORE_LOCK: i64 = 0x6361_7274_6170_6921;
+/// The first key of every cart's advisory lock ("cart"); the second is [`cart_lock`].
+const CART_LOCKS: i32 = 0x6361_7274;
+
+/// A cart's lock key: FNV-1a of its id, folded to 32 bits. Two carts that share a key only wait
+/// for each other; nothing else goes wrong.
+fn cart_lock(cart_id: &str) -> i32 {
+    let hash = cart_id.bytes().fold(0x811c_9dc5_u32, |hash, byte| (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193));
+    hash as i32
+}
 
 /// The pool's backend; `connect` accepted only URLs that name one.
 fn backend_of(db: &Db) -> Backend {
@@ -255,6 +290,58 @@ mod tests {
             .await
             .unwrap();
         assert!(seen >= before - 1_000, "the upgrade counts the session as seen now, not at {seen}");
+    }
+
+    /// On PostgreSQL, a write waits only for writes to its own cart, and maintenance waits for
+    /// every write. Waiting is read from `pg_locks`, not from a clock. SQLite has one writer, so
+    /// there is nothing to show there; `cargo xtask test --postgres` runs this on PostgreSQL.
+    #[tokio::test]
+    async fn a_write_waits_only_for_its_own_cart() {
+        let dir = tempfile::TempDir::new().unwrap();
+        let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
+        if Backend::of(&database.url).unwrap() == Backend::Sqlite {
+            return;
+        }
+        let db = connect(&database.url).await.unwrap();
+        let waiting = |db: Db| async move {
+            loop {
+                let waiting: i64 = sqlx::query_scalar(
+                    "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                     AND database = (SELECT oid FROM pg_database WHERE datname = current_database())",
+                )
+                .fetch_one(&db)
+                .await
+                .unwrap();
+                if waiting > 0 {
+                    return waiting;
+                }
+                tokio::task::yield_now().await;
+            }
+        };
+        // A guard against hanging, not a measurement.
+        let guard = std::time::Duration::from_secs(60);
+
+        let first = begin_write(&db, &["cart_a"]).await.unwrap();
+        let other = tokio::time::timeout(guard, begin_write(&db, &["cart_b", "cart_c"])).await;
+        let other = other.expect("a write to other carts does not wait").unwrap();
+        other.commit().await.unwrap();
+
+        let same = tokio::spawn({
+            let db = db.clone();
+            async move { begin_write(&db, &["cart_b", "cart_a"]).await.unwrap().commit().await.unwrap() }
+        });
+        assert_eq!(tokio::time::timeout(guard, waiting(db.clone())).await.unwrap(), 1, "a write to the same cart waits");
+        first.commit().await.unwrap();
+        tokio::time::timeout(guard, same).await.unwrap().unwrap();
+
+        let writer = begin_write(&db, &["cart_a"]).await.unwrap();
+        let maintenance = tokio::spawn({
+            let db = db.clone();
+            async move { begin_exclusive(&db).await.unwrap().commit().await.unwrap() }
+        });
+        assert_eq!(tokio::time::timeout(guard, waiting(db.clone())).await.unwrap(), 1, "maintenance waits for writes");
+        writer.commit().await.unwrap();
+        tokio::time::timeout(guard, maintenance).await.unwrap().unwrap();
     }
 
     #[test]

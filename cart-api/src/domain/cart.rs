@@ -48,6 +48,41 @@ pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError>
     found.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
 }
 
+/// A write transaction holding the locks of both carts a sign-in touches: the guest cart of
+/// `guest_session` and the account's. The carts are looked up before the locks are taken and
+/// again after; a cart created in between (a first add racing the sign-in) sends it round again,
+/// so no cart is merged unlocked. Carts only come into being, so this settles at once; should it
+/// not, the store-wide lock is the answer that is always right.
+pub async fn begin_sign_in(
+    db: &Db,
+    guest_session: Option<&str>,
+    user_id: &str,
+) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+    async fn carts<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+        conn: E,
+        guest_session: Option<&str>,
+        user_id: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar("SELECT id FROM carts WHERE (session_id = $1 AND user_id IS NULL) OR user_id = $2 ORDER BY id")
+            .bind(guest_session)
+            .bind(user_id)
+            .fetch_all(conn)
+            .await
+    }
+    let mut expected = carts(db, guest_session, user_id).await?;
+    for _ in 0..3 {
+        let locks: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let mut tx = crate::db::begin_write(db, &locks).await?;
+        let found = carts(&mut *tx, guest_session, user_id).await?;
+        if found == expected {
+            return Ok(tx);
+        }
+        tx.rollback().await?;
+        expected = found;
+    }
+    Ok(crate::db::begin_exclusive(db).await?)
+}
+
 /// Brings the guest cart of session `guest_session` into the account's cart: the account adopts
 /// it when it has none, otherwise the lines are added to the account's, capped per line.
 pub async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str) -> Result<(), ApiError> {
@@ -150,9 +185,9 @@ pub async fn add_item(
     if_match: Option<u64>,
 ) -> Result<Written, ApiError> {
     check_quantity(item.quantity)?;
-    // The write lock is taken before the stock is read, so concurrent adds queue and none can
-    // sell what another is taking.
-    let mut tx = crate::db::begin_write(db).await?;
+    // The cart's lock is taken before anything is read, so two adds to one cart queue and the
+    // second sees the first's line when it checks the line limit and the stock.
+    let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     let request = serde_json::to_string(item).unwrap_or_default();
     if let Some(key) = idempotency {
         if let Some(response) = key.replay(&mut tx, &request).await? {
@@ -245,7 +280,7 @@ pub async fn set_quantity(
     if_match: Option<u64>,
 ) -> Result<Cart, ApiError> {
     check_quantity(quantity)?;
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     check_version(&mut tx, cart_id, if_match).await?;
     // Scoped by cart: a line of another session's cart is "not found", never touched.
     let stock: Option<i64> = sqlx::query_scalar(
@@ -271,7 +306,7 @@ pub async fn set_quantity(
 
 /// Removes a line from the cart.
 pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option<u64>) -> Result<Cart, ApiError> {
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     check_version(&mut tx, cart_id, if_match).await?;
     let removed = sqlx::query("DELETE FROM cart_lines WHERE id = $1 AND cart_id = $2")
         .bind(line_id)

@@ -20,7 +20,7 @@ pub async fn start(
     cart_id: &str,
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<(CheckoutSession, bool), ApiError> {
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     let request = format!("start:{cart_id}");
     if let Some(key) = idempotency {
         if let Some(id) = key.replay(&mut tx, &request).await? {
@@ -49,16 +49,34 @@ pub async fn start(
     Ok((session, false))
 }
 
+/// A write transaction on checkout session `id` of `user_id`, holding its cart's lock: a checkout
+/// reads the cart that adds and removals change, and places the order that empties it.
+pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+    // A checkout session never changes cart, so its cart can be read before the lock is taken.
+    let cart_id: Option<String> = sqlx::query_scalar("SELECT cart_id FROM checkout_sessions WHERE id = $1 AND user_id = $2")
+        .bind(id)
+        .bind(user_id)
+        .fetch_optional(db)
+        .await?;
+    let cart_id = cart_id.ok_or_else(|| not_found(id))?;
+    Ok(crate::db::begin_write(db, &[&cart_id]).await?)
+}
+
 /// The checkout session `id` if it belongs to `user_id`; anyone else gets "not found".
 pub async fn get(db: &Db, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, id, user_id).await
 }
 
+/// What anyone but the owner hears of a checkout session, the same as for one that does not exist.
+fn not_found(id: &str) -> ApiError {
+    ApiError::NotFound(format!("checkout session {id}"))
+}
+
 /// Checks and stores the shipping address.
 pub async fn set_address(db: &Db, id: &str, user_id: &str, address: Address) -> Result<CheckoutSession, ApiError> {
     let address = validate_address(address)?;
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = begin_write(db, id, user_id).await?;
     let session = load(&mut tx, id, user_id).await?;
     if session.order_id.is_some() {
         return Err(ApiError::Conflict("checkout-completed", "this checkout already placed its order".into()));
@@ -113,7 +131,7 @@ pub(super) async fn load(conn: &mut Conn, id: &str, user_id: &str) -> Result<Che
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?;
-    let (cart_id, address, order_id, card_last4) = row.ok_or_else(|| ApiError::NotFound(format!("checkout session {id}")))?;
+    let (cart_id, address, order_id, card_last4) = row.ok_or_else(|| not_found(id))?;
     let address: Option<Address> = address.and_then(|a| serde_json::from_str(&a).ok());
     // A placed order keeps its own lines; before that the checkout shows the cart as it is now.
     let (lines, totals) = match &order_id {

@@ -131,7 +131,7 @@ pub async fn sign_in(
         }
     };
 
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(&email).execute(&mut *tx).await?;
     let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
     tx.commit().await?;
@@ -176,7 +176,7 @@ pub async fn sign_up(
         .await
         .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
     let user_id = new_id("usr", 8);
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     let created = sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES ($1, $2, $3, $4, 'en-US', $5)
          ON CONFLICT(email) DO NOTHING",

@@ -19,7 +19,7 @@ pub async fn place(
     checkout_session_id: &str,
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<(Order, bool), ApiError> {
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = super::checkout::begin_write(db, checkout_session_id, user_id).await?;
     let request = format!("order:{checkout_session_id}");
     if let Some(key) = idempotency {
         if let Some(order_id) = key.replay(&mut tx, &request).await? {
@@ -56,7 +56,11 @@ pub async fn place(
     if current.lines.is_empty() {
         return Err(ApiError::Conflict("empty-cart", "the cart is empty".into()));
     }
-    for line in &current.lines {
+    // Stock rows are taken in one order (product, variant) whatever the cart's order, so two
+    // orders placed at once on PostgreSQL never wait on each other's rows in a circle.
+    let mut taking: Vec<&CartLine> = current.lines.iter().collect();
+    taking.sort_by(|a, b| (a.product_id, &a.variant_id).cmp(&(b.product_id, &b.variant_id)));
+    for line in taking {
         let taken = sqlx::query("UPDATE variants SET stock = stock - $1 WHERE product_id = $2 AND id = $3 AND stock >= $1")
             .bind(i64::from(line.quantity))
             .bind(i64::from(line.product_id))

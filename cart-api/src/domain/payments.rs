@@ -90,7 +90,7 @@ pub async fn authorize(
     idempotency: Option<&IdempotencyKey>,
 ) -> Result<(Payment, bool), ApiError> {
     let card = Card::parse(request, this_month())?;
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = checkout::begin_write(db, &request.checkout_session_id, user_id).await?;
     // What a repeat must match; the card number itself is never stored, not even here.
     let fingerprint = format!("{}:{}:{}", request.checkout_session_id, card.last4(), request.expiry.trim());
     if let Some(key) = idempotency {

@@ -55,7 +55,7 @@ pub async fn sweep(db: &Db, now: i64) -> Result<Swept, ApiError> {
 async fn sweep_sessions(db: &Db, now: i64) -> Result<(u64, u64), ApiError> {
     let (ended, idle) = (now - SESSION_GRACE_MS, now - IDLE_LIFETIME_MS - SESSION_GRACE_MS);
     let guest_carts = format!("SELECT id FROM carts WHERE user_id IS NULL AND session_id IN ({OVER})");
-    let mut tx = crate::db::begin_write(db).await?;
+    let mut tx = crate::db::begin_exclusive(db).await?;
     let mut deleted = Vec::new();
     for statement in [
         format!("DELETE FROM idempotency_keys WHERE session_id IN ({OVER})"),
