@@ -51,6 +51,29 @@ async fn add_to_cart_updates_the_badge_and_survives_reload() {
     assert_no_csp_violation(&store);
 }
 
+/// The header's cart summary mounts once per page load: not again when the page's remote
+/// settles, nor when the shell's start-up timer does. Each mount reads the cart, so a remount
+/// shows as an extra `GET /api/cart`; the next one is the subtotal after an add.
+#[tokio::test]
+async fn the_cart_summary_mounts_once_per_page_load() {
+    let cart_reads = "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/cart').length";
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(ADD).await;
+    // Page time, not a sleep: the shell settles pages without a remote 1.5 s after start.
+    browser.until("the start-up timer", "return performance.now() > 2000", |v| v == true).await;
+    assert_eq!(browser.execute(cart_reads).await, 1, "the cart summary mounted more than once");
+
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+    browser.until("the subtotal read", cart_reads, |v| v == 2).await;
+    assert!(!browser.text("[data-testid=cart-summary-subtotal]").await.is_empty());
+    browser.close().await;
+}
+
 fn assert_no_csp_violation(store: &Store) {
     let log = store.server_log();
     assert!(!log.contains("csp violation"), "the page broke its Content-Security-Policy:\n{log}");

@@ -20,7 +20,7 @@ pub fn App() -> impl IntoView {
     provide_context(platform);
     crate::identity::load(platform);
     // Pages without a remote (sign-in, not found) settle at once; with one, its slot says when.
-    leptos::prelude::set_timeout(move || platform.page_settled.set(true), std::time::Duration::from_millis(1500));
+    leptos::prelude::set_timeout(move || platform.settle_page(), std::time::Duration::from_millis(1500));
     crate::composition::preload_manifest();
     let event_log = crate::inspector::EventLog::start();
     crate::analytics::start();

@@ -286,7 +286,7 @@ pub fn RemoteSlot(
                     Err(e) => Err(e),
                 };
                 if !fragment {
-                    platform.page_settled.set(true);
+                    platform.settle_page();
                 }
                 match result {
                     Ok(()) => status.set(SlotStatus::Mounted),

@@ -37,6 +37,15 @@ fn supported(locale: &str) -> Option<String> {
 }
 
 impl Platform {
+    /// Marks the page settled. Only the first call changes anything: fragments mount when the
+    /// signal turns true, and setting it again (the next page's remote, the start-up timer)
+    /// would unmount and mount them again, with a fresh request each time.
+    pub fn settle_page(&self) {
+        if !self.page_settled.get_untracked() {
+            self.page_settled.set(true);
+        }
+    }
+
     pub fn load() -> Self {
         let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
         let locale = stored(LOCALE_KEY)
