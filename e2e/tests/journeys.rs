@@ -8,6 +8,14 @@ const ADD: &str = "[data-testid=add-to-cart]";
 const CART_LINE: &str = "[data-testid=cart-line]";
 const FALLBACK: &str = "[data-testid=remote-fallback]";
 
+/// From the home page, with an empty cart, to the first product's page.
+async fn open_a_product(browser: &Browser) {
+    browser.goto("/").await;
+    browser.wait_for_text(BADGE, "0").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.wait_for(ADD).await;
+}
+
 /// The article's add-to-cart sequence: product-details POSTs, publishes `cart:updated`, the
 /// shell's badge follows; after a reload the badge comes from the API; the cart remote reads
 /// the same cart from the API.
@@ -15,10 +23,7 @@ const FALLBACK: &str = "[data-testid=remote-fallback]";
 async fn add_to_cart_updates_the_badge_and_survives_reload() {
     let store = Store::start().await;
     let browser = Browser::open(&store).await;
-    browser.goto("/").await;
-    browser.wait_for_text(BADGE, "0").await;
-    browser.click(PRODUCT_LINK).await;
-    browser.wait_for(ADD).await;
+    open_a_product(&browser).await;
     assert!(browser.path().await.starts_with("/products/"));
     assert_eq!(browser.text(ADD).await, "Add to cart");
     browser.click(ADD).await;
@@ -59,10 +64,7 @@ async fn the_cart_summary_mounts_once_per_page_load() {
     let cart_reads = "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/cart').length";
     let store = Store::start().await;
     let browser = Browser::open(&store).await;
-    browser.goto("/").await;
-    browser.wait_for_text(BADGE, "0").await;
-    browser.click(PRODUCT_LINK).await;
-    browser.wait_for(ADD).await;
+    open_a_product(&browser).await;
     // Page time, not a sleep: the shell settles pages without a remote 1.5 s after start.
     browser.until("the start-up timer", "return performance.now() > 2000", |v| v == true).await;
     assert_eq!(browser.execute(cart_reads).await, 1, "the cart summary mounted more than once");
