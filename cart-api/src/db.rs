@@ -10,6 +10,8 @@ use sqlx::{Any, AnyPool, Executor, Transaction};
 pub type Db = AnyPool;
 /// A connection or transaction handed between domain functions.
 pub type Conn = sqlx::AnyConnection;
+/// A write transaction holding its locks until it commits or is dropped ([`begin_write`]).
+pub type WriteTx = Transaction<'static, Any>;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Backend {
@@ -111,7 +113,7 @@ fn sqlite_url(url: &str) -> Result<String, DbError> {
 /// to different carts run side by side; each writer also holds the store-wide lock shared, which
 /// [`begin_exclusive`] takes to wait them all out. Locks are taken in one order (store, then cart
 /// keys sorted), so two writers never wait on each other in a circle.
-pub async fn begin_write(db: &Db, carts: &[&str]) -> Result<Transaction<'static, Any>, sqlx::Error> {
+pub async fn begin_write(db: &Db, carts: &[&str]) -> Result<WriteTx, sqlx::Error> {
     let mut keys: Vec<i32> = carts.iter().map(|cart| cart_lock(cart)).collect();
     keys.sort_unstable();
     keys.dedup();
@@ -119,11 +121,11 @@ pub async fn begin_write(db: &Db, carts: &[&str]) -> Result<Transaction<'static,
 }
 
 /// Starts a transaction that no other write runs beside: for maintenance over many carts.
-pub async fn begin_exclusive(db: &Db) -> Result<Transaction<'static, Any>, sqlx::Error> {
+pub async fn begin_exclusive(db: &Db) -> Result<WriteTx, sqlx::Error> {
     begin(db, None).await
 }
 
-async fn begin(db: &Db, cart_keys: Option<&[i32]>) -> Result<Transaction<'static, Any>, sqlx::Error> {
+async fn begin(db: &Db, cart_keys: Option<&[i32]>) -> Result<WriteTx, sqlx::Error> {
     if backend_of(db) == Backend::Sqlite {
         return db.begin_with("BEGIN IMMEDIATE").await;
     }
@@ -227,6 +229,16 @@ async fn seed_catalogue(pool: &Db) -> Result<(), DbError> {
     Ok(())
 }
 
+/// A migrated store of a unit test's own: a SQLite file, or a PostgreSQL database under
+/// `cargo xtask test --postgres`. The directory and the database live as long as they are held.
+#[cfg(test)]
+pub(crate) async fn test_store() -> (tempfile::TempDir, e2e::database::TestDatabase, Db) {
+    let dir = tempfile::TempDir::new().unwrap();
+    let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
+    let db = connect(&database.url).await.unwrap();
+    (dir, database, db)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -297,12 +309,10 @@ mod tests {
     /// there is nothing to show there; `cargo xtask test --postgres` runs this on PostgreSQL.
     #[tokio::test]
     async fn a_write_waits_only_for_its_own_cart() {
-        let dir = tempfile::TempDir::new().unwrap();
-        let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
-        if Backend::of(&database.url).unwrap() == Backend::Sqlite {
+        let (_dir, _database, db) = test_store().await;
+        if backend_of(&db) == Backend::Sqlite {
             return;
         }
-        let db = connect(&database.url).await.unwrap();
         let waiting = |db: Db| async move {
             loop {
                 let waiting: i64 = sqlx::query_scalar(

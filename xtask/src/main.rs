@@ -160,9 +160,7 @@ fn build() -> Result<PathBuf, String> {
     let root = workspace_root();
     let tools = tools::ensure_build_tools(&root)?;
     frontend::build(&root, &tools)?;
-    step("Building cart-api (release)");
-    run(cargo().args(["build", "--release", "-p", "cart-api"]))?;
-    let server = target_dir(&root).join("release/cart-api");
+    let server = server()?;
     println!("\nBuilt: front end in {}, server at {}", root.join("dist").display(), server.display());
     Ok(server)
 }
@@ -175,9 +173,9 @@ fn demo() -> Result<(), String> {
     run(Command::new(server).current_dir(&root).env("ADDR", &addr).env("DIST_DIR", root.join("dist")))
 }
 
-/// `TEST_POSTGRES_URL`: a PostgreSQL server the API tests also run against (each test creates its
-/// own database on it).
-const POSTGRES_ENV: &str = "TEST_POSTGRES_URL";
+/// `TEST_POSTGRES_URL`: a PostgreSQL server the API tests and journeys also run against (each
+/// test creates its own database on it, through `e2e::database`).
+use e2e::database::POSTGRES_ENV;
 
 fn test(args: &[String]) -> Result<(), String> {
     let with_postgres = match args {

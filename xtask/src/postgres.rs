@@ -53,15 +53,15 @@ impl Postgres {
             .spawn()
             .map_err(|e| format!("cannot start postgres: {e}"))?;
         let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
-        let postgres = Self { url, server, dir, bin: bin.clone(), run_as };
-        postgres.wait_ready(&bin, port)?;
+        let postgres = Self { url, server, dir, bin, run_as };
+        postgres.wait_ready(port)?;
         Ok(postgres)
     }
 
-    fn wait_ready(&self, bin: &Path, port: u16) -> Result<(), String> {
+    fn wait_ready(&self, port: u16) -> Result<(), String> {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
-            let ready = Command::new(bin.join("pg_isready"))
+            let ready = Command::new(self.bin.join("pg_isready"))
                 .args(["-q", "-h", "127.0.0.1", "-p", &port.to_string()])
                 .status()
                 .is_ok_and(|s| s.success());

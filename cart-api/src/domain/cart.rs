@@ -3,7 +3,7 @@
 use contracts::api::{AddCartItem, Cart, CartLine, Money};
 use sqlx::Row;
 
-use crate::db::{Conn, Db};
+use crate::db::{Conn, Db, WriteTx};
 
 use super::idempotency::IdempotencyKey;
 use super::{new_id, CURRENCY};
@@ -57,7 +57,7 @@ pub async fn begin_sign_in(
     db: &Db,
     guest_session: Option<&str>,
     user_id: &str,
-) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+) -> Result<WriteTx, ApiError> {
     async fn carts<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
         conn: E,
         guest_session: Option<&str>,
@@ -320,7 +320,7 @@ pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option
 }
 
 /// Bumps the cart's version and answers the cart as committed.
-async fn finish_write(mut tx: sqlx::Transaction<'_, sqlx::Any>, cart_id: &str) -> Result<Cart, ApiError> {
+async fn finish_write(mut tx: WriteTx, cart_id: &str) -> Result<Cart, ApiError> {
     sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1")
         .bind(cart_id)
         .execute(&mut *tx)

@@ -3,7 +3,7 @@
 //! from that version only.
 
 use contracts::api::{Address, CheckoutSession, CheckoutStep};
-use crate::db::{Conn, Db};
+use crate::db::{Conn, Db, WriteTx};
 
 use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, orders};
@@ -51,7 +51,7 @@ pub async fn start(
 
 /// A write transaction on checkout session `id` of `user_id`, holding its cart's lock: a checkout
 /// reads the cart that adds and removals change, and places the order that empties it.
-pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<sqlx::Transaction<'static, sqlx::Any>, ApiError> {
+pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<WriteTx, ApiError> {
     // A checkout session never changes cart, so its cart can be read before the lock is taken.
     let cart_id: Option<String> = sqlx::query_scalar("SELECT cart_id FROM checkout_sessions WHERE id = $1 AND user_id = $2")
         .bind(id)

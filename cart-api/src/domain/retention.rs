@@ -86,15 +86,7 @@ pub async fn run(db: Db) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use e2e::database::TestDatabase;
-
-    /// A migrated store: SQLite, or PostgreSQL under `cargo xtask test --postgres`.
-    async fn store() -> (tempfile::TempDir, TestDatabase, Db) {
-        let dir = tempfile::TempDir::new().unwrap();
-        let database = TestDatabase::fresh(&dir.path().join("store.db")).await;
-        let db = crate::db::connect(&database.url).await.unwrap();
-        (dir, database, db)
-    }
+    use crate::db::test_store as store;
 
     /// The values of `column` in `table`, in order.
     async fn column(db: &Db, table: &str, column: &str) -> Vec<String> {

@@ -132,8 +132,14 @@ fn render(state: &State) {
     let _ = parts.link.set_attribute("aria-label", &label(language, count));
     parts.label.set_text_content(Some(cart_word(language)));
     parts.badge.set_text_content(Some(&count.to_string()));
-    let subtotal = state.cart.as_ref().filter(|_| count > 0).map(|c| format_money(&c.subtotal, &state.locale));
-    parts.subtotal.set_text_content(subtotal.as_deref());
+    parts.subtotal.set_text_content(subtotal(state).as_deref());
+}
+
+/// The subtotal beside the badge. One read for another count (an event's count arrives before
+/// the API's new answer) would be wrong beside it, so none is shown until that answer comes.
+fn subtotal(state: &State) -> Option<String> {
+    let count = state.count;
+    state.cart.as_ref().filter(|c| count > 0 && c.item_count == count).map(|c| format_money(&c.subtotal, &state.locale))
 }
 
 fn cart_word(language: Language) -> &'static str {
@@ -182,6 +188,17 @@ mod tests {
         let mut fresh = state_with(None);
         assert!(fresh.counted(&event("cart_1", 1)));
         assert_eq!(fresh.count, 1);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_subtotal_is_shown_only_beside_the_count_it_was_read_with() {
+        let mut state = state_with(Some("cart_1"));
+        assert!(subtotal(&state).is_some(), "the API's count and subtotal belong together");
+        state.counted(&CartUpdated { cart_id: "cart_1".into(), item_count: 3 });
+        assert_eq!(subtotal(&state), None, "until the API answers for the new count");
+        state.count = 0;
+        state.cart = None;
+        assert_eq!(subtotal(&state), None);
     }
 
     #[wasm_bindgen_test]
