@@ -686,6 +686,10 @@ async fn analytics_batches_are_recorded_and_checked() {
     assert_problem_kind(unknown, StatusCode::BAD_REQUEST, "bad-request", "unknown event").await;
     let personal = post(json!({ "events": [event("cart:item-added", json!({"productId": 1, "email": "a@b.c"}))] })).await;
     assert_problem_kind(personal, StatusCode::BAD_REQUEST, "bad-request", "personal data").await;
+    // The shell forwards payloads without decoding them; the contract is checked here.
+    let broken = post(json!({ "events": [event("cart:item-added", json!({"productId": 1}))] })).await;
+    let problem = assert_problem_kind(broken, StatusCode::BAD_REQUEST, "bad-request", "a payload off its contract").await;
+    assert!(problem.detail.unwrap_or_default().contains("does not match the contract"));
     let many: Vec<_> = (0..51).map(|_| event("cart:item-added", json!({"productId": 1, "quantity": 1}))).collect();
     assert_problem_kind(post(json!({ "events": many })).await, StatusCode::BAD_REQUEST, "bad-request", "too many").await;
 }

@@ -112,15 +112,19 @@ pub struct CartLine {
 }
 
 /// The cart as the server computed it: `GET /api/cart` and every cart write answer with it.
+///
+/// On the wire the totals sit beside the other fields (`{ cartId, ..., subtotal, shipping, tax,
+/// total }`). `#[serde(flatten)]` would say so, but it makes serde buffer the whole object before
+/// reading it, which costs kilobytes of code in every browser bundle that reads a cart; a flat
+/// twin (`wire::Cart`) converted on the way in and out costs nothing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "wire::Cart", into = "wire::Cart")]
 pub struct Cart {
     pub cart_id: String,
     /// Grows with every change; also the cart's `ETag`, for `If-Match` on writes.
     pub version: u64,
     pub item_count: u32,
     pub lines: Vec<CartLine>,
-    #[serde(flatten)]
     pub totals: Totals,
 }
 
@@ -175,6 +179,11 @@ impl std::fmt::Debug for SignUp {
     }
 }
 
+/// Body of `POST /api/session/logout`: nothing to say but that.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignOut {}
+
 /// A shipping address; the server validates every field (`PUT /api/checkout/sessions/{id}/address`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -203,14 +212,13 @@ pub enum CheckoutStep {
 }
 
 /// A checkout session: the cart's lines and totals as they were when it started, plus what the
-/// visitor has given so far.
+/// visitor has given so far. Its totals sit beside its other fields on the wire, as a cart's do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "wire::CheckoutSession", into = "wire::CheckoutSession")]
 pub struct CheckoutSession {
     pub id: String,
     pub step: CheckoutStep,
     pub lines: Vec<CartLine>,
-    #[serde(flatten)]
     pub totals: Totals,
     pub address: Option<Address>,
     /// Last four digits of the authorized card, once paid.
@@ -254,16 +262,16 @@ pub struct PlaceOrder {
     pub checkout_session_id: String,
 }
 
-/// `GET /api/orders/{id}`, and the answer of `POST /api/orders`.
+/// `GET /api/orders/{id}`, and the answer of `POST /api/orders`. Its totals sit beside its
+/// other fields on the wire, as a cart's do.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "wire::Order", into = "wire::Order")]
 pub struct Order {
     pub order_id: String,
     pub status: String,
     /// Milliseconds since the Unix epoch.
     pub created_at: i64,
     pub lines: Vec<CartLine>,
-    #[serde(flatten)]
     pub totals: Totals,
     pub address: Address,
     pub card_last4: String,
@@ -314,6 +322,120 @@ pub struct AnalyticsEvent {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AnalyticsBatch {
     pub events: Vec<AnalyticsEvent>,
+}
+
+/// The flat wire shapes of the types whose totals sit beside their other fields.
+mod wire {
+    use serde::{Deserialize, Serialize};
+
+    use super::{Address, CartLine, CheckoutStep, Money, Totals};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Cart {
+        cart_id: String,
+        version: u64,
+        item_count: u32,
+        lines: Vec<CartLine>,
+        subtotal: Money,
+        shipping: Money,
+        tax: Money,
+        total: Money,
+    }
+
+    impl From<Cart> for super::Cart {
+        fn from(w: Cart) -> Self {
+            let totals = Totals { subtotal: w.subtotal, shipping: w.shipping, tax: w.tax, total: w.total };
+            Self { cart_id: w.cart_id, version: w.version, item_count: w.item_count, lines: w.lines, totals }
+        }
+    }
+
+    impl From<super::Cart> for Cart {
+        fn from(c: super::Cart) -> Self {
+            let Totals { subtotal, shipping, tax, total } = c.totals;
+            Self { cart_id: c.cart_id, version: c.version, item_count: c.item_count, lines: c.lines, subtotal, shipping, tax, total }
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct CheckoutSession {
+        id: String,
+        step: CheckoutStep,
+        lines: Vec<CartLine>,
+        subtotal: Money,
+        shipping: Money,
+        tax: Money,
+        total: Money,
+        address: Option<Address>,
+        card_last4: Option<String>,
+        order_id: Option<String>,
+    }
+
+    impl From<CheckoutSession> for super::CheckoutSession {
+        fn from(w: CheckoutSession) -> Self {
+            let totals = Totals { subtotal: w.subtotal, shipping: w.shipping, tax: w.tax, total: w.total };
+            Self { id: w.id, step: w.step, lines: w.lines, totals, address: w.address, card_last4: w.card_last4, order_id: w.order_id }
+        }
+    }
+
+    impl From<super::CheckoutSession> for CheckoutSession {
+        fn from(c: super::CheckoutSession) -> Self {
+            let Totals { subtotal, shipping, tax, total } = c.totals;
+            Self {
+                id: c.id,
+                step: c.step,
+                lines: c.lines,
+                subtotal,
+                shipping,
+                tax,
+                total,
+                address: c.address,
+                card_last4: c.card_last4,
+                order_id: c.order_id,
+            }
+        }
+    }
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    pub struct Order {
+        order_id: String,
+        status: String,
+        created_at: i64,
+        lines: Vec<CartLine>,
+        subtotal: Money,
+        shipping: Money,
+        tax: Money,
+        total: Money,
+        address: Address,
+        card_last4: String,
+    }
+
+    impl From<Order> for super::Order {
+        fn from(w: Order) -> Self {
+            let totals = Totals { subtotal: w.subtotal, shipping: w.shipping, tax: w.tax, total: w.total };
+            Self { order_id: w.order_id, status: w.status, created_at: w.created_at, lines: w.lines, totals, address: w.address, card_last4: w.card_last4 }
+        }
+    }
+
+    impl From<super::Order> for Order {
+        fn from(o: super::Order) -> Self {
+            let Totals { subtotal, shipping, tax, total } = o.totals;
+            Self {
+                order_id: o.order_id,
+                status: o.status,
+                created_at: o.created_at,
+                lines: o.lines,
+                subtotal,
+                shipping,
+                tax,
+                total,
+                address: o.address,
+                card_last4: o.card_last4,
+            }
+        }
+    }
 }
 
 #[cfg(test)]

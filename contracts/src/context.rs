@@ -74,7 +74,7 @@ pub struct MountContext {
 #[derive(Debug, thiserror::Error)]
 pub enum ContextError {
     #[error("the mount context is not valid: {0}")]
-    Invalid(#[from] serde_json::Error),
+    Invalid(String),
     #[error("the shell speaks contracts major {shell}, this remote speaks {remote}")]
     IncompatibleMajor { shell: u32, remote: u32 },
 }
@@ -82,7 +82,12 @@ pub enum ContextError {
 impl MountContext {
     /// Parses the JSON a shell sent and checks it speaks our major version.
     pub fn from_json(json: &str) -> Result<Self, ContextError> {
-        let context: Self = serde_json::from_str(json)?;
+        serde_json::from_str::<Self>(json).map_err(|e| ContextError::Invalid(e.to_string()))?.checked()
+    }
+
+    /// The context, if it was written for our major version.
+    pub fn checked(self) -> Result<Self, ContextError> {
+        let context = self;
         if context.contracts_major != crate::CONTRACTS_MAJOR {
             return Err(ContextError::IncompatibleMajor {
                 shell: context.contracts_major,

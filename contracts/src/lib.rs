@@ -18,6 +18,7 @@
 pub mod api;
 pub mod context;
 pub mod events;
+pub mod format;
 #[cfg(feature = "schema")]
 pub mod governance;
 pub mod manifest;

@@ -14,25 +14,58 @@ pub struct RemoteManifest {
 
 /// One remote: the release that is live, the last good one to fall back to, and optionally a
 /// new release rolled out to a share of sessions.
+///
+/// On the wire the live release's fields sit in the entry itself (`{ name, version, js, wasm,
+/// ... }`). It is read through a flat twin rather than `#[serde(flatten)]`, which would put
+/// serde's buffering code into the shell that every page loads.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(from = "EntryWire", into = "EntryWire")]
 pub struct RemoteEntry {
     /// The remote's name, see [`crate::routes::Remote::name`].
     pub name: String,
     /// Path prefixes the remote owns beyond the shell's own route table (e.g. `/wishlist`): how
     /// a new remote gets pages without a shell release.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub routes: Vec<String>,
-    #[serde(flatten)]
     pub release: Release,
     /// The previous good release: the shell loads it when this one does not load or fails its
     /// integrity check.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fallback: Option<Release>,
     /// A new release for `percent` % of sessions (sticky per session). The server resolves it
     /// when it serves the manifest; the shell never sees a canary entry.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub canary: Option<Canary>,
+}
+
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct EntryWire {
+    name: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    routes: Vec<String>,
+    version: String,
+    contracts_major: u32,
+    js: String,
+    wasm: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    css: Option<String>,
+    integrity: Integrity,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    fallback: Option<Release>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    canary: Option<Canary>,
+}
+
+impl From<EntryWire> for RemoteEntry {
+    fn from(w: EntryWire) -> Self {
+        let release = Release { version: w.version, contracts_major: w.contracts_major, js: w.js, wasm: w.wasm, css: w.css, integrity: w.integrity };
+        Self { name: w.name, routes: w.routes, release, fallback: w.fallback, canary: w.canary }
+    }
+}
+
+impl From<RemoteEntry> for EntryWire {
+    fn from(e: RemoteEntry) -> Self {
+        let Release { version, contracts_major, js, wasm, css, integrity } = e.release;
+        Self { name: e.name, routes: e.routes, version, contracts_major, js, wasm, css, integrity, fallback: e.fallback, canary: e.canary }
+    }
 }
 
 /// The files of one build of a remote.

@@ -96,3 +96,30 @@ fn published_details_are_plain_objects() {
     assert_eq!(get(&detail, "traceId").as_string().as_deref(), Some("4bf92f3577b34da6a3ce929d0e0e4736"));
     assert_eq!(js_sys::Object::get_prototype_of(&payload), js_sys::Object::get_prototype_of(&js_sys::Object::new()));
 }
+
+/// What the server writes into its HTML and what the browser shows after taking over must be the
+/// same text: `contracts::format` (used on both sides) writes money and dates as `Intl` does.
+#[wasm_bindgen_test]
+fn money_and_dates_read_as_intl_writes_them() {
+    use contracts::api::Money;
+    use js_sys::{Array, Intl, Object, Reflect};
+    let options = |pairs: &[(&str, &str)]| {
+        let o = Object::new();
+        for (k, v) in pairs {
+            Reflect::set(&o, &(*k).into(), &(*v).into()).unwrap();
+        }
+        o
+    };
+    for locale in contracts::context::LOCALES {
+        let money_format = Intl::NumberFormat::new(&Array::of1(&locale.into()), &options(&[("style", "currency"), ("currency", "EUR")]));
+        for amount in [0i64, 5, 99, 100, 1999, 4990, 123_456, 100_000_000, -490] {
+            let intl = money_format.format().call1(&JsValue::NULL, &((amount as f64) / 100.0).into()).unwrap().as_string().unwrap();
+            assert_eq!(contracts::format::money(&Money::new(amount, "EUR"), locale), intl, "{amount} in {locale}");
+        }
+        let date_format = Intl::DateTimeFormat::new(&Array::of1(&locale.into()), &options(&[("dateStyle", "medium"), ("timeZone", "UTC")]));
+        for millis in [0i64, 951_782_400_000, 1_795_694_400_000, 1_795_737_599_000] {
+            let intl = date_format.format().call1(&JsValue::NULL, &js_sys::Date::new(&(millis as f64).into())).unwrap().as_string().unwrap();
+            assert_eq!(contracts::format::date(millis, locale), intl, "{millis} in {locale}");
+        }
+    }
+}

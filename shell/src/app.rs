@@ -22,7 +22,7 @@ pub fn App() -> impl IntoView {
     // Pages without a remote (sign-in, not found) settle at once; with one, its slot says when.
     leptos::prelude::set_timeout(move || platform.settle_page(), std::time::Duration::from_millis(1500));
     crate::composition::preload_manifest();
-    let event_log = crate::inspector::EventLog::start();
+    crate::inspector::start(platform);
     crate::analytics::start();
     view! {
         <Router>
@@ -44,7 +44,6 @@ pub fn App() -> impl IntoView {
                 </Routes>
             </main>
             <Notifications />
-            <crate::inspector::Inspector log=event_log />
             <footer class="shell-footer">
                 <p>{move || t(&platform.locale.get(), Text::Footer)}</p>
             </footer>

@@ -11,6 +11,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
+use contracts::browser::js::{from_js, to_js};
 use contracts::manifest::{Release, RemoteManifest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -46,7 +47,14 @@ pub enum LoadError {
 
 /// A remote's loaded ES module (`default` = init, `mount`, `unmount`) and its version.
 #[derive(Clone)]
-struct Module(JsValue, String);
+pub struct Module(JsValue, String);
+
+impl Module {
+    /// Calls one of the module's exports.
+    pub fn call(&self, export: &str, args: &[&JsValue]) -> Result<(), String> {
+        call_export(self, export, args)
+    }
+}
 
 thread_local! {
     /// The manifest request, shared: the start-up preload and the first slot wait on the same one.
@@ -69,20 +77,18 @@ async fn manifest() -> Result<RemoteManifest, LoadError> {
     let request = MANIFEST.with(|m| {
         m.borrow_mut()
             .get_or_insert_with(|| {
+                // The manifest as the browser parsed it: every slot reads its own copy from it.
                 wasm_bindgen_futures::future_to_promise(async {
-                    let manifest: RemoteManifest = contracts::browser::http::get_json(MANIFEST_URL)
+                    contracts::browser::http::get_js(MANIFEST_URL)
                         .await
-                        .map_err(|e| JsValue::from_str(&e.to_string()))?;
-                    Ok(JsValue::from_str(&serde_json::to_string(&manifest).unwrap_or_default()))
+                        .map_err(|e| JsValue::from_str(&e.to_string()))
                 })
             })
             .clone()
     });
-    let answer = JsFuture::from(request).await.and_then(|json| {
-        json.as_string()
-            .and_then(|json| serde_json::from_str(&json).ok())
-            .ok_or_else(|| JsValue::from_str("the manifest is not valid"))
-    });
+    let answer = JsFuture::from(request)
+        .await
+        .and_then(|raw| from_js::<RemoteManifest>(raw).map_err(|e| JsValue::from_str(&format!("the manifest is not valid: {e}"))));
     answer.map_err(|e| {
         // A failed request is not kept: Retry asks again.
         MANIFEST.with(|m| m.borrow_mut().take());
@@ -101,7 +107,7 @@ fn js_error(value: JsValue) -> String {
 /// Loads (once) the remote's module: the live release, or the manifest's fallback release when
 /// the live one does not load. After a failure, `attempt > 0` imports a fresh copy so a crashed
 /// wasm instance is not reused.
-async fn load(name: &'static str, attempt: u32) -> Result<Module, LoadError> {
+pub async fn load(name: &'static str, attempt: u32) -> Result<Module, LoadError> {
     if attempt == 0 {
         if let Some(module) = MODULES.with(|m| m.borrow().get(name).cloned()) {
             return Ok(module);
@@ -221,6 +227,7 @@ fn call_export(module: &Module, export: &str, args: &[&JsValue]) -> Result<(), S
     let result = match args {
         [a] => function.call1(&JsValue::NULL, a),
         [a, b] => function.call2(&JsValue::NULL, a, b),
+        [a, b, c] => function.call3(&JsValue::NULL, a, b, c),
         _ => function.call0(&JsValue::NULL),
     };
     result.map(|_| ()).map_err(js_error)
@@ -275,10 +282,7 @@ pub fn RemoteSlot(
                 let result = match load(name, attempt).await {
                     Ok(module) if alive.load(Ordering::Acquire) => {
                         version.set(module.1.clone());
-                        let context = serde_json::to_string(&platform.mount_context())
-                            .ok()
-                            .and_then(|json| js_sys::JSON::parse(&json).ok())
-                            .unwrap_or(JsValue::NULL);
+                        let context = to_js(&platform.mount_context());
                         call_export(&module, "mount", &[&host.into(), &context])
                             .map_err(|e| LoadError::Mount(name, e))
                     }

@@ -101,7 +101,7 @@ pub fn AccountMenu() -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
             let trace_id = new_trace_id();
-            match http::send_json::<_, IdentitySummary>("POST", "/api/session/logout", &serde_json::json!({}), &trace_id).await {
+            match http::send_json::<_, IdentitySummary>("POST", "/api/session/logout", &contracts::api::SignOut {}, &trace_id).await {
                 Ok(identity) => {
                     platform.identity.set(identity);
                     publish(SHELL, &trace_id, UserLoggedOut { reason: "user".into() });

@@ -117,8 +117,8 @@ fn add_reload(dist: &Path) -> Result<(), String> {
 fn rebuild_shell(root: &Path, tools: &Tools) -> Result<(), String> {
     let side = root.join("target/dev-shell");
     let _ = std::fs::remove_dir_all(&side);
-    run(tools.command("trunk").current_dir(root).args(["build", "--release", "--dist"]).arg(&side))?;
-    frontend::externalize_boot_script(&side)?;
+    run(tools.release_wasm(&mut tools.command("trunk")).current_dir(root).args(["build", "--release", "--dist"]).arg(&side))?;
+    frontend::finish_shell(&side, tools)?;
     for entry in std::fs::read_dir(&side).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
         if path.is_file() {

@@ -20,8 +20,8 @@ const WASM_FEATURES: &str = "--enable-bulk-memory --enable-bulk-memory-opt --ena
 pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     step("Building the shell with trunk (release)");
     // trunk replaces dist/ as a whole, so the remotes are added after it.
-    run(tools.command("trunk").current_dir(root).args(["build", "--release"]))?;
-    externalize_boot_script(&root.join("dist"))?;
+    run(tools.release_wasm(&mut tools.command("trunk")).current_dir(root).args(["build", "--release"]))?;
+    finish_shell(&root.join("dist"), tools)?;
 
     step("Building the remotes (release wasm)");
     let remotes = remotes(root)?;
@@ -30,7 +30,7 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     for remote in &remotes {
         cargo.args(["-p", &remote.name]);
     }
-    run(&mut cargo)?;
+    run(tools.release_wasm(&mut cargo))?;
 
     let mut manifest = RemoteManifest { remotes: Vec::new() };
     for remote in &remotes {
@@ -44,7 +44,9 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     precompress(&root.join("dist"))
 }
 
-/// A remote crate of the workspace: every package under `remotes/`.
+/// A bundle the shell loads at run time from the manifest: every package under `remotes/`, and
+/// the shell team's own on-demand bundles (a package under `shell/` with
+/// `[package.metadata.bundle]`, such as the event inspector).
 pub struct RemoteCrate {
     pub name: String,
     /// `[package.metadata.remote] routes`: path prefixes the shell routes to it through the
@@ -52,7 +54,7 @@ pub struct RemoteCrate {
     pub routes: Vec<String>,
 }
 
-/// The workspace's remotes, from `cargo metadata`: a new crate under `remotes/` is built and
+/// The workspace's bundles, from `cargo metadata`: a new crate under `remotes/` is built and
 /// published without any list to update.
 pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
     let output = crate::cargo_in(root)
@@ -63,12 +65,15 @@ pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
         return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
     }
     let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
-    let remotes_dir = root.join("remotes");
+    let (remotes_dir, shell_dir) = (root.join("remotes"), root.join("shell"));
     let mut found: Vec<RemoteCrate> = metadata["packages"]
         .as_array()
         .ok_or("cargo metadata: no packages")?
         .iter()
-        .filter(|p| p["manifest_path"].as_str().is_some_and(|m| Path::new(m).starts_with(&remotes_dir)))
+        .filter(|p| {
+            let manifest = Path::new(p["manifest_path"].as_str().unwrap_or_default());
+            manifest.starts_with(&remotes_dir) || (manifest.starts_with(&shell_dir) && p["metadata"]["bundle"].is_object())
+        })
         .map(|p| RemoteCrate {
             name: p["name"].as_str().unwrap_or_default().to_string(),
             routes: p["metadata"]["remote"]["routes"]
@@ -81,6 +86,16 @@ pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
     let rank = |name: &str| contracts::routes::Remote::from_name(name).map_or(usize::MAX, |r| r as usize);
     found.sort_by(|a, b| rank(&a.name).cmp(&rank(&b.name)).then(a.name.cmp(&b.name)));
     Ok(found)
+}
+
+/// The crate directory of a bundle.
+pub fn crate_dir(root: &Path, name: &str) -> PathBuf {
+    let shell_owned = root.join("shell").join(name);
+    if shell_owned.join("Cargo.toml").exists() {
+        shell_owned
+    } else {
+        root.join("remotes").join(name)
+    }
 }
 
 /// How `cargo xtask build --remote <name>` publishes the new release.
@@ -114,7 +129,7 @@ pub fn build_remote_at(root: &Path, tools: &Tools, name: &str, rollout: Rollout,
     .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
 
     step(&format!("Building remote {name} (release wasm)"));
-    run(crate::cargo_in(root).args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", name]))?;
+    run(tools.release_wasm(crate::cargo_in(root).args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", name])))?;
     step(&format!("Packaging remote {name}"));
     let mut release = package_remote(root, tools, name)?;
     if let Some(base) = base_url {
@@ -206,6 +221,26 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
     out
 }
 
+/// What trunk leaves to do in the shell's `dist`: its JS glue minified (under a new content hash,
+/// with `index.html` pointing at it), and the boot script moved out of `index.html`.
+pub fn finish_shell(dist: &Path, tools: &Tools) -> Result<(), String> {
+    let index = dist.join("index.html");
+    let mut html = String::from_utf8(read(&index)?).map_err(|e| e.to_string())?;
+    let glue = std::fs::read_dir(dist)
+        .map_err(|e| e.to_string())?
+        .filter_map(|e| e.ok()?.file_name().into_string().ok())
+        .find(|n| n.starts_with("shell-") && n.ends_with(".js"))
+        .ok_or("trunk wrote no shell-<hash>.js")?;
+    let original = read(&dist.join(&glue))?;
+    let minified = tools.minify_js(&dist.join(&glue))?;
+    let renamed = format!("shell-{}.js", content_hash(&minified));
+    write(&dist.join(&renamed), &minified)?;
+    std::fs::remove_file(dist.join(&glue)).map_err(|e| e.to_string())?;
+    html = html.replace(&integrity(&original), &integrity(&minified)).replace(&glue, &renamed);
+    write(&index, html.as_bytes())?;
+    externalize_boot_script(dist)
+}
+
 /// Moves the module script trunk inlines into `index.html` to its own content-hashed file, so
 /// the Content-Security-Policy can say `script-src 'self'` without `'unsafe-inline'`.
 pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
@@ -249,9 +284,9 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
 
     let out_dir = root.join("dist/remotes").join(name);
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
-    let js = read(&staging.join(format!("{name}.js")))?;
+    let js = tools.minify_js(&staging.join(format!("{name}.js")))?;
     let wasm = read(&wasm)?;
-    let css = match read(&root.join(format!("remotes/{name}/style.css"))) {
+    let css = match read(&crate_dir(root, name).join("style.css")) {
         Ok(source) => Some(scope_css(name, &String::from_utf8(source).map_err(|e| format!("{name}/style.css: {e}"))?)?.into_bytes()),
         Err(_) => None,
     };
@@ -262,7 +297,7 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
         Ok(format!("/remotes/{name}/{file}"))
     };
     Ok(Release {
-        version: crate_version(&root.join(format!("remotes/{name}/Cargo.toml")))?,
+        version: crate_version(&crate_dir(root, name).join("Cargo.toml"))?,
         contracts_major: contracts::CONTRACTS_MAJOR,
         js: publish(&js, ".js")?,
         wasm: publish(&wasm, "_bg.wasm")?,

@@ -21,9 +21,9 @@ pub async fn record(
     }
     let known = contracts::events::registry();
     for event in &batch.events {
-        if !known.iter().any(|spec| spec.name == event.name && spec.version == event.version) {
+        let Some(spec) = known.iter().find(|spec| spec.name == event.name && spec.version == event.version) else {
             return Err(ApiError::BadRequest(format!("{} v{} is not a known event", event.name, event.version)));
-        }
+        };
         let denied = contracts::governance::denied_keys(&event.payload);
         if !denied.is_empty() {
             return Err(ApiError::BadRequest(format!("{} carries personal or secret data: {denied:?}", event.name)));
@@ -31,6 +31,8 @@ pub async fn record(
         if event.payload.to_string().len() > contracts::governance::MAX_ENVELOPE_BYTES {
             return Err(ApiError::BadRequest(format!("{} is too large", event.name)));
         }
+        // The shell passes payloads on undecoded: this is where each one meets its contract.
+        (spec.check)(&event.payload).map_err(|e| ApiError::BadRequest(format!("{} v{}: {e}", event.name, event.version)))?;
     }
     let received = crate::domain::now_millis();
     let mut tx = state.db.begin().await?;

@@ -1,10 +1,14 @@
 //! Calls to the cart API with `fetch`: JSON in, JSON out, problems as typed errors.
+//!
+//! The browser parses the answer (`Response.json()`) and [`super::js::from_js`] reads it into the
+//! contract's type; no JSON text is handled in Rust.
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 
+use super::js::{from_js, stringify, to_js};
 use crate::api::Problem;
 
 #[derive(Debug, Clone, thiserror::Error)]
@@ -19,7 +23,7 @@ pub enum HttpError {
 
 /// `GET url` and decode the JSON answer.
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
-    send::<(), T>("GET", url, None, None, None).await
+    from_js(send("GET", url, None, None, None).await?).map_err(HttpError::Decode)
 }
 
 /// Send `body` as JSON with `method` and decode the JSON answer. `trace_id` links the request to
@@ -30,12 +34,23 @@ pub async fn send_json<B: Serialize, T: DeserializeOwned>(
     body: &B,
     trace_id: &str,
 ) -> Result<T, HttpError> {
-    send(method, url, Some(body), Some(trace_id), None).await
+    from_js(send(method, url, Some(&to_js(body)), Some(trace_id), None).await?).map_err(HttpError::Decode)
+}
+
+/// `GET url`, the answer as the browser parsed it (read it later, or only in part).
+pub async fn get_js(url: &str) -> Result<JsValue, HttpError> {
+    send("GET", url, None, None, None).await
+}
+
+/// `POST url` with a body that is already a JS value (e.g. events passed on as they were
+/// published); the answer is returned as it came.
+pub async fn post_js(url: &str, body: &JsValue) -> Result<JsValue, HttpError> {
+    send("POST", url, Some(body), None, None).await
 }
 
 /// `DELETE url` and decode the JSON answer.
 pub async fn delete_json<T: DeserializeOwned>(url: &str, trace_id: &str) -> Result<T, HttpError> {
-    send::<(), T>("DELETE", url, None, Some(trace_id), None).await
+    from_js(send("DELETE", url, None, Some(trace_id), None).await?).map_err(HttpError::Decode)
 }
 
 /// Like [`send_json`], with an `Idempotency-Key`: one fresh key per user action, and the same key
@@ -48,26 +63,29 @@ pub async fn send_json_once<B: Serialize, T: DeserializeOwned>(
     trace_id: &str,
 ) -> Result<T, HttpError> {
     let key = super::random_hex(32);
-    match send(method, url, Some(body), Some(trace_id), Some(&key)).await {
-        Err(HttpError::Network) => send(method, url, Some(body), Some(trace_id), Some(&key)).await,
+    let body = to_js(body);
+    let answer = match send(method, url, Some(&body), Some(trace_id), Some(&key)).await {
+        Err(HttpError::Network) => send(method, url, Some(&body), Some(trace_id), Some(&key)).await,
         answer => answer,
-    }
+    };
+    from_js(answer?).map_err(HttpError::Decode)
 }
 
-async fn send<B: Serialize, T: DeserializeOwned>(
+/// The request itself; answers with the parsed JSON body of a 2xx.
+async fn send(
     method: &str,
     url: &str,
-    body: Option<&B>,
+    body: Option<&JsValue>,
     trace_id: Option<&str>,
     idempotency_key: Option<&str>,
-) -> Result<T, HttpError> {
+) -> Result<JsValue, HttpError> {
     let headers = web_sys::Headers::new().map_err(|_| HttpError::Network)?;
     let _ = headers.set("Accept", "application/json");
     let init = web_sys::RequestInit::new();
     init.set_method(method);
     init.set_credentials(web_sys::RequestCredentials::SameOrigin);
     if let Some(body) = body {
-        let json = serde_json::to_string(body).map_err(|e| HttpError::Decode(e.to_string()))?;
+        let json = stringify(body).ok_or_else(|| HttpError::Decode("the request body is not JSON".into()))?;
         let _ = headers.set("Content-Type", "application/json");
         init.set_body(&JsValue::from_str(&json));
     }
@@ -85,16 +103,13 @@ async fn send<B: Serialize, T: DeserializeOwned>(
         .map_err(|_| HttpError::Network)?
         .dyn_into()
         .map_err(|_| HttpError::Network)?;
-    let text = JsFuture::from(response.text().map_err(|_| HttpError::Network)?)
-        .await
-        .map_err(|_| HttpError::Network)?
-        .as_string()
-        .unwrap_or_default();
+    // A body that is not JSON (an empty answer, a proxy's HTML error page) reads as none.
+    let json = match response.json() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
     if !response.ok() {
-        return Err(HttpError::Status {
-            status: response.status(),
-            problem: serde_json::from_str(&text).ok(),
-        });
+        return Err(HttpError::Status { status: response.status(), problem: json.and_then(|j| from_js(j).ok()) });
     }
-    serde_json::from_str(&text).map_err(|e| HttpError::Decode(e.to_string()))
+    json.ok_or_else(|| HttpError::Decode("the answer is not JSON".into()))
 }

@@ -3,26 +3,9 @@
 
 pub mod events;
 pub mod http;
+pub mod js;
 pub mod mount;
 pub mod navigation;
-
-use wasm_bindgen::JsValue;
-
-/// Formats money for display with the browser's `Intl.NumberFormat`; the amount itself always
-/// comes from the server.
-pub fn format_money(money: &crate::api::Money, locale: &str) -> String {
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"style".into(), &"currency".into());
-    let _ = js_sys::Reflect::set(&options, &"currency".into(), &money.currency.as_str().into());
-    let locale = crate::context::Language::of(locale).tag();
-    let formatter = js_sys::Intl::NumberFormat::new(&js_sys::Array::of1(&locale.into()), &options);
-    let format = formatter.format();
-    format
-        .call1(&JsValue::NULL, &money.major_units().into())
-        .ok()
-        .and_then(|s| s.as_string())
-        .unwrap_or_else(|| format!("{:.2} {}", money.major_units(), money.currency))
-}
 
 /// A User Timing mark (`performance.mark`), e.g. when a remote has rendered its main content.
 /// `cargo xtask bench` reads them; they cost nothing otherwise.
@@ -32,12 +15,18 @@ pub fn mark(name: &str) {
     }
 }
 
-/// Logs panics to the console with the remote's name. With `panic = "abort"` the remote's wasm
-/// instance stops after this; the shell sees the trap and shows the remote's fallback.
+/// Logs panics to the console with the remote's name, in debug builds (the browser tests).
+///
+/// Release bundles are built with `panic = "immediate-abort"`: a panic is a trap at once, with no
+/// message and none of the formatting code a message needs. The wasm instance stops; the shell
+/// sees the trap as the remote's error and shows that remote's fallback, nothing else.
 pub fn install_panic_hook(owner: &'static str) {
+    #[cfg(debug_assertions)]
     std::panic::set_hook(Box::new(move |info| {
         web_sys::console::error_1(&format!("[{owner}] panicked: {info}").into());
     }));
+    #[cfg(not(debug_assertions))]
+    let _ = owner;
 }
 
 /// A random lowercase hex string of `len` characters, for event and trace ids (not secrets).
@@ -52,16 +41,9 @@ pub(crate) fn random_hex(len: usize) -> String {
             *b = (js_sys::Math::random() * 256.0) as u8;
         }
     }
-    let mut hex: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut hex: String = bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect();
     hex.truncate(len);
     hex
 }
 
-/// Formats a server timestamp (milliseconds since the Unix epoch) as a date in `locale`,
-/// e.g. `Nov 26, 2026` or `26.11.2026`.
-pub fn format_date(millis: i64, locale: &str) -> String {
-    let date = js_sys::Date::new(&JsValue::from_f64(millis as f64));
-    let options = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
-    date.to_locale_string(crate::context::Language::of(locale).tag(), &options).as_string().unwrap_or_default()
-}

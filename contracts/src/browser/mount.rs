@@ -31,11 +31,10 @@ pub fn mount_with<H: Any>(
 
 /// Reads the context object the shell passed to `mount`.
 pub fn context(value: &JsValue) -> Result<MountContext, JsValue> {
-    let json = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| JsValue::from_str("the mount context is not an object"))?;
-    MountContext::from_json(&json).map_err(|e| JsValue::from_str(&e.to_string()))
+    super::js::from_js::<MountContext>(value.clone())
+        .map_err(crate::context::ContextError::Invalid)
+        .and_then(MountContext::checked)
+        .map_err(|e| JsValue::from_str(&e.to_string()))
 }
 
 /// Keeps `handle` (e.g. Leptos's `UnmountHandle`) alive while `host` is mounted. Mounting into

@@ -91,16 +91,12 @@ pub enum Rejection {
     Invalid(String),
 }
 
-/// Decodes an envelope of event `E` from the JSON text of a DOM event's `detail`.
+/// Decodes an envelope of event `E` from the JSON text of a DOM event's `detail` (the browser
+/// reads the `detail` object itself, with the same rules: `browser::events::decode_detail`).
 pub fn decode<E: EventContract>(detail_json: &str) -> Result<Envelope<E>, Rejection> {
     let raw: Envelope<serde_json::Value> =
         serde_json::from_str(detail_json).map_err(|e| Rejection::NotAnEnvelope(e.to_string()))?;
-    if raw.name != E::NAME {
-        return Err(Rejection::WrongName { expected: E::NAME, got: raw.name });
-    }
-    if raw.version != E::VERSION {
-        return Err(Rejection::UnknownVersion { got: raw.version, supported: E::VERSION });
-    }
+    check_contract::<E>(&raw.name, raw.version)?;
     let payload: E = serde_json::from_value(raw.payload)
         .map_err(|e| Rejection::MalformedPayload(e.to_string()))?;
     payload.validate().map_err(Rejection::Invalid)?;
@@ -115,6 +111,44 @@ pub fn decode<E: EventContract>(detail_json: &str) -> Result<Envelope<E>, Reject
     })
 }
 
+/// An envelope named `name` at `version` is event `E` as this consumer reads it.
+pub fn check_contract<E: EventContract>(name: &str, version: u32) -> Result<(), Rejection> {
+    check_name_version(E::NAME, E::VERSION, name, version)
+}
+
+/// The same check for a listener that knows an event by its name and version only (one that
+/// passes payloads on without decoding them, such as analytics).
+pub fn check_name_version(expected: &'static str, supported: u32, name: &str, version: u32) -> Result<(), Rejection> {
+    if name != expected {
+        return Err(Rejection::WrongName { expected, got: name.to_string() });
+    }
+    if version != supported {
+        return Err(Rejection::UnknownVersion { got: version, supported });
+    }
+    Ok(())
+}
+
+/// Every event's name and current version, without its payload type: what a listener for every
+/// event needs (the shell's recorder for the inspector, the analytics layer), at no cost in
+/// decoders. Kept equal to [`registry`] by a test.
+pub const CATALOGUE: &[(&str, u32)] = &[
+    (CartUpdated::NAME, CartUpdated::VERSION),
+    (CartItemAdded::NAME, CartItemAdded::VERSION),
+    (CatalogProductClicked::NAME, CatalogProductClicked::VERSION),
+    (SearchSubmitted::NAME, SearchSubmitted::VERSION),
+    (CheckoutPaymentSubmitted::NAME, CheckoutPaymentSubmitted::VERSION),
+    (CheckoutCompleted::NAME, CheckoutCompleted::VERSION),
+    (OrderPlaced::NAME, OrderPlaced::VERSION),
+    (UserLoggedIn::NAME, UserLoggedIn::VERSION),
+    (UserLoggedOut::NAME, UserLoggedOut::VERSION),
+    (NotificationRequested::NAME, NotificationRequested::VERSION),
+    (ThemeChanged::NAME, ThemeChanged::VERSION),
+    (LocaleChanged::NAME, LocaleChanged::VERSION),
+    (NavigationRequested::NAME, NavigationRequested::VERSION),
+    (RouteChanged::NAME, RouteChanged::VERSION),
+    (EventConsumed::NAME, EventConsumed::VERSION),
+];
+
 /// The contract of an event without its payload type: one row of the [`registry`].
 #[derive(Debug, Clone, Copy)]
 pub struct EventSpec {
@@ -125,6 +159,9 @@ pub struct EventSpec {
     pub description: &'static str,
     /// The example payload as JSON.
     pub example: fn() -> serde_json::Value,
+    /// Reads a payload as this event's and checks its rules: for a listener that was handed the
+    /// payload undecoded (cart-api, for the analytics layer's batches).
+    pub check: fn(&serde_json::Value) -> Result<(), Rejection>,
     /// The payload's JSON Schema.
     #[cfg(feature = "schema")]
     pub schema: fn() -> serde_json::Value,
@@ -139,6 +176,10 @@ impl EventSpec {
             consumers: E::CONSUMERS,
             description: E::DESCRIPTION,
             example: || serde_json::to_value(E::example()).unwrap_or_default(),
+            check: |payload| {
+                let payload = E::deserialize(payload).map_err(|e| Rejection::MalformedPayload(e.to_string()))?;
+                payload.validate().map_err(Rejection::Invalid)
+            },
             #[cfg(feature = "schema")]
             schema: || serde_json::to_value(schemars::schema_for!(E)).unwrap_or_default(),
         }
@@ -267,5 +308,11 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), specs.len(), "an event is declared twice");
+    }
+
+    #[test]
+    fn the_catalogue_lists_the_registry() {
+        let registry: Vec<_> = registry().iter().map(|s| (s.name, s.version)).collect();
+        assert_eq!(CATALOGUE, registry.as_slice());
     }
 }

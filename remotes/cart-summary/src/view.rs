@@ -6,7 +6,8 @@ use std::rc::Rc;
 
 use contracts::api::CartSummary;
 use contracts::browser::events::subscribe;
-use contracts::browser::{format_money, http};
+use contracts::browser::http;
+use contracts::format::money as format_money;
 use contracts::context::{Language, MountContext};
 use contracts::events::{CartUpdated, Envelope, LocaleChanged};
 use contracts::routes::CART_PATH;

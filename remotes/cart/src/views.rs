@@ -3,7 +3,7 @@
 
 use contracts::api::{Cart, CartLine};
 use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::browser::format_money;
+use contracts::format::money as format_money;
 use contracts::browser::http::HttpError;
 use contracts::context::MountContext;
 use contracts::events::{CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested};

@@ -2,7 +2,7 @@
 
 use contracts::api::{Category, Money, Product, ProductPage};
 use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::browser::format_money;
+use contracts::format::money as format_money;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
 use contracts::events::{CatalogProductClicked, Envelope, LocaleChanged, SearchSubmitted};

@@ -3,7 +3,7 @@
 
 use contracts::api::{Order, OrderSummary};
 use contracts::browser::http::HttpError;
-use contracts::browser::{format_date, format_money};
+use contracts::format::{date as format_date, money as format_money};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 

@@ -10,7 +10,7 @@
 
 use contracts::api::{CartLine, Totals};
 use contracts::browser::events::subscribe;
-use contracts::browser::format_money;
+use contracts::format::money as format_money;
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;

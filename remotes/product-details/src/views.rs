@@ -3,7 +3,7 @@
 
 use contracts::api::{AddCartItem, Product};
 use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::browser::format_money;
+use contracts::format::money as format_money;
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
