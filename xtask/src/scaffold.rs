@@ -66,6 +66,11 @@ pub fn new_remote(root: &Path, name: &str) -> Result<(), String> {
     text = insert_after(&text, "mod user;", &format!("mod {module};"))?;
     text = insert_after(&text, "pub use user::", &format!("pub use {module}::{event};"))?;
     text = insert_after(&text, "EventSpec::of::<EventConsumed>(),", &format!("        EventSpec::of::<{event}>(),"))?;
+    text = insert_after(
+        &text,
+        "(EventConsumed::NAME, EventConsumed::VERSION),",
+        &format!("    ({event}::NAME, {event}::VERSION),"),
+    )?;
     write(&events, &text)?;
 
     step("Adding it to the workspace");
@@ -282,6 +287,27 @@ pub fn check_scaffold(root: &Path, tools: &crate::tools::Tools, server: &Path) -
     let _ = std::fs::remove_dir_all(&scratch);
     println!("`cargo xtask new-remote {name}` made a remote that builds, tests, deploys and shows its page, and `cargo xtask dev` rebuilds it live.");
     Ok(())
+}
+
+/// What `new-remote` makes weighs, built as `build --remote` publishes it (for `cargo xtask
+/// bench`): the wasm and JS glue of a remote made from the template, in a copy of the workspace
+/// sharing `target/`.
+pub fn scaffolded_bundle(root: &Path, tools: &crate::tools::Tools) -> Result<(Vec<u8>, Vec<u8>), String> {
+    let name = "wishlist";
+    std::env::set_var("CARGO_TARGET_DIR", crate::target_dir(root));
+    let scratch = root.join("target/scaffold-size");
+    let _ = std::fs::remove_dir_all(&scratch);
+    copy_workspace(root, &scratch)?;
+    new_remote(&scratch, name)?;
+    crate::frontend::build_remote(&scratch, tools, name, crate::frontend::Rollout::Everyone)?;
+    let dist = scratch.join("dist");
+    let manifest: contracts::manifest::RemoteManifest =
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let release = &manifest.entry(name).ok_or("the scaffolded remote is not in its manifest")?.release;
+    let read = |url: &str| std::fs::read(dist.join(url.trim_start_matches('/'))).map_err(|e| format!("{url}: {e}"));
+    let bundle = (read(&release.wasm)?, read(&release.js)?);
+    let _ = std::fs::remove_dir_all(&scratch);
+    Ok(bundle)
 }
 
 /// The workspace's files as git sees them (tracked and new, not ignored), plus the built `dist/`.
