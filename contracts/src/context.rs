@@ -17,6 +17,10 @@ pub struct IdentitySummary {
     pub logged_in: bool,
 }
 
+/// The `id` of the data block (`<script type="application/json">`) in which the server that
+/// sends a page gives the shell the visitor's identity summary, so it need not ask `/api/me`.
+pub const IDENTITY_ELEMENT: &str = "platform-identity";
+
 /// The locales the store offers (BCP 47), the first being the default.
 pub const LOCALES: [&str; 2] = ["en-US", "de-DE"];
 

@@ -97,6 +97,36 @@ pub fn parse_product_path(path: &str) -> Option<u32> {
     id.parse().ok()
 }
 
+/// How many products one page of the catalogue lists: the catalog remote asks for pages of this
+/// size, and the server announces that request before the remote runs (see [`first_requests`]).
+pub const CATALOG_PAGE_SIZE: u32 = 12;
+
+/// The API requests the remote owning a page makes first, so that the server can announce them as
+/// preloads (`Link: rel=preload`) and the answers are on their way while the remote still loads.
+/// They must be exactly the remotes' own requests, or the browser fetches twice: the remotes build
+/// their URLs with the same functions.
+pub fn first_requests(path: &str, search: &str) -> Vec<String> {
+    match Remote::owning(path) {
+        Some(Remote::Catalog) => vec![
+            format!("/api/products?{}", CatalogQuery::from_url(path, search).api_query(CATALOG_PAGE_SIZE)),
+            CATEGORIES_API.to_string(),
+        ],
+        Some(Remote::ProductDetails) => parse_product_path(path).map(|id| vec![product_api(id)]).unwrap_or_default(),
+        Some(Remote::Cart) => vec![CART_API.to_string()],
+        _ => Vec::new(),
+    }
+}
+
+/// `GET /api/categories`
+pub const CATEGORIES_API: &str = "/api/categories";
+/// `GET /api/cart`
+pub const CART_API: &str = "/api/cart";
+
+/// `GET /api/products/{id}`
+pub fn product_api(id: u32) -> String {
+    format!("/api/products/{id}")
+}
+
 /// The catalog's URL state: `/`, `/categories/:slug` or `/search`, plus its query string
 /// (`q`, `sort`, `page`, `minPrice`, `maxPrice` in minor units, `variant`, `inStock`). The catalog
 /// remote owns its meaning; everyone else may link to it with [`CatalogQuery::to_url`].
@@ -252,6 +282,24 @@ pub fn decode_component(value: &str) -> Option<String> {
         i += 1;
     }
     String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod first_request_tests {
+    use super::*;
+
+    #[test]
+    fn each_page_announces_what_its_remote_asks_first() {
+        assert_eq!(first_requests("/", ""), ["/api/products?pageSize=12", "/api/categories"]);
+        assert_eq!(
+            first_requests("/categories/tractors", "?sort=price-asc&page=2"),
+            ["/api/products?sort=price-asc&page=2&category=tractors&pageSize=12", "/api/categories"]
+        );
+        assert_eq!(first_requests("/products/7", "?variant=red"), ["/api/products/7"]);
+        assert_eq!(first_requests("/cart", ""), ["/api/cart"]);
+        assert!(first_requests("/products/nope", "").is_empty());
+        assert!(first_requests("/sign-in", "").is_empty());
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,10 @@
 //! The header: brand, navigation, the cart summary, the account menu and the platform switches
 //! (theme, language).
 //!
+//! Its layout has a fixed height on every width, with a box reserved for each part, and
+//! `index.html` paints the same frame before any wasm runs (see `shell/index.html`): nothing
+//! moves when the shell takes over or when the cart summary arrives.
+//!
 //! The cart summary is not the shell's: it is the cart team's fragment, a remote bundle of its
 //! own (`remotes/cart-summary`), mounted here like any remote. The shell never reads the cart.
 
@@ -35,7 +39,7 @@ pub fn Header() -> impl IntoView {
                 <a href="/categories/workwear">"Workwear"</a>
                 <a href="/checkout">{move || text(Text::Checkout)}</a>
             </nav>
-            <div class="shell-tools">
+            <div class="shell-locale">
                 <label class="visually-hidden" for="shell-locale">{move || text(Text::Language)}</label>
                 <select id="shell-locale" data-testid="locale-select"
                     on:change=move |ev| platform.set_locale(&event_target_value(&ev))>
@@ -43,6 +47,8 @@ pub fn Header() -> impl IntoView {
                         <option value=*tag selected=move || locale.get() == *tag>{*name}</option>
                     }).collect_view()}
                 </select>
+            </div>
+            <div class="shell-tools">
                 // A symbol on screen, the action in words for assistive technology and tooltips.
                 <button type="button" class="theme-toggle" data-testid="theme-toggle"
                     aria-label=move || if platform.theme.get() == Theme::Dark { text(Text::LightTheme) } else { text(Text::DarkTheme) }

@@ -15,8 +15,15 @@ use leptos_router::hooks::{use_location, use_navigate};
 use crate::i18n::{t, Text};
 use crate::platform::{Platform, SHELL};
 
-/// Asks the API who the visitor is, once at start-up.
+/// Who the visitor is, once at start-up: the server that sent the page says so in it (a
+/// `<script type="application/json" id="platform-identity">` data block, never run), so the
+/// remotes mount at once; a page without one asks the API.
 pub fn load(platform: Platform) {
+    if let Some(identity) = embedded() {
+        platform.identity.set(identity);
+        platform.identity_known.set(true);
+        return;
+    }
     spawn_local(async move {
         match http::get_json::<IdentitySummary>("/api/me").await {
             Ok(identity) => platform.identity.set(identity),
@@ -25,6 +32,13 @@ pub fn load(platform: Platform) {
         }
         platform.identity_known.set(true);
     });
+}
+
+/// The identity summary the page carries, if the server put one in.
+fn embedded() -> Option<IdentitySummary> {
+    let text = web_sys::window()?.document()?.get_element_by_id(contracts::context::IDENTITY_ELEMENT)?.text_content()?;
+    let value = js_sys::JSON::parse(&text).ok()?;
+    contracts::browser::js::from_js(value).ok()
 }
 
 fn toast(level: NotificationLevel, message: &str) {

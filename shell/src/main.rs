@@ -16,4 +16,9 @@ mod platform;
 fn main() {
     contracts::browser::install_panic_hook("shell");
     leptos::mount::mount_to_body(app::App);
+    // The frame index.html painted goes in the same task the shell's own is built, so no frame
+    // is ever painted without one of them.
+    if let Some(frame) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell-frame")) {
+        frame.remove();
+    }
 }

@@ -11,10 +11,12 @@ pub const SHELL: &str = concat!("shell@", env!("CARGO_PKG_VERSION"));
 /// The locales every part of the store is translated into, with their names in themselves.
 pub const LOCALES: [(&str, &str); 2] = [(contracts::context::LOCALES[0], "English"), (contracts::context::LOCALES[1], "Deutsch")];
 
-/// The shell's own preferences in `localStorage`: the visitor's choice of theme and locale, read
-/// by the shell alone. Nothing of the domain and nothing secret is stored.
-const THEME_KEY: &str = "shell:theme";
-const LOCALE_KEY: &str = "shell:locale";
+/// The shell's own preferences, as cookies: the visitor's choice of theme and locale. A cookie and
+/// not `localStorage`, because the server paints the first view in them (`<html data-theme lang>`)
+/// and a page rendered light and then switched dark would flash. Nothing of the domain and
+/// nothing secret is stored; no remote reads them (remotes get theme and locale in their context).
+pub const THEME_COOKIE: &str = "shell-theme";
+pub const LOCALE_COOKIE: &str = "shell-locale";
 
 #[derive(Clone, Copy)]
 pub struct Platform {
@@ -28,8 +30,22 @@ pub struct Platform {
     pub page_settled: RwSignal<bool>,
 }
 
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window().and_then(|w| w.local_storage().ok().flatten())
+fn html_document() -> Option<web_sys::HtmlDocument> {
+    use wasm_bindgen::JsCast;
+    web_sys::window()?.document()?.dyn_into().ok()
+}
+
+/// A preference cookie, when the visitor has made a choice.
+fn preference(name: &str) -> Option<String> {
+    let cookies = html_document()?.cookie().ok()?;
+    cookies.split(';').find_map(|c| c.trim().strip_prefix(name)?.strip_prefix('=').map(str::to_string))
+}
+
+fn remember(name: &str, value: &str) {
+    if let Some(document) = html_document() {
+        // A year; readable by the server for the first paint, never sent to another site.
+        let _ = document.set_cookie(&format!("{name}={value}; Path=/; Max-Age=31536000; SameSite=Lax"));
+    }
 }
 
 fn supported(locale: &str) -> Option<String> {
@@ -47,12 +63,11 @@ impl Platform {
     }
 
     pub fn load() -> Self {
-        let stored = |key| storage().and_then(|s| s.get_item(key).ok().flatten());
-        let locale = stored(LOCALE_KEY)
+        let locale = preference(LOCALE_COOKIE)
             .and_then(|l| supported(&l))
             .or_else(|| web_sys::window().and_then(|w| w.navigator().language()).and_then(|l| supported(&l)))
             .unwrap_or_else(|| "en-US".into());
-        let theme = match stored(THEME_KEY).as_deref() {
+        let theme = match preference(THEME_COOKIE).as_deref() {
             Some("dark") => Theme::Dark,
             Some("light") => Theme::Light,
             // No choice yet: follow the system.
@@ -85,9 +100,7 @@ impl Platform {
     pub fn set_theme(&self, theme: Theme) {
         self.theme.set(theme);
         self.apply();
-        if let Some(s) = storage() {
-            let _ = s.set_item(THEME_KEY, if theme == Theme::Dark { "dark" } else { "light" });
-        }
+        remember(THEME_COOKIE, if theme == Theme::Dark { "dark" } else { "light" });
         publish(SHELL, &new_trace_id(), ThemeChanged { theme });
     }
 
@@ -95,9 +108,7 @@ impl Platform {
         let Some(locale) = supported(locale) else { return };
         self.locale.set(locale.clone());
         self.apply();
-        if let Some(s) = storage() {
-            let _ = s.set_item(LOCALE_KEY, &locale);
-        }
+        remember(LOCALE_COOKIE, &locale);
         publish(SHELL, &new_trace_id(), LocaleChanged { locale });
     }
 

@@ -4,7 +4,7 @@ use contracts::api::{Cart, SetQuantity};
 use contracts::browser::http::{delete_json, get_json, send_json, HttpError};
 
 pub async fn cart() -> Result<Cart, HttpError> {
-    get_json("/api/cart").await
+    get_json(contracts::routes::CART_API).await
 }
 
 pub async fn set_quantity(line_id: &str, quantity: u32, trace_id: &str) -> Result<Cart, HttpError> {

@@ -37,5 +37,5 @@ pub async fn order(id: &str) -> Result<Order, HttpError> {
 
 /// The cart as the server has it now (after an order: empty).
 pub async fn cart() -> Result<Cart, HttpError> {
-    get_json("/api/cart").await
+    get_json(contracts::routes::CART_API).await
 }
