@@ -348,9 +348,20 @@ impl Browser {
         Self::open_at(&store.url("")).await
     }
 
+    /// Like [`Browser::open`], as a phone shows the store: a `width` × `height` CSS-pixel
+    /// screen, touch and a mobile user agent (ChromeDriver's mobile emulation).
+    pub async fn open_phone(store: &Store, width: u32, height: u32) -> Browser {
+        let metrics = json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2.0, "mobile": true, "touch": true } });
+        Self::open_with(&store.url(""), Some(metrics)).await
+    }
+
     /// Like [`Browser::open`], for a server this crate did not start (`base_url` without a
     /// trailing slash, e.g. `http://127.0.0.1:8080`).
     pub async fn open_at(base_url: &str) -> Browser {
+        Self::open_with(base_url, None).await
+    }
+
+    async fn open_with(base_url: &str, mobile_emulation: Option<Value>) -> Browser {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let (driver, driver_port, driver_log) = start_driver(&driver_bin).await;
@@ -368,6 +379,9 @@ impl Browser {
                 ],
             }),
         );
+        if let (Some(emulation), Some(options)) = (mobile_emulation, capabilities.get_mut("goog:chromeOptions")) {
+            options["mobileEmulation"] = emulation;
+        }
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{driver_port}"))

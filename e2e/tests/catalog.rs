@@ -330,3 +330,38 @@ async fn texts_and_prices_follow_the_locale() {
     browser.wait_for_text("[data-testid=product-price]", "€18,800.00").await;
     browser.close().await;
 }
+
+/// Phones first, as Lighthouse's mobile run sees the page: at 400×860 the header takes two rows,
+/// the categories one row that scrolls sideways, the filters are folded under their summary, and
+/// a full row of products is on the first screen. Opening the summary shows the filters.
+#[tokio::test]
+async fn a_phone_sees_products_on_the_first_screen() {
+    let store = Store::start().await;
+    let browser = Browser::open_phone(&store, 400, 860).await;
+    browser.goto("/").await;
+    browser.wait_for(CARD).await;
+    let layout = browser
+        .execute(
+            r#"const box = s => document.querySelector(s).getBoundingClientRect();
+               const cats = [...document.querySelectorAll('.catalog-categories a')].map(a => a.getBoundingClientRect().top);
+               const first = document.querySelectorAll('[data-testid=product-card]');
+               return { width: innerWidth, height: innerHeight, header: box('.shell-header').height,
+                        categoryRows: new Set(cats.map(Math.round)).size, categories: cats.length,
+                        filtersOpen: document.querySelector('.catalog-filter-summary').getAttribute('aria-expanded'),
+                        minPriceShown: box('[data-testid=filter-min-price]').height > 0,
+                        rowBottom: Math.max(box('[data-testid=product-card]').bottom, first[1].getBoundingClientRect().bottom),
+                        rowTop: first[1].getBoundingClientRect().top - box('[data-testid=product-card]').top };"#,
+        )
+        .await;
+    assert_eq!(layout["width"], 400, "{layout}");
+    assert!(layout["header"].as_f64().unwrap() <= 100.0, "the header is two rows: {layout}");
+    assert!(layout["categories"].as_u64().unwrap() > 3 && layout["categoryRows"] == 1, "one row of categories: {layout}");
+    assert_eq!(layout["filtersOpen"], "false", "{layout}");
+    assert_eq!(layout["minPriceShown"], false, "folded filters take no room: {layout}");
+    assert_eq!(layout["rowTop"], 0.0, "the first two cards share a row: {layout}");
+    assert!(layout["rowBottom"].as_f64().unwrap() <= 860.0, "a full row of products on the first screen: {layout}");
+
+    browser.click(".catalog-filter-summary").await;
+    browser.until("the filters unfolded", "return document.querySelector('[data-testid=filter-min-price]').getBoundingClientRect().height > 0", |v| v == true).await;
+    browser.close().await;
+}

@@ -112,7 +112,7 @@ fn refresh(state: Rc<RefCell<State>>) {
         s.latest
     };
     wasm_bindgen_futures::spawn_local(async move {
-        match http::get_json::<CartSummary>("/api/cart").await {
+        match http::get_json::<CartSummary>(contracts::routes::CART_API).await {
             Ok(cart) if state.borrow().latest == request => {
                 let mut s = state.borrow_mut();
                 s.count = cart.item_count;

@@ -203,8 +203,17 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
             .map(|v| view! { <option value=v.clone() prop:selected=true>{v.clone()}</option> })
     };
 
+    // A disclosure: on a phone the filters stay folded under their button, so the first screen
+    // shows products; on a wide screen the button is not shown and the filters always are
+    // (style.css). Not <details>: a closed one hides its fields from a wide screen too.
+    let open = RwSignal::new(false);
     view! {
-        <form class="catalog-filters" aria-label=move || text(Key::Filters) on:submit=on_submit novalidate=true>
+        <div class="catalog-filter-panel" class:catalog-filter-open=move || open.get()>
+        <button type="button" class="catalog-filter-summary" aria-controls="catalog-filters"
+            aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
+            {move || text(Key::Filters)}
+        </button>
+        <form id="catalog-filters" class="catalog-filters" aria-label=move || text(Key::Filters) on:submit=on_submit novalidate=true>
             <div class="catalog-field">
                 <label for="catalog-min-price">{move || text(Key::MinPrice)} " (" {CURRENCY} ")"</label>
                 <input id="catalog-min-price" name="minPrice" type="number" inputmode="decimal" min="0" step=step.clone()
@@ -244,6 +253,7 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
                 {move || problem.get().map(text)}
             </p>
         </form>
+        </div>
     }
 }
 
