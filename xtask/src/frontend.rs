@@ -14,7 +14,7 @@ const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 /// The wasm features rustc emits by default; wasm-bindgen drops the section that would let
 /// wasm-opt detect them. The same list is in shell/index.html (`data-wasm-opt-params`).
-const WASM_FEATURES: &str = "--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
+pub const WASM_FEATURES: &str = "--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
      --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals";
 
 pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {

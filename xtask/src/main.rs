@@ -8,6 +8,7 @@
 //! cargo xtask test [--postgres]   every test: unit, contract, API and the browser journeys;
 //!                      with --postgres the API tests and a load test also run on PostgreSQL
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
+//! cargo xtask size     where each bundle's bytes go (twiggy, by crate and by function)
 //! cargo xtask loadtest [--shoppers 64] [--seconds 30] [--replicas 1] [--postgres]
 //!                      virtual shoppers; zero errors, zero lost writes
 //! cargo xtask screenshots   the README's pictures of the running store, into docs/screenshots/
@@ -26,12 +27,13 @@ mod loadtest;
 mod postgres;
 mod scaffold;
 mod screenshots;
+mod size;
 mod tools;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | dev | test | bench | loadtest | screenshots | new-remote | check-boundaries | contracts>";
+const USAGE: &str = "usage: cargo xtask <build | demo | dev | test | bench | size | loadtest | screenshots | new-remote | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
+        Some("size") => size::size(&workspace_root()),
         Some("test") => test(&args[1..]),
         Some("dev") => {
             let root = workspace_root();

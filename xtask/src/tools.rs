@@ -117,14 +117,25 @@ fn ensure_wasm_target() -> Result<(), String> {
     run(Command::new("rustup").args(["target", "add", WASM_TARGET]))
 }
 
-/// The standard library's source, which `release_wasm` builds from.
+/// twiggy, for `cargo xtask size`.
+pub fn ensure_twiggy() -> Result<(), String> {
+    ensure_cargo_tool(&cargo_bin_dir(), "twiggy", "twiggy", TWIGGY_VERSION, true)
+}
+
+pub const TWIGGY_VERSION: &str = "0.8.0";
+
+/// The standard library's source, which `release_wasm` builds from, and the crates it depends
+/// on: trunk runs cargo `--offline`, so they must be in the registry cache before it does.
 fn ensure_rust_src() -> Result<(), String> {
     let installed = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
-    if installed.lines().any(|l| l.trim().starts_with("rust-src")) {
-        return Ok(());
+    if !installed.lines().any(|l| l.trim().starts_with("rust-src")) {
+        step("Installing the Rust component rust-src");
+        run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
     }
-    step("Installing the Rust component rust-src");
-    run(Command::new("rustup").args(["component", "add", "rust-src"]))
+    let sysroot = output("rustc", &["--print", "sysroot"]).ok_or("`rustc --print sysroot` failed")?;
+    let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
+    // The library's manifest uses unstable cargo features; fetching is quick once cached.
+    run(crate::cargo().arg("fetch").arg("--quiet").arg("--manifest-path").arg(&library).env("RUSTC_BOOTSTRAP", "1"))
 }
 
 fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, locked: bool) -> Result<(), String> {
