@@ -6,8 +6,10 @@ mod db;
 mod domain;
 mod error;
 mod frontend;
+mod overload;
 mod routes;
 mod security;
+mod server;
 mod session;
 mod telemetry;
 
@@ -32,6 +34,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: db::Db,
+    limits: config::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -54,21 +57,30 @@ impl Application {
             trusted_proxies: config.trusted_proxies.into(),
         };
         let listener = TcpListener::bind(config.addr).await?;
-        Ok(Self { listener, router: routes::router(state, &config.remote_origins), db })
+        let router = routes::router(state, &config.remote_origins, &config.limits);
+        Ok(Self { listener, router, db, limits: config.limits })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then drains (see [`Application::run_until`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(domain::retention::run(self.db.clone()));
-        // The peer address feeds the per-address sign-in limit.
-        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
-        sweeper.abort();
-        served
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes; then refuses new connections, lets the requests in flight
+    /// finish, stops the sweep between two rounds and closes the database.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+        let (stop_sweeping, sweeping) = tokio::sync::watch::channel(false);
+        let sweeper = tokio::spawn(domain::retention::run(self.db.clone(), sweeping));
+        server::serve(self.listener, self.router, &self.limits, stop).await;
+        let _ = stop_sweeping.send(true);
+        let _ = sweeper.await;
+        self.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
     }
 }
 

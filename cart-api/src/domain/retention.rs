@@ -70,11 +70,15 @@ async fn sweep_sessions(db: &Db, now: i64) -> Result<(u64, u64), ApiError> {
     Ok((deleted[3], deleted[2]))
 }
 
-/// Sweeps every [`SWEEP_EVERY`] for as long as the server runs.
-pub async fn run(db: Db) {
+/// Sweeps every [`SWEEP_EVERY`] until `stop` turns true. A sweep under way is finished first: its
+/// transaction is not cut, so the database is closed with nothing half done.
+pub async fn run(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
-        every.tick().await;
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
         match sweep(&db, super::now_millis()).await {
             Ok(swept) if swept != Swept::default() => tracing::info!(?swept, "old rows deleted"),
             Ok(_) => {}

@@ -1,0 +1,132 @@
+//! Clients a public shop meets every day: connections that never finish a request, bodies sent a
+//! byte at a time and more connections than the cap.
+//! Times here are limits the server is configured with; the tests assert what happens within
+//! them (plus slack for a loaded machine), never how fast anything was.
+
+use std::time::{Duration, Instant};
+
+use reqwest::StatusCode;
+use serde_json::json;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+mod common;
+
+/// Generous room for a busy CI machine on top of a configured timeout.
+const SLACK: Duration = Duration::from_secs(5);
+
+/// `host:port` of a `TestApp`.
+fn authority(app: &common::TestApp) -> String {
+    app.base.trim_start_matches("http://").to_string()
+}
+
+/// Reads until the server closes the connection (or `within` passes); returns what it sent, or
+/// `None` if the connection was still open.
+async fn read_until_closed(stream: &mut TcpStream, within: Duration) -> Option<Vec<u8>> {
+    let mut received = Vec::new();
+    let deadline = tokio::time::Instant::now() + within;
+    let mut buffer = [0u8; 4096];
+    loop {
+        match tokio::time::timeout_at(deadline, stream.read(&mut buffer)).await {
+            Err(_) => return None,
+            Ok(Ok(0)) | Ok(Err(_)) => return Some(received),
+            Ok(Ok(n)) => received.extend_from_slice(&buffer[..n]),
+        }
+    }
+}
+
+fn a_client() -> reqwest::Client {
+    reqwest::Client::builder().timeout(Duration::from_secs(10)).build().unwrap()
+}
+
+#[tokio::test]
+async fn half_sent_requests_are_closed_within_the_header_timeout_while_others_are_served() {
+    let header_timeout = Duration::from_secs(2);
+    let app = common::spawn_app_configured(|c| c.limits.header_read_timeout = header_timeout).await;
+    let mut stalled = Vec::new();
+    for _ in 0..300 {
+        let mut stream = TcpStream::connect(authority(&app)).await.expect("the server accepts");
+        stream.write_all(b"GET /api/prod").await.unwrap();
+        stalled.push(stream);
+    }
+    let opened = Instant::now();
+
+    // While all of them hang, others are answered.
+    let health = a_client().get(app.url("/api/health")).send().await.expect("health answers");
+    assert_eq!(health.status(), StatusCode::OK);
+    let added = app.add(json!({ "productId": 1, "variantId": "red", "quantity": 1 })).await;
+    assert_eq!(added.status(), StatusCode::OK);
+
+    let within = header_timeout + SLACK;
+    for (n, stream) in stalled.iter_mut().enumerate() {
+        let left = within.saturating_sub(opened.elapsed());
+        assert!(read_until_closed(stream, left).await.is_some(), "connection {n} still open after {within:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_body_sent_a_byte_a_second_is_cut_off_with_a_408_problem() {
+    let request_timeout = Duration::from_secs(2);
+    let app = common::spawn_app_configured(|c| c.limits.request_timeout = request_timeout).await;
+    let mut stream = TcpStream::connect(authority(&app)).await.unwrap();
+    let head = format!(
+        "POST /api/cart/items HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n",
+        authority(&app)
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let (mut reader, mut writer) = stream.into_split();
+    let trickle = tokio::spawn(async move {
+        for byte in b"{\"productId\": 1, \"variantId\": \"red\", \"quantity\": 1}".iter().cycle().take(64) {
+            if writer.write_all(&[*byte]).await.is_err() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_secs(1)).await;
+        }
+    });
+
+    let mut answer = Vec::new();
+    let read = tokio::time::timeout(request_timeout + SLACK, reader.read_to_end(&mut answer)).await;
+    trickle.abort();
+    assert!(read.is_ok(), "the connection was not closed within {:?}", request_timeout + SLACK);
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let lower = answer.to_ascii_lowercase();
+    assert!(lower.contains("content-type: application/problem+json"), "{answer}");
+    assert!(lower.contains("connection: close"), "{answer}");
+    assert!(answer.contains("\"/problems/request-timeout\""), "{answer}");
+}
+
+#[tokio::test]
+async fn beyond_the_connection_cap_a_new_connection_waits_then_is_served() {
+    let app = common::spawn_app_configured(|c| {
+        c.limits.max_connections = 8;
+        c.limits.header_read_timeout = Duration::from_secs(2);
+    })
+    .await;
+    let mut silent = Vec::new();
+    for _ in 0..8 {
+        silent.push(TcpStream::connect(authority(&app)).await.unwrap());
+    }
+    // Let the server take all eight before the ninth arrives.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let client = a_client();
+    let ninth = tokio::spawn({
+        let url = app.url("/api/health");
+        async move { client.get(url).send().await.map(|r| r.status()) }
+    });
+    // The ninth waits in the backlog while the cap is reached: nothing answers it before the
+    // silent ones are closed by their header timeout.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert!(!ninth.is_finished(), "a connection beyond the cap was served at once");
+    let status = ninth.await.unwrap().expect("the ninth connection is served once a place is free");
+    assert_eq!(status, StatusCode::OK);
+    drop(silent);
+}
+
+#[tokio::test]
+async fn ready_answers_while_the_database_does() {
+    let app = common::spawn_app().await;
+    let ready = app.get("/api/ready").await;
+    assert_eq!(ready.status(), StatusCode::OK);
+    assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "ready");
+}
