@@ -27,6 +27,8 @@ pub struct AppState {
     pub(crate) cookie_secure: bool,
     pub(crate) cors_allow_origin: Option<axum::http::HeaderValue>,
     pub(crate) trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
+    /// Password hashes computed at once: each takes a core for tens of milliseconds.
+    pub(crate) hashing: overload::Gate,
 }
 
 /// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
@@ -55,6 +57,11 @@ impl Application {
             cookie_secure: config.cookie_secure,
             cors_allow_origin,
             trusted_proxies: config.trusted_proxies.into(),
+            hashing: overload::Gate::new(
+                config.limits.hashing_concurrency,
+                4 * config.limits.hashing_concurrency,
+                config.limits.request_timeout / 2,
+            ),
         };
         let listener = TcpListener::bind(config.addr).await?;
         let router = routes::router(state, &config.remote_origins, &config.limits);

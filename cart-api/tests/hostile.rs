@@ -1,5 +1,5 @@
 //! Clients a public shop meets every day: connections that never finish a request, bodies sent a
-//! byte at a time and more connections than the cap.
+//! byte at a time, more connections than the cap, and a flood of sign-ups from one address.
 //! Times here are limits the server is configured with; the tests assert what happens within
 //! them (plus slack for a loaded machine), never how fast anything was.
 
@@ -121,6 +121,65 @@ async fn beyond_the_connection_cap_a_new_connection_waits_then_is_served() {
     let status = ninth.await.unwrap().expect("the ninth connection is served once a place is free");
     assert_eq!(status, StatusCode::OK);
     drop(silent);
+}
+
+#[tokio::test]
+async fn a_flood_of_sign_ups_from_one_address_leaves_the_catalogue_to_everyone_else() {
+    let app = common::spawn_app_configured(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let flood: Vec<_> = (0..120)
+        .map(|n| {
+            let request = a_client()
+                .post(app.url("/api/accounts"))
+                .header("X-Forwarded-For", "203.0.113.7")
+                .json(&json!({ "email": format!("flood{n}@spam.test"), "password": "flood-password", "displayName": "Flood" }));
+            tokio::spawn(async move {
+                let response = request.send().await.expect("a sign-up is answered");
+                let status = response.status();
+                let problem = response.headers().get("content-type").is_some_and(|v| v == "application/problem+json");
+                (status, problem, response.text().await.unwrap_or_default())
+            })
+        })
+        .collect();
+
+    // Someone else browses meanwhile; they are answered, not shed. How fast is printed only.
+    let shopper = common::visitor();
+    let mut latencies = Vec::new();
+    for _ in 0..20 {
+        let started = Instant::now();
+        let response = common::send(shopper.get(app.url("/api/products?pageSize=24"))).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+    }
+
+    let (mut created, mut limited, mut shed) = (0, 0, 0);
+    for answer in flood {
+        let (status, problem, body) = answer.await.unwrap();
+        match status {
+            StatusCode::CREATED => created += 1,
+            StatusCode::TOO_MANY_REQUESTS if problem && body.contains("/problems/too-many-attempts") => limited += 1,
+            StatusCode::SERVICE_UNAVAILABLE if problem && body.contains("/problems/overloaded") => shed += 1,
+            other => panic!("a sign-up answered {other}: {body}"),
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    eprintln!(
+        "flood of 120 sign-ups: {created} created, {limited} rate limited, {shed} shed; GET /api/products meanwhile: \
+         median {:.1} ms, max {:.1} ms",
+        latencies[latencies.len() / 2],
+        latencies[latencies.len() - 1]
+    );
+    assert!(created <= 10, "{created} accounts from one address");
+    assert!(limited > 0);
+
+    // Another address still signs up.
+    let other = a_client()
+        .post(app.url("/api/accounts"))
+        .header("X-Forwarded-For", "198.51.100.20")
+        .json(&json!({ "email": "someone@else.test", "password": "a-good-password", "displayName": "Someone" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(other.status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
