@@ -55,6 +55,8 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
         });
 
     let [csp, nosniff, referrer, frame, opener] = crate::security::layers(remote_origins);
+    let hsts = crate::security::strict_transport_security(state.cookie_secure);
+    let secure = state.cookie_secure;
     let admission = crate::overload::Gate::new(limits.max_in_flight, limits.max_in_flight, limits.queue_timeout);
     // The last layer added is the outermost: a request meets trace, headers, admission, the
     // panic guard and the deadline, in that order, before the routes.
@@ -63,6 +65,7 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
         .fallback(crate::frontend::serve)
         .with_state(state)
         .layer(from_fn(crate::security::refuse_cross_site))
+        .layer(from_fn(move |request, next| crate::session::keep_only_cookie(secure, request, next)))
         // Through the extractors, so an oversized body is a 413 problem document.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(limits.request_timeout, deadline))
@@ -73,6 +76,7 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
         .layer(referrer)
         .layer(frame)
         .layer(opener)
+        .layer(hsts)
         .layer(from_fn(crate::telemetry::trace))
 }
 
