@@ -226,7 +226,7 @@ fn test(args: &[String]) -> Result<(), String> {
     loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, ..Default::default() })?;
     if with_postgres {
         step("The short load test on PostgreSQL, through two cart-api processes");
-        loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true })?;
+        loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true, ..Default::default() })?;
     }
 
     let journeys = || {
