@@ -8,6 +8,7 @@
 //! cargo xtask test [--postgres]   every test: unit, contract, API and the browser journeys;
 //!                      with --postgres the API tests and a load test also run on PostgreSQL
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
+//! cargo xtask bench --api [--postgres] [--server PATH]   the API load rows alone (wrk)
 //! cargo xtask loadtest [--shoppers 64] [--seconds 30] [--replicas 1] [--postgres]
 //!                      virtual shoppers; zero errors, zero lost writes
 //! cargo xtask screenshots   the README's pictures of the running store, into docs/screenshots/
@@ -27,6 +28,7 @@ mod postgres;
 mod scaffold;
 mod screenshots;
 mod tools;
+mod wrk;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -39,6 +41,8 @@ fn main() -> ExitCode {
         Some("build") if args.len() > 1 => build_one(&args[1..]),
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
+        // `--api [--postgres] [--server PATH]`: the API rows alone, without building the front end.
+        Some("bench") if args.get(1).is_some_and(|a| a == "--api") => server().and_then(|server| bench::api(&server, &args[2..])),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("test") => test(&args[1..]),
         Some("dev") => {

@@ -202,6 +202,16 @@ pub fn ensure_browser() -> Result<(), String> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// Debian's `wrk`, the bench's HTTP load generator: its path, installed with apt when missing.
+pub fn ensure_wrk() -> Result<PathBuf, String> {
+    let wrk = PathBuf::from("/usr/bin/wrk");
+    if !wrk.exists() {
+        step("Installing wrk (Debian package)");
+        apt_install(&["wrk"])?;
+    }
+    Ok(wrk)
+}
+
 /// Debian's PostgreSQL server programs (`initdb`, `postgres`, `pg_isready`): their directory,
 /// installed with apt when missing.
 pub fn ensure_postgres() -> Result<PathBuf, String> {
