@@ -29,6 +29,8 @@ pub struct AppState {
     pub(crate) trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
     /// Password hashes computed at once: each takes a core for tens of milliseconds.
     pub(crate) hashing: overload::Gate,
+    /// The catalogue in memory, dropped when this process changes stock.
+    pub(crate) catalogue: std::sync::Arc<domain::catalog::Catalogue>,
 }
 
 /// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
@@ -62,6 +64,7 @@ impl Application {
                 4 * config.limits.hashing_concurrency,
                 config.limits.request_timeout / 2,
             ),
+            catalogue: Default::default(),
         };
         let listener = TcpListener::bind(config.addr).await?;
         let router = routes::router(state, &config.remote_origins, &config.limits);
