@@ -189,3 +189,96 @@ async fn ready_answers_while_the_database_does() {
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "ready");
 }
+
+/// A TCP relay between cart-api and PostgreSQL that the test can cut and restore, as if the
+/// database server went away and came back, without stopping the server other tests share.
+struct Relay {
+    addr: std::net::SocketAddr,
+    upstream: String,
+    tasks: std::sync::Arc<std::sync::Mutex<Vec<tokio::task::JoinHandle<()>>>>,
+}
+
+impl Relay {
+    async fn start(upstream: &str) -> Relay {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let relay = Relay { addr: listener.local_addr().unwrap(), upstream: upstream.to_string(), tasks: Default::default() };
+        relay.serve(listener);
+        relay
+    }
+
+    fn serve(&self, listener: tokio::net::TcpListener) {
+        let (upstream, tasks) = (self.upstream.clone(), self.tasks.clone());
+        let accept = tokio::spawn(async move {
+            while let Ok((mut inbound, _)) = listener.accept().await {
+                let upstream = upstream.clone();
+                let pipe = tokio::spawn(async move {
+                    if let Ok(mut outbound) = TcpStream::connect(&upstream).await {
+                        let _ = tokio::io::copy_bidirectional(&mut inbound, &mut outbound).await;
+                    }
+                });
+                tasks.lock().unwrap().push(pipe);
+            }
+        });
+        self.tasks.lock().unwrap().push(accept);
+    }
+
+    /// Closes every relayed connection and refuses new ones.
+    fn cut(&self) {
+        for task in self.tasks.lock().unwrap().drain(..) {
+            task.abort();
+        }
+    }
+
+    async fn restore(&self) {
+        self.serve(tokio::net::TcpListener::bind(self.addr).await.expect("the relay's port again"));
+    }
+}
+
+/// Polls `GET /api/ready` until it answers `wanted`, for at most `within`.
+async fn ready_becomes(app: &common::TestApp, wanted: StatusCode, within: Duration) -> bool {
+    let deadline = Instant::now() + within;
+    while Instant::now() < deadline {
+        if let Ok(response) = a_client().get(app.url("/api/ready")).send().await {
+            if response.status() == wanted {
+                return true;
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    false
+}
+
+/// On PostgreSQL only (TEST_POSTGRES_URL): a SQLite file cannot be taken away from a process
+/// that has it open, and these tests run as root, whom directory permissions do not stop.
+#[tokio::test]
+async fn ready_is_503_while_postgresql_is_unreachable_and_200_again_after() {
+    if std::env::var(e2e::database::POSTGRES_ENV).is_err() {
+        eprintln!("skipped: needs TEST_POSTGRES_URL");
+        return;
+    }
+    let dir = tempfile::TempDir::new().unwrap();
+    let database = common::fresh_database(dir.path()).await;
+    let (prefix, rest) = database.url.split_once('@').expect("postgres://user@host:port/db");
+    let (upstream, name) = rest.split_once('/').expect("a database name");
+    let relay = Relay::start(upstream).await;
+    let through_relay = format!("{prefix}@{}/{name}", relay.addr);
+    let app = common::spawn_app_configured(|c| c.database_url = through_relay).await;
+    assert!(ready_becomes(&app, StatusCode::OK, Duration::from_secs(5)).await);
+
+    relay.cut();
+    assert!(ready_becomes(&app, StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(15)).await, "ready stayed 200");
+    let health = a_client().get(app.url("/api/health")).send().await.unwrap();
+    assert_eq!(health.status(), StatusCode::OK, "liveness does not depend on the database");
+    let problem = common::assert_problem_kind(
+        a_client().get(app.url("/api/ready")).send().await.unwrap(),
+        StatusCode::SERVICE_UNAVAILABLE,
+        "not-ready",
+        "ready while the database is away",
+    )
+    .await;
+    assert!(problem.detail.is_some());
+
+    relay.restore().await;
+    assert!(ready_becomes(&app, StatusCode::OK, Duration::from_secs(30)).await, "ready did not come back");
+    drop(database);
+}
