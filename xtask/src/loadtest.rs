@@ -344,7 +344,7 @@ impl Shopper {
         let add = json!({ "productId": product.id, "variantId": variant.id, "quantity": 1 });
         if let Some(cart) = self.expect::<Cart>(Method::POST, "/api/cart/items", Some(add), true).await {
             self.told_items = cart.item_count;
-            if round % 3 == 0 {
+            if round.is_multiple_of(3) {
                 if let Some(line) = cart.lines.first() {
                     let path = format!("/api/cart/items/{}", line.line_id);
                     if let Some(changed) = self.expect::<Cart>(Method::PATCH, &path, Some(json!({ "quantity": 1 })), false).await {
@@ -353,7 +353,7 @@ impl Shopper {
                 }
             }
         }
-        if round % 4 == 0 && self.told_items > 0 {
+        if round.is_multiple_of(4) && self.told_items > 0 {
             self.check_out().await;
         }
     }

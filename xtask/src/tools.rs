@@ -256,7 +256,7 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
         command
     };
     run(&mut apt(&["update", "-qq"]))?;
-    run(&mut apt(&["install", "-y", "-qq"]).args(packages))
+    run(apt(&["install", "-y", "-qq"]).args(packages))
 }
 
 #[cfg(test)]
