@@ -176,9 +176,11 @@ pub async fn sign_up(
     if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
         return Err(ApiError::InvalidAccount("displayName: 1 to 60 characters".into()));
     }
+    // The turn first: a sign-up shed for want of one has not used up one of the address's.
+    let turn = hashing.enter().await?;
     count_sign_up(db, address).await?;
     let password = account.password.clone();
-    let hash = on_hashing_pool(hashing, move || hash_password(&password)).await??;
+    let hash = hash_in_turn(turn, move || hash_password(&password)).await??;
     let user_id = new_id("usr", 8);
     let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     let created = sqlx::query(
@@ -224,7 +226,13 @@ async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
 /// turn goes into the blocking task: a request that times out does not free it while its hash
 /// still runs.
 async fn on_hashing_pool<T: Send + 'static>(hashing: &Gate, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
-    let turn = hashing.enter().await?;
+    hash_in_turn(hashing.enter().await?, work).await
+}
+
+async fn hash_in_turn<T: Send + 'static>(
+    turn: tokio::sync::OwnedSemaphorePermit,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
     tokio::task::spawn_blocking(move || {
         let done = work();
         drop(turn);
