@@ -2,6 +2,7 @@
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -25,6 +26,74 @@ pub struct Config {
     /// this server. Only a request from one of them has its `X-Forwarded-For` believed, for the
     /// per-address sign-in limit; from anyone else the header could be forged.
     pub trusted_proxies: Vec<IpAddr>,
+    /// What one connection, one request and the whole process may take (see [`Limits`]).
+    pub limits: Limits,
+}
+
+/// The limits that keep slow, greedy or too many clients from hurting the others. Each is a
+/// setting; the defaults suit one process on a small machine behind a proxy.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// `HEADER_READ_TIMEOUT_SECS`, default 5: a request whose headers are not complete this long
+    /// after the connection started waiting for them is closed. hyper starts this timer whenever
+    /// a connection waits for a request, so it is also how long a kept-alive connection may sit
+    /// idle between requests.
+    pub header_read_timeout: Duration,
+    /// `REQUEST_TIMEOUT_SECS`, default 10: reading the body and answering; past it the answer is
+    /// 408 and the connection is closed.
+    pub request_timeout: Duration,
+    /// `MAX_CONNECTIONS`, default 512: connections served at once. Beyond it new connections wait
+    /// in the listen backlog until one closes, so the process never runs out of file descriptors.
+    pub max_connections: usize,
+    /// `MAX_IN_FLIGHT`, default 64: requests handled at once; more wait (at most as many again)
+    /// for [`Limits::queue_timeout`], then are shed with 503 and `Retry-After`.
+    pub max_in_flight: usize,
+    /// `QUEUE_TIMEOUT_MS`, default 250: how long a request waits for one of the slots above.
+    pub queue_timeout: Duration,
+    /// `HASHING_CONCURRENCY`, default the number of cores: password hashes (sign-up, sign-in)
+    /// computed at once; as many again may wait, more are shed with 503.
+    pub hashing_concurrency: usize,
+    /// `SHUTDOWN_GRACE_SECS`, default 20: after SIGTERM, how long requests in flight may take to
+    /// finish before the process exits anyway.
+    pub shutdown_grace: Duration,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            header_read_timeout: Duration::from_secs(5),
+            request_timeout: Duration::from_secs(10),
+            max_connections: 512,
+            max_in_flight: 64,
+            queue_timeout: Duration::from_millis(250),
+            hashing_concurrency: std::thread::available_parallelism().map_or(2, usize::from),
+            shutdown_grace: Duration::from_secs(20),
+        }
+    }
+}
+
+impl Limits {
+    fn from_env() -> Result<Self, ConfigError> {
+        let defaults = Self::default();
+        let secs = |name: &'static str, default: Duration| number(name, default.as_secs()).map(Duration::from_secs);
+        Ok(Self {
+            header_read_timeout: secs("HEADER_READ_TIMEOUT_SECS", defaults.header_read_timeout)?,
+            request_timeout: secs("REQUEST_TIMEOUT_SECS", defaults.request_timeout)?,
+            max_connections: number("MAX_CONNECTIONS", defaults.max_connections as u64)? as usize,
+            max_in_flight: number("MAX_IN_FLIGHT", defaults.max_in_flight as u64)? as usize,
+            queue_timeout: Duration::from_millis(number("QUEUE_TIMEOUT_MS", defaults.queue_timeout.as_millis() as u64)?),
+            hashing_concurrency: number("HASHING_CONCURRENCY", defaults.hashing_concurrency as u64)? as usize,
+            shutdown_grace: secs("SHUTDOWN_GRACE_SECS", defaults.shutdown_grace)?,
+        })
+    }
+}
+
+/// A positive whole number from the environment, or `default` when unset.
+fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
+    match std::env::var(name) {
+        Err(_) => Ok(default),
+        Ok(v) => v.trim().parse().ok().filter(|n| *n > 0).ok_or(ConfigError::Number(name, v)),
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -35,6 +104,8 @@ pub enum ConfigError {
     Origin(String),
     #[error("TRUSTED_PROXIES: {0:?} is not an IP address such as 10.0.0.2")]
     Proxy(String),
+    #[error("{0}={1:?} is not a whole number above 0")]
+    Number(&'static str, String),
 }
 
 impl Config {
@@ -65,6 +136,7 @@ impl Config {
                 .filter(|a| !a.is_empty())
                 .map(|a| a.parse().map_err(|_| ConfigError::Proxy(a.to_string())))
                 .collect::<Result<_, _>>()?,
+            limits: Limits::from_env()?,
         })
     }
 }

@@ -2,7 +2,7 @@
 //! `application/problem+json` answer with a stable `type`.
 
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use contracts::api::Problem;
 
@@ -32,6 +32,21 @@ pub enum ApiError {
     InvalidCredentials,
     #[error("too many failed sign-ins; try again in a few minutes")]
     TooManyAttempts,
+    #[error("too many new accounts from this address; try again later")]
+    TooManySignUps,
+    /// More requests than the server can answer in time; it sheds this one before doing any of
+    /// its work, so the client may send it again after `Retry-After`.
+    #[error("the server is busy; nothing was changed, try again in a moment")]
+    Overloaded,
+    /// The request (its body, or the answer) took longer than `REQUEST_TIMEOUT_SECS`.
+    #[error("the request took too long")]
+    RequestTimeout,
+    /// The database does not answer (`GET /api/ready`).
+    #[error("the database does not answer")]
+    NotReady,
+    /// A handler panicked; the hook in `main` logged where, with the request's trace id.
+    #[error("a handler panicked")]
+    Panicked,
     #[error("{0}")]
     InvalidAddress(String),
     #[error("{0}")]
@@ -95,7 +110,12 @@ impl ApiError {
             ApiError::InvalidCredentials => {
                 (StatusCode::UNAUTHORIZED, "invalid-credentials", "Wrong e-mail address or password")
             }
-            ApiError::TooManyAttempts => (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts"),
+            ApiError::TooManyAttempts | ApiError::TooManySignUps => {
+                (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts")
+            }
+            ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded", "The server is busy"),
+            ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request-timeout", "The request took too long"),
+            ApiError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not-ready", "Not ready"),
             ApiError::InvalidAddress(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid-address", "The address is not valid")
             }
@@ -108,7 +128,7 @@ impl ApiError {
             ApiError::PreconditionFailed { .. } => {
                 (StatusCode::PRECONDITION_FAILED, "precondition-failed", "The cart has changed")
             }
-            ApiError::Database(_) | ApiError::PasswordHash(_) => {
+            ApiError::Database(_) | ApiError::PasswordHash(_) | ApiError::Panicked => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
             }
         }
@@ -123,6 +143,7 @@ impl IntoResponse for ApiError {
                 tracing::error!(error = %self, "internal error");
                 None
             }
+            ApiError::Panicked => None,
             other => Some(other.to_string()),
         };
         let problem = Problem {
@@ -132,7 +153,20 @@ impl IntoResponse for ApiError {
             detail,
         };
         let body = serde_json::to_string(&problem).unwrap_or_default();
-        (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response()
+        let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+        let headers = response.headers_mut();
+        match self {
+            // One second: long enough for a queue to drain, short enough that a shopper barely notices.
+            ApiError::Overloaded | ApiError::NotReady => {
+                headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+            }
+            // Part of the body may still be unread: the connection cannot carry another request.
+            ApiError::RequestTimeout => {
+                headers.insert(header::CONNECTION, HeaderValue::from_static("close"));
+            }
+            _ => {}
+        }
+        response
     }
 }
 

@@ -6,8 +6,10 @@ mod db;
 mod domain;
 mod error;
 mod frontend;
+mod overload;
 mod routes;
 mod security;
+mod server;
 mod session;
 mod telemetry;
 
@@ -25,6 +27,10 @@ pub struct AppState {
     pub(crate) cookie_secure: bool,
     pub(crate) cors_allow_origin: Option<axum::http::HeaderValue>,
     pub(crate) trusted_proxies: std::sync::Arc<[std::net::IpAddr]>,
+    /// Password hashes computed at once: each takes a core for tens of milliseconds.
+    pub(crate) hashing: overload::Gate,
+    /// The catalogue in memory, dropped when this process changes stock.
+    pub(crate) catalogue: std::sync::Arc<domain::catalog::Catalogue>,
 }
 
 /// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
@@ -32,6 +38,7 @@ pub struct Application {
     listener: TcpListener,
     router: axum::Router,
     db: db::Db,
+    limits: config::Limits,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,23 +59,38 @@ impl Application {
             cookie_secure: config.cookie_secure,
             cors_allow_origin,
             trusted_proxies: config.trusted_proxies.into(),
+            hashing: overload::Gate::new(
+                config.limits.hashing_concurrency,
+                4 * config.limits.hashing_concurrency,
+                config.limits.request_timeout / 2,
+            ),
+            catalogue: Default::default(),
         };
         let listener = TcpListener::bind(config.addr).await?;
-        Ok(Self { listener, router: routes::router(state, &config.remote_origins), db })
+        let router = routes::router(state, &config.remote_origins, &config.limits);
+        Ok(Self { listener, router, db, limits: config.limits })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }
 
+    /// Serves until SIGTERM or Ctrl-C, then drains (see [`Application::run_until`]).
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        let sweeper = tokio::spawn(domain::retention::run(self.db.clone()));
-        // The peer address feeds the per-address sign-in limit.
-        let served = axum::serve(self.listener, self.router.into_make_service_with_connect_info::<SocketAddr>())
-            .with_graceful_shutdown(shutdown_signal())
-            .await;
-        sweeper.abort();
-        served
+        self.run_until(shutdown_signal()).await
+    }
+
+    /// Serves until `stop` completes; then refuses new connections, lets the requests in flight
+    /// finish, stops the sweep between two rounds and closes the database.
+    pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
+        let (stop_sweeping, sweeping) = tokio::sync::watch::channel(false);
+        let sweeper = tokio::spawn(domain::retention::run(self.db.clone(), sweeping));
+        server::serve(self.listener, self.router, &self.limits, stop).await;
+        let _ = stop_sweeping.send(true);
+        let _ = sweeper.await;
+        self.db.close().await;
+        tracing::info!("stopped");
+        Ok(())
     }
 }
 

@@ -33,6 +33,13 @@ pub fn layers(remote_origins: &[String]) -> [SetResponseHeaderLayer<HeaderValue>
     ]
 }
 
+/// With `COOKIE_SECURE=true` the store is only reached over HTTPS: browsers are told to come back
+/// only that way for two years, so a first plain-HTTP visit cannot be intercepted later.
+pub fn strict_transport_security(secure: bool) -> SetResponseHeaderLayer<Option<HeaderValue>> {
+    let value = secure.then(|| HeaderValue::from_static("max-age=63072000; includeSubDomains"));
+    SetResponseHeaderLayer::if_not_present(header::STRICT_TRANSPORT_SECURITY, value)
+}
+
 /// `POST /api/csp-reports`: logged, so a violation shows in the server's log (and fails the
 /// browser journeys, which check that log).
 pub async fn csp_report(

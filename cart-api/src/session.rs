@@ -3,8 +3,10 @@
 //! A session nobody uses for [`IDLE_LIFETIME_MS`] is over, whatever its cookie says, and
 //! `domain::retention` deletes it later with its guest cart.
 
+use axum::extract::Request;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use crate::db::Db;
 
@@ -12,6 +14,9 @@ use crate::domain::new_id;
 use crate::error::ApiError;
 
 pub const COOKIE_NAME: &str = "store_session";
+/// The name with `COOKIE_SECURE=true`. Browsers take a `__Host-` cookie only from HTTPS, with
+/// `Secure`, `Path=/` and no `Domain`, so a site on a sibling subdomain cannot plant one.
+pub const SECURE_COOKIE_NAME: &str = "__Host-store_session";
 /// 16 random bytes = 128 bits, hex-encoded.
 const ID_HEX_LEN: usize = 32;
 /// A session unused for this long is over: the visitor goes on as a new guest (an account's cart
@@ -20,6 +25,9 @@ pub const IDLE_LIFETIME_MS: i64 = 30 * 24 * 60 * 60 * 1000;
 /// How stale `seen_at` may be before a request refreshes it: one write per session per hour
 /// rather than one per request, which is precise enough for a 30-day limit.
 const SEEN_RESOLUTION_MS: i64 = 60 * 60 * 1000;
+/// The cookie lives as long as the session may: closing the browser keeps a guest's cart, and
+/// every renewal of `seen_at` sends the cookie again with a fresh `Max-Age`.
+const COOKIE_MAX_AGE_SECS: i64 = IDLE_LIFETIME_MS / 1000;
 
 /// The session of the current request.
 pub struct Session {
@@ -33,7 +41,7 @@ pub struct Session {
 impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
     pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
-        let Some(id) = cookie_value(headers) else { return Ok(None) };
+        let Some((id, secure)) = cookie_value(headers) else { return Ok(None) };
         let now = crate::domain::now_millis();
         let found: Option<(String, Option<String>, i64)> = sqlx::query_as(
             "SELECT id, user_id, seen_at FROM sessions WHERE id = $1 AND ended_at IS NULL AND seen_at > $2",
@@ -43,10 +51,12 @@ impl Session {
         .fetch_optional(db)
         .await?;
         let Some((id, user_id, seen_at)) = found else { return Ok(None) };
+        let mut new_cookie = None;
         if seen_at <= now - SEEN_RESOLUTION_MS {
             sqlx::query("UPDATE sessions SET seen_at = $1 WHERE id = $2").bind(now).bind(&id).execute(db).await?;
+            new_cookie = session_cookie(&id, secure);
         }
-        Ok(Some(Session { id, user_id, new_cookie: None }))
+        Ok(Some(Session { id, user_id, new_cookie }))
     }
 
     /// The request's session, created (with its cookie) on first use.
@@ -70,8 +80,7 @@ impl Session {
             .bind(crate::domain::now_millis())
             .execute(db)
             .await?;
-        let cookie = format!("{COOKIE_NAME}={id}; Path=/; HttpOnly; SameSite=Lax{}", secure_attribute(secure));
-        Ok(Session { new_cookie: HeaderValue::from_str(&cookie).ok(), user_id: user_id.map(str::to_string), id })
+        Ok(Session { new_cookie: session_cookie(&id, secure), user_id: user_id.map(str::to_string), id })
     }
 
     /// Ends the session in the database and has the browser forget its cookie.
@@ -84,11 +93,24 @@ impl Session {
             .bind(&self.id)
             .execute(db)
             .await?;
-        let cookie = format!("{COOKIE_NAME}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", secure_attribute(secure));
+        let cookie = format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", cookie_name(secure), secure_attribute(secure));
         self.new_cookie = HeaderValue::from_str(&cookie).ok();
         self.user_id = None;
         Ok(self)
     }
+}
+
+fn cookie_name(secure: bool) -> &'static str {
+    if secure {
+        SECURE_COOKIE_NAME
+    } else {
+        COOKIE_NAME
+    }
+}
+
+fn session_cookie(id: &str, secure: bool) -> Option<HeaderValue> {
+    let (name, attribute) = (cookie_name(secure), secure_attribute(secure));
+    HeaderValue::from_str(&format!("{name}={id}; Path=/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; SameSite=Lax{attribute}")).ok()
 }
 
 fn secure_attribute(secure: bool) -> &'static str {
@@ -120,17 +142,43 @@ impl<T: IntoResponse> IntoResponse for WithSession<T> {
     }
 }
 
-/// The session id from the `Cookie` header, if it is well formed.
-fn cookie_value(headers: &HeaderMap) -> Option<String> {
+/// The session id from the `Cookie` header, if it is well formed, and whether it came under the
+/// secure name. [`keep_only_cookie`] has removed the name this server does not use.
+fn cookie_value(headers: &HeaderMap) -> Option<(String, bool)> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value.to_string())
-        .filter(|v| v.len() == ID_HEX_LEN && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .find_map(|(name, value)| match name {
+            COOKIE_NAME => Some((value, false)),
+            SECURE_COOKIE_NAME => Some((value, true)),
+            _ => None,
+        })
+        .filter(|(v, _)| v.len() == ID_HEX_LEN && v.bytes().all(|b| b.is_ascii_hexdigit()))
+        .map(|(v, secure)| (v.to_string(), secure))
+}
+
+/// Removes the session cookie of the other setting before any handler reads cookies: with
+/// `COOKIE_SECURE=true` a plain `store_session`, which a sibling subdomain could have planted, is
+/// not believed (and without it, a `__Host-` one is not either).
+pub async fn keep_only_cookie(secure: bool, mut request: Request, next: Next) -> Response {
+    let other = cookie_name(!secure);
+    let named_other = |pair: &str| pair.trim().split_once('=').is_some_and(|(name, _)| name == other);
+    let cookies: Vec<String> =
+        request.headers().get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
+    if cookies.iter().flat_map(|v| v.split(';')).any(named_other) {
+        let kept: Vec<&str> = cookies.iter().flat_map(|v| v.split(';')).filter(|p| !named_other(p)).map(str::trim).collect();
+        let headers = request.headers_mut();
+        headers.remove(COOKIE);
+        if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {
+            if !kept.is_empty() {
+                headers.insert(COOKIE, value);
+            }
+        }
+    }
+    next.run(request).await
 }
 
 #[cfg(test)]
@@ -142,7 +190,9 @@ mod tests {
         let mut headers = HeaderMap::new();
         let id = "0123456789abcdef0123456789abcdef";
         headers.insert(COOKIE, format!("theme=dark; {COOKIE_NAME}={id}").parse().unwrap());
-        assert_eq!(cookie_value(&headers).as_deref(), Some(id));
+        assert_eq!(cookie_value(&headers), Some((id.to_string(), false)));
+        headers.insert(COOKIE, format!("theme=dark; {SECURE_COOKIE_NAME}={id}").parse().unwrap());
+        assert_eq!(cookie_value(&headers), Some((id.to_string(), true)));
         for bad in ["x", "../../etc/passwd", "0123456789abcdef0123456789abcdeZ"] {
             headers.insert(COOKIE, format!("{COOKIE_NAME}={bad}").parse().unwrap());
             assert_eq!(cookie_value(&headers), None);

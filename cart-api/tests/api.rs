@@ -333,7 +333,8 @@ fn assert_session_cookie(response: &reqwest::Response) -> String {
     assert_eq!(id.len(), 32, "{id}");
     assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
     let attributes: HashSet<String> = attributes.into_iter().collect();
-    for wanted in ["HttpOnly", "SameSite=Lax", "Path=/"] {
+    // Max-Age: the cookie outlives the browser, as long as the session's 30 idle days.
+    for wanted in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=2592000"] {
         assert!(attributes.contains(wanted), "{cookies:?} lacks {wanted}");
     }
     id
@@ -387,10 +388,11 @@ async fn a_session_left_idle_for_30_days_is_over() {
         async move { sqlx::query("UPDATE sessions SET seen_at = $1").bind(at).execute(&db).await.unwrap() }
     };
 
-    // Idle for 29 days: still the visitor's, and this visit counts as a use.
+    // Idle for 29 days: still the visitor's, and this visit counts as a use: the cookie comes
+    // again, good for another 30 days.
     last_used(now - 29 * day).await;
     let response = app.get("/api/cart").await;
-    assert!(response.headers().get(header::SET_COOKIE).is_none());
+    assert_session_cookie(&response);
     assert_eq!(response.json::<Cart>().await.unwrap(), cart);
     let seen: i64 = sqlx::query_scalar("SELECT seen_at FROM sessions").fetch_one(&db).await.unwrap();
     assert!(seen >= now, "the visit renews the session");
@@ -793,14 +795,47 @@ async fn forty_concurrent_adds_to_one_cart_all_count() {
 }
 
 #[tokio::test]
-async fn the_session_cookie_is_secure_when_served_over_https() {
+async fn over_https_the_session_cookie_is_a_host_cookie_and_hsts_is_sent() {
     let app = spawn_app_with(true).await;
     let response = app.get("/api/cart").await;
+    let hsts = response.headers().get(header::STRICT_TRANSPORT_SECURITY).map(|v| v.to_str().unwrap().to_string());
+    assert_eq!(hsts.as_deref(), Some("max-age=63072000; includeSubDomains"));
+    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    let ((name, id), attributes) = parse_set_cookie(&cookie);
+    assert_eq!(name, "__Host-store_session", "{cookie}");
+    // What browsers demand of a __Host- cookie: Secure, Path=/ and no Domain.
+    for wanted in ["Secure", "Path=/", "HttpOnly", "SameSite=Lax", "Max-Age=2592000"] {
+        assert!(attributes.iter().any(|a| a == wanted), "{cookie} lacks {wanted}");
+    }
+    assert!(!attributes.iter().any(|a| a.starts_with("Domain")), "{cookie}");
+
+    // The session is found under that name, and a plain one (a sibling subdomain could have
+    // set it) is not believed.
+    let plain = reqwest::Client::new();
+    let again = send(plain.get(app.url("/api/cart")).header(header::COOKIE, format!("__Host-store_session={id}"))).await;
+    assert!(again.headers().get(header::SET_COOKIE).is_none());
+    let tossed = send(plain.get(app.url("/api/cart")).header(header::COOKIE, format!("store_session={id}"))).await;
+    let fresh = tossed.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
+    assert_ne!(parse_set_cookie(&fresh).0 .1, id, "a plain cookie was believed over HTTPS");
+
+    let plain_app = spawn_app().await;
+    let response = plain_app.get("/api/cart").await;
+    assert!(response.headers().get(header::STRICT_TRANSPORT_SECURITY).is_none());
     let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap();
-    assert!(cookie.contains("; Secure"), "{cookie}");
-    let plain = spawn_app().await;
-    let response = plain.get("/api/cart").await;
-    assert!(!response.headers()[header::SET_COOKIE].to_str().unwrap().contains("Secure"));
+    assert!(cookie.starts_with("store_session=") && !cookie.contains("Secure"), "{cookie}");
+}
+
+#[tokio::test]
+async fn a_renewed_session_gets_its_cookie_again_with_a_fresh_max_age() {
+    let app = spawn_app().await;
+    let id = assert_session_cookie(&app.get("/api/cart").await);
+    // Last seen two hours ago: this visit renews the session, and with it the cookie.
+    let db = common::open_database(&app.database.url).await;
+    sqlx::query("UPDATE sessions SET seen_at = seen_at - 7200000").execute(&db).await.unwrap();
+    let renewed = app.get("/api/cart").await;
+    assert_eq!(assert_session_cookie(&renewed), id);
+    // Renewed within the hour: no cookie again.
+    assert!(app.get("/api/cart").await.headers().get(header::SET_COOKIE).is_none());
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -185,3 +185,91 @@ async fn two_servers_on_one_database_share_a_shopper_mid_checkout() {
     kill_hard(&mut a);
     kill_hard(&mut b);
 }
+
+/// SIGTERM drains: the requests in flight finish, new connections are refused, and the process
+/// exits 0. Every add the server acknowledged is there after a restart, and every answer that
+/// arrived arrived whole.
+#[tokio::test]
+async fn sigterm_during_a_stream_of_adds_drains_and_loses_nothing() {
+    let (_dir, db) = database().await;
+    let database = db.url.as_str();
+    let (mut server, base) = start(database, 0);
+    let port = port_of(&base);
+    let client = client();
+    let page: serde_json::Value =
+        client.get(format!("{base}/api/products?pageSize=24&inStock=true")).send().await.unwrap().json().await.unwrap();
+    let items: Vec<serde_json::Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| {
+            let variant = p["variants"].as_array()?.iter().find(|v| v["stock"].as_u64() > Some(5))?;
+            Some(json!({ "productId": p["id"], "variantId": variant["id"], "quantity": 1 }))
+        })
+        .take(20)
+        .collect();
+
+    // The first add starts the session the others share.
+    let first = client.post(format!("{base}/api/cart/items")).json(&items[0]).send().await.unwrap();
+    assert_eq!(first.status(), StatusCode::OK);
+
+    // Four streams of adds into one cart, so that some are in flight when SIGTERM comes.
+    let adders: Vec<_> = (0..4)
+        .map(|a| {
+            let (client, base, items) = (client.clone(), base.clone(), items.clone());
+            tokio::spawn(async move {
+                // The largest item count the server told of: every cart it acknowledged had it.
+                let (mut acknowledged, mut unanswered) = (0u32, 0u32);
+                for n in 0.. {
+                    let item = &items[(a + n * 4) % items.len()];
+                    match client.post(format!("{base}/api/cart/items")).json(item).send().await {
+                        Ok(r) if r.status() == StatusCode::OK => {
+                            // An answer that started arrives whole: the drain does not cut it.
+                            let cart: Cart = r.json().await.expect("a whole answer");
+                            acknowledged = acknowledged.max(cart.item_count);
+                        }
+                        Ok(r) if r.status().is_server_error() => panic!("an add answered {}", r.status()),
+                        // Sold out or full: refused and answered, nothing to count.
+                        Ok(_) => {}
+                        // Refused: the server stopped accepting. Nothing more will get through.
+                        Err(e) if e.is_connect() => return (acknowledged, unanswered),
+                        // Accepted but closed before it was read: not acknowledged, maybe not done.
+                        Err(_) => unanswered += 1,
+                    }
+                }
+                unreachable!()
+            })
+        })
+        .collect();
+    tokio::time::sleep(Duration::from_millis(400)).await;
+    let sent = Command::new("kill").args(["-TERM", &server.id().to_string()]).status().expect("kill runs");
+    assert!(sent.success());
+    let (mut acknowledged, mut unanswered) = (0u32, 0u32);
+    for adder in adders {
+        let (told, lost) = adder.await.unwrap();
+        acknowledged = acknowledged.max(told);
+        unanswered += lost;
+    }
+    let exited = wait_for_exit(&mut server, Duration::from_secs(30));
+    assert_eq!(exited.and_then(|s| s.code()), Some(0), "cart-api did not exit 0 after SIGTERM");
+    assert!(acknowledged > 0, "no add was acknowledged before SIGTERM");
+    eprintln!("{acknowledged} items acknowledged before and during the drain, {unanswered} adds unanswered");
+
+    let (mut restarted, base) = start(database, port);
+    let cart: Cart = client.get(format!("{base}/api/cart")).send().await.unwrap().json().await.unwrap();
+    assert!(cart.item_count >= acknowledged, "acknowledged {acknowledged} items, the cart holds {}", cart.item_count);
+    assert!(cart.item_count <= acknowledged + unanswered, "{} > {acknowledged} + {unanswered}", cart.item_count);
+    kill_hard(&mut restarted);
+}
+
+fn wait_for_exit(child: &mut Child, within: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = std::time::Instant::now() + within;
+    while std::time::Instant::now() < deadline {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    kill_hard(child);
+    None
+}

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use e2e::{Browser, Store};
 use serde_json::{json, Value};
@@ -15,8 +15,6 @@ use crate::{run, step};
 const SAMPLES: usize = 10;
 /// Cold loads of the category and product pages for their layout shift.
 const CLS_SAMPLES: usize = 3;
-const CONCURRENCY: usize = 32;
-const LOAD_SECONDS: u64 = 5;
 const KB: f64 = 1024.0;
 
 /// One line of the table.
@@ -295,16 +293,7 @@ async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<
         rows.push(row("cls", format!("layout shift, {path} cold, phone"), shift, "").detail("412×823").at_most(0.01, "≤ 0.01"));
     }
 
-    step(&format!("API load: {CONCURRENCY} connections, {LOAD_SECONDS} s per endpoint"));
-    let health = load(&store, "GET /api/health", LoadKind::Get("/api/health".into())).await;
-    let list = load(&store, "GET /api/products", LoadKind::Get("/api/products".into())).await;
-    let one = load(&store, "GET /api/products/{id}", LoadKind::Get(format!("/api/products/{}", product.0))).await;
-    let add = load(&store, "POST /api/cart/items", LoadKind::Add(product.0, product.1.clone())).await;
-    let floor = health.0;
-    rows.push(api_row("GET /api/health (floor)", health, None));
-    rows.push(api_row("GET /api/products", list, Some((floor, 0.5))));
-    rows.push(api_row("GET /api/products/{id}", one, None));
-    rows.push(api_row("POST /api/cart/items (new session each)", add, Some((floor, 0.2))));
+    rows.extend(api_rows(&store.url(""), &product)?);
     Ok(rows)
 }
 
@@ -374,61 +363,58 @@ async fn wire_bytes(browser: &Browser) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-enum LoadKind {
-    Get(String),
-    Add(u32, String),
-}
-
-/// Requests per second, p50 and p99 (ms), errors.
-async fn load(store: &Store, _name: &str, kind: LoadKind) -> (f64, f64, f64, usize) {
-    let url = match &kind {
-        LoadKind::Get(path) => store.url(path),
-        LoadKind::Add(..) => store.url("/api/cart/items"),
-    };
-    let body = match &kind {
-        LoadKind::Add(id, variant) => Some(json!({ "productId": id, "variantId": variant, "quantity": 1 })),
-        LoadKind::Get(_) => None,
-    };
-    let client = reqwest::Client::builder().pool_max_idle_per_host(CONCURRENCY).build().expect("client");
-    let started = Instant::now();
-    let deadline = started + Duration::from_secs(LOAD_SECONDS);
-    let workers: Vec<_> = (0..CONCURRENCY)
-        .map(|_| {
-            let (client, url, body) = (client.clone(), url.clone(), body.clone());
-            tokio::spawn(async move {
-                let mut latencies = Vec::new();
-                let mut errors = 0usize;
-                while Instant::now() < deadline {
-                    let t0 = Instant::now();
-                    // No cookie: every add is a new visitor's first add (session, cart, line).
-                    let request = match &body {
-                        Some(b) => client.post(&url).json(b),
-                        None => client.get(&url),
-                    };
-                    match request.send().await {
-                        Ok(r) if r.status().is_success() => {
-                            let _ = r.bytes().await;
-                            latencies.push(t0.elapsed().as_secs_f64() * 1000.0);
-                        }
-                        _ => errors += 1,
-                    }
-                }
-                (latencies, errors)
-            })
-        })
-        .collect();
-    let mut latencies = Vec::new();
-    let mut errors = 0;
-    for w in workers {
-        if let Ok((l, e)) = w.await {
-            latencies.extend(l);
-            errors += e;
+/// `cargo xtask bench --api [--postgres] [--server PATH]`: the API rows alone, on a fresh
+/// database, without the front end or a browser; `--server` measures another build (an older
+/// one, for a before and after).
+pub fn api(built: &Path, args: &[String]) -> Result<(), String> {
+    let (mut postgres, mut server) = (false, built.to_path_buf());
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--postgres" => postgres = true,
+            "--server" => server = args.next().ok_or("--server needs a path")?.into(),
+            other => return Err(format!("unknown option {other}; usage: cargo xtask bench --api [--postgres] [--server PATH]")),
         }
     }
-    let elapsed = started.elapsed().as_secs_f64();
-    let rps = latencies.len() as f64 / elapsed;
-    latencies.sort_by(f64::total_cmp);
-    (rps, percentile(&latencies, 0.5), percentile(&latencies, 0.99), errors)
+    let server = server.as_path();
+    let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+    let postgres = if postgres { Some(crate::postgres::Postgres::start()?) } else { None };
+    let database = match &postgres {
+        Some(postgres) => postgres.url.clone(),
+        None => format!("sqlite://{}/bench.db", data.path().display()),
+    };
+    let (_server, base) = crate::loadtest::start_server(server, &database, data.path())?;
+    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let page: contracts::api::ProductPage = runtime.block_on(async {
+        reqwest::get(format!("{base}/api/products?pageSize=48")).await?.json().await
+    }).map_err(|e| e.to_string())?;
+    let product = page
+        .items
+        .into_iter()
+        .find_map(|p| p.variants.iter().find(|v| v.stock >= 20).map(|v| (p.id, v.id.clone())))
+        .ok_or("no product with stock")?;
+    let rows = api_rows(&base, &product)?;
+    println!("\nOn {}", if postgres.is_some() { "PostgreSQL" } else { "SQLite" });
+    print_table(&rows);
+    Ok(())
+}
+
+/// Each endpoint under wrk's load ([`crate::wrk`]), against `/api/health` as the floor.
+fn api_rows(base: &str, product: &(u32, String)) -> Result<Vec<Row>, String> {
+    use crate::wrk::{measure, Load};
+    step(&format!("API load (wrk): {} connections, 5 s per endpoint", crate::wrk::CONNECTIONS));
+    let figures = |f: crate::wrk::Figures| (f.rps, f.p50_ms, f.p99_ms, f.errors);
+    let health = figures(measure(base, Load::Get("/api/health"))?);
+    let list = figures(measure(base, Load::Get("/api/products"))?);
+    let one = figures(measure(base, Load::Get(&format!("/api/products/{}", product.0)))?);
+    let add = figures(measure(base, Load::AddAsNewVisitor { product: product.0, variant: &product.1 })?);
+    let floor = health.0;
+    Ok(vec![
+        api_row("GET /api/health (floor)", health, None),
+        api_row("GET /api/products", list, Some((floor, 0.5))),
+        api_row("GET /api/products/{id}", one, None),
+        api_row("POST /api/cart/items (new session each)", add, Some((floor, 0.1))),
+    ])
 }
 
 fn api_row(name: &str, (rps, p50, p99, errors): (f64, f64, f64, usize), floor: Option<(f64, f64)>) -> Row {

@@ -8,6 +8,7 @@
 //! cargo xtask test [--postgres]   every test: unit, contract, API and the browser journeys;
 //!                      with --postgres the API tests and a load test also run on PostgreSQL
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
+//! cargo xtask bench --api [--postgres] [--server PATH]   the API load rows alone (wrk)
 //! cargo xtask size     where each bundle's bytes go (twiggy, by crate and by function)
 //! cargo xtask loadtest [--shoppers 64] [--seconds 30] [--replicas 1] [--postgres]
 //!                      virtual shoppers; zero errors, zero lost writes
@@ -29,6 +30,7 @@ mod scaffold;
 mod screenshots;
 mod size;
 mod tools;
+mod wrk;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -41,6 +43,8 @@ fn main() -> ExitCode {
         Some("build") if args.len() > 1 => build_one(&args[1..]),
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
+        // `--api [--postgres] [--server PATH]`: the API rows alone, without building the front end.
+        Some("bench") if args.get(1).is_some_and(|a| a == "--api") => server().and_then(|server| bench::api(&server, &args[2..])),
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("size") => size::size(&workspace_root()),
         Some("test") => test(&args[1..]),
@@ -229,7 +233,7 @@ fn test(args: &[String]) -> Result<(), String> {
     loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, ..Default::default() })?;
     if with_postgres {
         step("The short load test on PostgreSQL, through two cart-api processes");
-        loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true })?;
+        loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true, ..Default::default() })?;
     }
 
     let journeys = || {

@@ -213,6 +213,16 @@ pub fn ensure_browser() -> Result<(), String> {
     apt_install(&["chromium", "chromium-driver"])
 }
 
+/// Debian's `wrk`, the bench's HTTP load generator: its path, installed with apt when missing.
+pub fn ensure_wrk() -> Result<PathBuf, String> {
+    let wrk = PathBuf::from("/usr/bin/wrk");
+    if !wrk.exists() {
+        step("Installing wrk (Debian package)");
+        apt_install(&["wrk"])?;
+    }
+    Ok(wrk)
+}
+
 /// Debian's PostgreSQL server programs (`initdb`, `postgres`, `pg_isready`): their directory,
 /// installed with apt when missing.
 pub fn ensure_postgres() -> Result<PathBuf, String> {
@@ -257,7 +267,7 @@ fn apt_install(packages: &[&str]) -> Result<(), String> {
         command
     };
     run(&mut apt(&["update", "-qq"]))?;
-    run(&mut apt(&["install", "-y", "-qq"]).args(packages))
+    run(apt(&["install", "-y", "-qq"]).args(packages))
 }
 
 #[cfg(test)]

@@ -29,6 +29,11 @@ fn check_quantity(quantity: u32) -> Result<(), ApiError> {
 /// The cart of a session: the account's when signed in, else the session's own. Created on
 /// first use.
 pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError> {
+    // Read first: the cart exists on every request but the first, and an INSERT that does
+    // nothing still takes SQLite's one write lock.
+    if let Some(found) = find_cart(db, session).await? {
+        return Ok(found);
+    }
     sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
         .bind(new_id("cart", 12))
         .bind(&session.id)
@@ -36,7 +41,11 @@ pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError>
         .bind(super::now_millis())
         .execute(db)
         .await?;
-    let found: Option<String> = match &session.user_id {
+    find_cart(db, session).await?.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
+}
+
+async fn find_cart(db: &Db, session: &Session) -> Result<Option<String>, ApiError> {
+    Ok(match &session.user_id {
         Some(user_id) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(db).await?,
         None => {
             sqlx::query_scalar("SELECT id FROM carts WHERE session_id = $1 AND user_id IS NULL")
@@ -44,8 +53,7 @@ pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError>
                 .fetch_optional(db)
                 .await?
         }
-    };
-    found.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
+    })
 }
 
 /// A write transaction holding the locks of both carts a sign-in touches: the guest cart of
@@ -188,14 +196,56 @@ pub async fn add_item(
     // The cart's lock is taken before anything is read, so two adds to one cart queue and the
     // second sees the first's line when it checks the line limit and the stock.
     let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
+    let written = add_within(&mut tx, cart_id, item, idempotency, if_match).await?;
+    if !written.replayed {
+        tx.commit().await?;
+    }
+    Ok(written)
+}
+
+/// A visitor's first add: session, cart and line in one write transaction rather than three,
+/// and nothing stored when the add is refused. `key_for` reads the idempotency key, which is
+/// scoped to the session it starts.
+pub async fn add_item_as_new_visitor(
+    db: &Db,
+    item: &AddCartItem,
+    key_for: impl FnOnce(&str) -> Result<Option<IdempotencyKey>, ApiError>,
+    if_match: Option<u64>,
+    cookie_secure: bool,
+) -> Result<(Session, Written), ApiError> {
+    check_quantity(item.quantity)?;
+    // No cart lock: nobody else can know this cart before the transaction commits.
+    let mut tx = crate::db::begin_write(db, &[]).await?;
+    let session = Session::start(&mut *tx, None, cookie_secure).await?;
+    let key = key_for(&session.id)?;
+    let cart_id = new_id("cart", 12);
+    sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, NULL, $3)")
+        .bind(&cart_id)
+        .bind(&session.id)
+        .bind(super::now_millis())
+        .execute(&mut *tx)
+        .await?;
+    let written = add_within(&mut tx, &cart_id, item, key.as_ref(), if_match).await?;
+    tx.commit().await?;
+    Ok((session, written))
+}
+
+/// The add itself, inside a write transaction that holds the cart's lock. A replay changes nothing.
+async fn add_within(
+    tx: &mut Conn,
+    cart_id: &str,
+    item: &AddCartItem,
+    idempotency: Option<&IdempotencyKey>,
+    if_match: Option<u64>,
+) -> Result<Written, ApiError> {
     let request = serde_json::to_string(item).unwrap_or_default();
     if let Some(key) = idempotency {
-        if let Some(response) = key.replay(&mut tx, &request).await? {
+        if let Some(response) = key.replay(tx, &request).await? {
             let cart = serde_json::from_str(&response).map_err(|e| ApiError::BadRequest(e.to_string()))?;
             return Ok(Written { cart, replayed: true });
         }
     }
-    check_version(&mut tx, cart_id, if_match).await?;
+    check_version(tx, cart_id, if_match).await?;
 
     let variants: Vec<(String, i64)> =
         sqlx::query_as("SELECT id, stock FROM variants WHERE product_id = $1 ORDER BY position")
@@ -263,11 +313,10 @@ pub async fn add_item(
         .bind(cart_id)
         .execute(&mut *tx)
         .await?;
-    let cart = load(&mut tx, cart_id).await?;
+    let cart = load(tx, cart_id).await?;
     if let Some(key) = idempotency {
-        key.remember(&mut tx, &request, &serde_json::to_string(&cart).unwrap_or_default()).await?;
+        key.remember(tx, &request, &serde_json::to_string(&cart).unwrap_or_default()).await?;
     }
-    tx.commit().await?;
     Ok(Written { cart, replayed: false })
 }
 

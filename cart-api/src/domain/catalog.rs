@@ -1,9 +1,13 @@
 //! The catalogue: products, variants, categories, and the listing query.
 
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
 use contracts::api::{Category, Money, Product, ProductPage, Variant};
 use serde::Deserialize;
-use sqlx::any::{AnyArguments, AnyRow};
-use sqlx::{Any, Arguments, Encode, Row, Type};
+use sqlx::any::AnyRow;
+use sqlx::Row;
 
 use crate::db::Db;
 
@@ -55,16 +59,6 @@ impl Sort {
                 )))
             }
         })
-    }
-
-    fn order_by(self) -> &'static str {
-        match self {
-            Sort::Featured => "p.id",
-            Sort::PriceAsc => "p.price_amount, p.id",
-            Sort::PriceDesc => "p.price_amount DESC, p.id",
-            Sort::Name => "LOWER(p.name), p.id",
-            Sort::Newest => "p.added_at DESC, p.id",
-        }
     }
 }
 
@@ -130,133 +124,158 @@ impl TryFrom<ListParams> for ListQuery {
     }
 }
 
-/// The variant names (as stored) that the `variant` filter matches. SQLite's own case folding
-/// (`NOCASE`, `lower()`) knows ASCII only, so names are folded here; there are few of them.
-async fn matching_variant_names(db: &Db, query: &ListQuery) -> Result<Option<Vec<String>>, ApiError> {
-    let Some(wanted) = &query.variant else { return Ok(None) };
-    let names: Vec<String> = sqlx::query_scalar("SELECT DISTINCT name FROM variants").fetch_all(db).await?;
-    Ok(Some(names.into_iter().filter(|n| &n.to_lowercase() == wanted).collect()))
-}
+/// How long a process trusts its copy of the catalogue without hearing of a change. Its own
+/// stock changes drop the copy at once; this bounds how stale the stock shown can be after an
+/// order placed through another process on the same database. Adds and orders check stock in
+/// their transaction, so a stale figure is never sold.
+pub const SNAPSHOT_TTL: Duration = Duration::from_secs(1);
 
-/// A query put together at run time. It numbers its own `$n` parameters: sqlx's `QueryBuilder`
-/// writes `?` for `Any`, which PostgreSQL does not read.
+/// The catalogue, served from memory: every listing is a filter and a sort over 48 products
+/// instead of three queries. Loaded on first use, reloaded after [`SNAPSHOT_TTL`] or a stock
+/// change ([`Catalogue::invalidate`]).
 #[derive(Default)]
-struct Sql {
-    text: String,
-    args: AnyArguments<'static>,
+pub struct Catalogue {
+    current: std::sync::RwLock<Option<(Instant, Arc<Snapshot>)>>,
+    /// Bumped by every invalidation: a load that began before one is not kept.
+    generation: AtomicU64,
+    /// One load at a time; the requests that find the copy stale meanwhile wait for it.
+    loading: tokio::sync::Mutex<()>,
 }
 
-impl Sql {
-    fn new(text: &str) -> Self {
-        Self { text: text.to_string(), ..Self::default() }
-    }
+pub struct Snapshot {
+    /// In id order, the catalogue's own, with their variants in position order.
+    products: Vec<Listed>,
+    categories: Vec<Category>,
+}
 
-    fn push(&mut self, text: &str) -> &mut Self {
-        self.text.push_str(text);
-        self
-    }
+struct Listed {
+    product: Product,
+    /// `name` and `description` lowercased once, for search and the name sort.
+    name_lower: String,
+    description_lower: String,
+    added_at: String,
+}
 
-    fn bind<T: Encode<'static, Any> + Type<Any> + 'static>(&mut self, value: T) -> &mut Self {
-        // Adding to AnyArguments only fails for a type Any cannot encode, which the bound rules out.
-        let _ = self.args.add(value);
-        let n = self.args.len();
-        self.text.push_str(&format!("${n}"));
-        self
-    }
-
-    /// `value, value, ...` bound one by one.
-    fn bind_list<T: Encode<'static, Any> + Type<Any> + 'static>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self {
-        for (i, value) in values.into_iter().enumerate() {
-            if i > 0 {
-                self.push(", ");
-            }
-            self.bind(value);
+impl Catalogue {
+    /// The current snapshot, loaded when there is none or it is too old.
+    pub async fn snapshot(&self, db: &Db) -> Result<Arc<Snapshot>, ApiError> {
+        if let Some(fresh) = self.fresh() {
+            return Ok(fresh);
         }
-        self
-    }
-}
-
-fn push_filters(sql: &mut Sql, query: &ListQuery, variant_names: Option<&[String]>) {
-    sql.push(" WHERE 1 = 1");
-    if let Some(q) = &query.q {
-        // LOWER on both sides: SQLite's LIKE ignores ASCII case, PostgreSQL's does not.
-        let pattern = format!("%{}%", q.to_lowercase().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        sql.push(" AND (LOWER(p.name) LIKE ")
-            .bind(pattern.clone())
-            .push(" ESCAPE '\\' OR LOWER(p.description) LIKE ")
-            .bind(pattern)
-            .push(" ESCAPE '\\')");
-    }
-    if let Some(category) = &query.category {
-        sql.push(" AND p.category = ").bind(category.clone());
-    }
-    if let Some(min) = query.min_price {
-        sql.push(" AND p.price_amount >= ").bind(min);
-    }
-    if let Some(max) = query.max_price {
-        sql.push(" AND p.price_amount <= ").bind(max);
-    }
-    if query.in_stock {
-        sql.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.stock > 0)");
-    }
-    match variant_names {
-        None => {}
-        // No variant has that name: nothing matches (and `IN ()` is not valid SQL).
-        Some([]) => {
-            sql.push(" AND 1 = 0");
+        let _loading = self.loading.lock().await;
+        if let Some(fresh) = self.fresh() {
+            return Ok(fresh);
         }
-        Some(names) => {
-            sql.push(" AND EXISTS (SELECT 1 FROM variants v WHERE v.product_id = p.id AND v.name IN (")
-                .bind_list(names.iter().cloned())
-                .push("))");
+        let generation = self.generation.load(Ordering::Acquire);
+        let loaded = Arc::new(Snapshot::load(db).await?);
+        if self.generation.load(Ordering::Acquire) == generation {
+            *self.current.write().unwrap_or_else(|e| e.into_inner()) = Some((Instant::now(), loaded.clone()));
         }
+        Ok(loaded)
+    }
+
+    /// Stock changed (an order was placed): the next request reads the database again.
+    pub fn invalidate(&self) {
+        self.generation.fetch_add(1, Ordering::AcqRel);
+        *self.current.write().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+
+    fn fresh(&self) -> Option<Arc<Snapshot>> {
+        let current = self.current.read().unwrap_or_else(|e| e.into_inner());
+        current.as_ref().filter(|(at, _)| at.elapsed() < SNAPSHOT_TTL).map(|(_, snapshot)| snapshot.clone())
     }
 }
 
-pub async fn list(db: &Db, query: &ListQuery) -> Result<ProductPage, ApiError> {
-    let variant_names = matching_variant_names(db, query).await?;
-    let mut count = Sql::new("SELECT COUNT(*) FROM products p");
-    push_filters(&mut count, query, variant_names.as_deref());
-    let total: i64 = sqlx::query_scalar_with(&count.text, count.args).fetch_one(db).await?;
-
-    let mut select =
-        Sql::new("SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images FROM products p");
-    push_filters(&mut select, query, variant_names.as_deref());
-    select
-        .push(" ORDER BY ")
-        .push(query.sort.order_by())
-        .push(" LIMIT ")
-        .bind(i64::from(query.page_size))
-        .push(" OFFSET ")
-        .bind((i64::from(query.page) - 1) * i64::from(query.page_size));
-    let rows = sqlx::query_with(&select.text, select.args).fetch_all(db).await?;
-    let mut items = rows.iter().map(product_from_row).collect::<Result<Vec<_>, _>>()?;
-    attach_variants(db, &mut items).await?;
-    Ok(ProductPage { items, total: total as u32, page: query.page, page_size: query.page_size })
-}
-
-pub async fn get(db: &Db, id: u32) -> Result<Option<Product>, ApiError> {
-    let row = sqlx::query(
-        "SELECT p.id, p.name, p.description, p.category, p.price_amount, p.price_currency, p.images
-         FROM products p WHERE p.id = $1",
-    )
-    .bind(i64::from(id))
-    .fetch_optional(db)
-    .await?;
-    let Some(row) = row else { return Ok(None) };
-    let mut items = vec![product_from_row(&row)?];
-    attach_variants(db, &mut items).await?;
-    Ok(items.pop())
-}
-
-pub async fn categories(db: &Db) -> Result<Vec<Category>, ApiError> {
-    let rows = sqlx::query("SELECT slug, name FROM categories ORDER BY position")
+impl Snapshot {
+    async fn load(db: &Db) -> Result<Self, ApiError> {
+        let rows = sqlx::query(
+            "SELECT id, name, description, category, price_amount, price_currency, images, added_at FROM products ORDER BY id",
+        )
         .fetch_all(db)
         .await?;
-    Ok(rows
-        .iter()
-        .map(|r| Category { slug: r.get("slug"), name: r.get("name") })
-        .collect())
+        let mut products: Vec<Listed> = rows
+            .iter()
+            .map(|row| {
+                let product = product_from_row(row)?;
+                Ok(Listed {
+                    name_lower: product.name.to_lowercase(),
+                    description_lower: product.description.to_lowercase(),
+                    added_at: row.get("added_at"),
+                    product,
+                })
+            })
+            .collect::<Result<_, ApiError>>()?;
+        let variants = sqlx::query("SELECT product_id, id, name, stock FROM variants ORDER BY product_id, position")
+            .fetch_all(db)
+            .await?;
+        for row in variants {
+            let product_id = row.get::<i64, _>("product_id") as u32;
+            if let Ok(at) = products.binary_search_by_key(&product_id, |p| p.product.id) {
+                products[at].product.variants.push(Variant {
+                    id: row.get("id"),
+                    name: row.get("name"),
+                    stock: row.get::<i64, _>("stock").max(0) as u32,
+                });
+            }
+        }
+        let categories = sqlx::query("SELECT slug, name FROM categories ORDER BY position")
+            .fetch_all(db)
+            .await?
+            .iter()
+            .map(|r| Category { slug: r.get("slug"), name: r.get("name") })
+            .collect();
+        Ok(Self { products, categories })
+    }
+
+    /// One page of the products `query` selects, in its order.
+    pub fn list(&self, query: &ListQuery) -> ProductPage {
+        let mut selected: Vec<&Listed> = self.products.iter().filter(|p| matches(p, query)).collect();
+        match query.sort {
+            Sort::Featured => {}
+            Sort::PriceAsc => selected.sort_by_key(|p| p.product.price.amount),
+            Sort::PriceDesc => selected.sort_by_key(|p| std::cmp::Reverse(p.product.price.amount)),
+            Sort::Name => selected.sort_by(|a, b| a.name_lower.cmp(&b.name_lower)),
+            Sort::Newest => selected.sort_by(|a, b| b.added_at.cmp(&a.added_at)),
+        }
+        let skip = (query.page as usize - 1).saturating_mul(query.page_size as usize);
+        let items = selected.iter().skip(skip).take(query.page_size as usize).map(|p| p.product.clone()).collect();
+        ProductPage { items, total: selected.len() as u32, page: query.page, page_size: query.page_size }
+    }
+
+    pub fn get(&self, id: u32) -> Option<Product> {
+        let at = self.products.binary_search_by_key(&id, |p| p.product.id).ok()?;
+        Some(self.products[at].product.clone())
+    }
+
+    pub fn categories(&self) -> Vec<Category> {
+        self.categories.clone()
+    }
+}
+
+/// The filters of `GET /api/products`. The sorts above are stable, so ties stay in id order.
+fn matches(listed: &Listed, query: &ListQuery) -> bool {
+    let product = &listed.product;
+    let price = product.price.amount;
+    query.q.as_ref().is_none_or(|q| {
+        let q = q.to_lowercase();
+        listed.name_lower.contains(&q) || listed.description_lower.contains(&q)
+    }) && query.category.as_ref().is_none_or(|c| &product.category == c)
+        && query.min_price.is_none_or(|min| price >= min)
+        && query.max_price.is_none_or(|max| price <= max)
+        && (!query.in_stock || product.variants.iter().any(|v| v.stock > 0))
+        && query.variant.as_ref().is_none_or(|wanted| product.variants.iter().any(|v| &v.name.to_lowercase() == wanted))
+}
+
+pub async fn list(db: &Db, catalogue: &Catalogue, query: &ListQuery) -> Result<ProductPage, ApiError> {
+    Ok(catalogue.snapshot(db).await?.list(query))
+}
+
+pub async fn get(db: &Db, catalogue: &Catalogue, id: u32) -> Result<Option<Product>, ApiError> {
+    Ok(catalogue.snapshot(db).await?.get(id))
+}
+
+pub async fn categories(db: &Db, catalogue: &Catalogue) -> Result<Vec<Category>, ApiError> {
+    Ok(catalogue.snapshot(db).await?.categories())
 }
 
 fn product_from_row(row: &AnyRow) -> Result<Product, ApiError> {
@@ -270,25 +289,6 @@ fn product_from_row(row: &AnyRow) -> Result<Product, ApiError> {
         images: serde_json::from_str(&images).unwrap_or_default(),
         variants: Vec::new(),
     })
-}
-
-async fn attach_variants(db: &Db, products: &mut [Product]) -> Result<(), ApiError> {
-    if products.is_empty() {
-        return Ok(());
-    }
-    let mut select = Sql::new("SELECT product_id, id, name, stock FROM variants WHERE product_id IN (");
-    select.bind_list(products.iter().map(|p| i64::from(p.id))).push(") ORDER BY product_id, position");
-    for row in sqlx::query_with(&select.text, select.args).fetch_all(db).await? {
-        let product_id = row.get::<i64, _>("product_id") as u32;
-        if let Some(p) = products.iter_mut().find(|p| p.id == product_id) {
-            p.variants.push(Variant {
-                id: row.get("id"),
-                name: row.get("name"),
-                stock: row.get::<i64, _>("stock").max(0) as u32,
-            });
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -120,9 +120,12 @@ pub fn validate_address(address: Address) -> Result<Address, ApiError> {
     })
 }
 
+/// A checkout session's row: cart, address, order and the card's last four digits.
+type SessionRow = (String, Option<String>, Option<String>, Option<String>);
+
 /// Reads a checkout session as its owner sees it.
 pub(super) async fn load(conn: &mut Conn, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
-    let row: Option<(String, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let row: Option<SessionRow> = sqlx::query_as(
         "SELECT cart_id, address, order_id,
                 (SELECT card_last4 FROM payments p WHERE p.id = s.payment_id AND p.status IN ('authorized', 'captured'))
          FROM checkout_sessions s WHERE id = $1 AND user_id = $2",

@@ -8,6 +8,7 @@ use crate::db::Db;
 
 use super::{new_id, now_millis};
 use crate::error::ApiError;
+use crate::overload::Gate;
 use crate::session::Session;
 
 /// The seeded account named in the README, so the demo can be tried at once.
@@ -19,6 +20,9 @@ const DEMO_NAME: &str = "Demo Shopper";
 pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
 pub const MAX_FAILURES_PER_ADDRESS: i64 = 20;
 pub const FAILURE_WINDOW_MS: i64 = 15 * 60 * 1000;
+/// New accounts allowed per client address within [`FAILURE_WINDOW_MS`]: each costs a password
+/// hash, the most expensive thing a stranger can make this server do.
+pub const MAX_SIGN_UPS_PER_ADDRESS: i64 = 10;
 
 /// A hash that no password matches, verified when the account does not exist so that both
 /// answers take as long and do not tell which e-mail addresses have accounts.
@@ -87,6 +91,7 @@ pub async fn summary(db: &Db, session: Option<&Session>) -> Result<IdentitySumma
 /// bringing the guest cart of `previous` into the account's cart.
 pub async fn sign_in(
     db: &Db,
+    hashing: &Gate,
     previous: Option<Session>,
     email: &str,
     password: &str,
@@ -115,9 +120,7 @@ pub async fn sign_in(
         .await?;
     let hash = account.as_ref().map_or(NO_ACCOUNT_HASH, |(_, h)| h.as_str()).to_string();
     let password = password.to_string();
-    let valid = tokio::task::spawn_blocking(move || verify_password(&password, &hash))
-        .await
-        .map_err(|e| ApiError::PasswordHash(e.to_string()))?;
+    let valid = on_hashing_pool(hashing, move || verify_password(&password, &hash)).await?;
     let user_id = match account {
         Some((user_id, _)) if valid => user_id,
         _ => {
@@ -155,8 +158,10 @@ async fn signed_in_session(
 /// Creates an account and signs it in, like [`sign_in`] does (the guest cart comes along).
 pub async fn sign_up(
     db: &Db,
+    hashing: &Gate,
     previous: Option<Session>,
     account: &contracts::api::SignUp,
+    address: &str,
     cookie_secure: bool,
 ) -> Result<Session, ApiError> {
     let email = account.email.trim().to_lowercase();
@@ -171,10 +176,11 @@ pub async fn sign_up(
     if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
         return Err(ApiError::InvalidAccount("displayName: 1 to 60 characters".into()));
     }
+    // The turn first: a sign-up shed for want of one has not used up one of the address's.
+    let turn = hashing.enter().await?;
+    count_sign_up(db, address).await?;
     let password = account.password.clone();
-    let hash = tokio::task::spawn_blocking(move || hash_password(&password))
-        .await
-        .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
+    let hash = hash_in_turn(turn, move || hash_password(&password)).await??;
     let user_id = new_id("usr", 8);
     let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     let created = sqlx::query(
@@ -194,6 +200,46 @@ pub async fn sign_up(
     let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
     tx.commit().await?;
     Ok(session)
+}
+
+/// Counts a sign-up from `address`, or refuses it when the address had its share. A refusal
+/// writes nothing, so a flood costs one read per request. The attempt is stored before it is
+/// counted: of any number arriving at once, each sees at least the ones stored before it, so no
+/// more than the limit get through on either database.
+async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
+    let recent = "SELECT COUNT(*) FROM sign_ups WHERE address = $1 AND at > $2";
+    let since = now_millis() - FAILURE_WINDOW_MS;
+    let before: i64 = sqlx::query_scalar(recent).bind(address).bind(since).fetch_one(db).await?;
+    if before < MAX_SIGN_UPS_PER_ADDRESS {
+        sqlx::query("INSERT INTO sign_ups (address, at) VALUES ($1, $2)").bind(address).bind(now_millis()).execute(db).await?;
+        let counted: i64 = sqlx::query_scalar(recent).bind(address).bind(since).fetch_one(db).await?;
+        if counted <= MAX_SIGN_UPS_PER_ADDRESS {
+            return Ok(());
+        }
+    }
+    tracing::warn!(address, "sign-up rate limited");
+    Err(ApiError::TooManySignUps)
+}
+
+/// Runs a password hash on the blocking pool once `hashing` lets it, so that no more run at once
+/// than there are cores for them and the async workers stay free for every other request. The
+/// turn goes into the blocking task: a request that times out does not free it while its hash
+/// still runs.
+async fn on_hashing_pool<T: Send + 'static>(hashing: &Gate, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+    hash_in_turn(hashing.enter().await?, work).await
+}
+
+async fn hash_in_turn<T: Send + 'static>(
+    turn: tokio::sync::OwnedSemaphorePermit,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(move || {
+        let done = work();
+        drop(turn);
+        done
+    })
+    .await
+    .map_err(|e| ApiError::PasswordHash(e.to_string()))
 }
 
 #[cfg(test)]

@@ -10,6 +10,9 @@ use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, CURRENCY};
 use crate::error::ApiError;
 
+/// A checkout session's row as an order reads it: cart and its version, address, order, payment.
+type CheckoutRow = (String, i64, Option<String>, Option<String>, Option<String>);
+
 /// Places the order of a paid checkout session. A repeat (double click, retry, another tab)
 /// answers the order already placed: the `UNIQUE` checkout column and the write lock make a
 /// second order impossible, with or without an idempotency key.
@@ -26,7 +29,7 @@ pub async fn place(
             return Ok((load(&mut tx, &order_id, user_id).await?, true));
         }
     }
-    let row: Option<(String, i64, Option<String>, Option<String>, Option<String>)> = sqlx::query_as(
+    let row: Option<CheckoutRow> = sqlx::query_as(
         "SELECT cart_id, cart_version, address, order_id,
                 (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
          FROM checkout_sessions s WHERE id = $1 AND user_id = $2",

@@ -1,4 +1,4 @@
-//! Rows that matter only for a while: failed sign-ins count within the rate-limit window, an
+//! Rows that matter only for a while: failed sign-ins and sign-ups count within the rate-limit window, an
 //! idempotency key guards against retries, which come within minutes, and a session ends when it
 //! is signed out of or left idle. Each is deleted once it can no longer change an answer, so the
 //! tables do not grow with the store's age. Every cart-api process sweeps; a sweep is idempotent
@@ -23,6 +23,7 @@ pub const SWEEP_EVERY: Duration = Duration::from_secs(10 * 60);
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Swept {
     pub sign_in_failures: u64,
+    pub sign_ups: u64,
     pub idempotency_keys: u64,
     pub sessions: u64,
     pub guest_carts: u64,
@@ -37,6 +38,8 @@ pub async fn sweep(db: &Db, now: i64) -> Result<Swept, ApiError> {
         .bind(now - FAILURE_WINDOW_MS)
         .execute(db)
         .await?;
+    let sign_ups =
+        sqlx::query("DELETE FROM sign_ups WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(db).await?;
     let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(now - IDEMPOTENCY_KEY_LIFETIME_MS)
         .execute(db)
@@ -44,6 +47,7 @@ pub async fn sweep(db: &Db, now: i64) -> Result<Swept, ApiError> {
     let (sessions, guest_carts) = sweep_sessions(db, now).await?;
     Ok(Swept {
         sign_in_failures: failures.rows_affected(),
+        sign_ups: sign_ups.rows_affected(),
         idempotency_keys: keys.rows_affected(),
         sessions,
         guest_carts,
@@ -70,11 +74,15 @@ async fn sweep_sessions(db: &Db, now: i64) -> Result<(u64, u64), ApiError> {
     Ok((deleted[3], deleted[2]))
 }
 
-/// Sweeps every [`SWEEP_EVERY`] for as long as the server runs.
-pub async fn run(db: Db) {
+/// Sweeps every [`SWEEP_EVERY`] until `stop` turns true. A sweep under way is finished first: its
+/// transaction is not cut, so the database is closed with nothing half done.
+pub async fn run(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut every = tokio::time::interval(SWEEP_EVERY);
     loop {
-        every.tick().await;
+        tokio::select! {
+            _ = every.tick() => {}
+            _ = stop.wait_for(|stopped| *stopped) => return,
+        }
         match sweep(&db, super::now_millis()).await {
             Ok(swept) if swept != Swept::default() => tracing::info!(?swept, "old rows deleted"),
             Ok(_) => {}

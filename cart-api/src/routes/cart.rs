@@ -39,11 +39,19 @@ pub async fn add_item(
     headers: HeaderMap,
     Body(item): Body<AddCartItem>,
 ) -> Result<WithSession<([(HeaderName, &'static str); 1], Versioned)>, ApiError> {
-    let session = Session::get_or_create(&state.db, &headers, state.cookie_secure).await?;
-    let key = idempotency_key(&headers, &session.id)?;
     let expected = if_match(&headers)?;
-    let cart_id = cart::cart_id_for(&state.db, &session).await?;
-    let written = cart::add_item(&state.db, &cart_id, &item, key.as_ref(), expected).await?;
+    let (session, written) = match Session::existing(&state.db, &headers).await? {
+        Some(session) => {
+            let key = idempotency_key(&headers, &session.id)?;
+            let cart_id = cart::cart_id_for(&state.db, &session).await?;
+            let written = cart::add_item(&state.db, &cart_id, &item, key.as_ref(), expected).await?;
+            (session, written)
+        }
+        None => {
+            let key_for = |session_id: &str| idempotency_key(&headers, session_id);
+            cart::add_item_as_new_visitor(&state.db, &item, key_for, expected, state.cookie_secure).await?
+        }
+    };
     tracing::info!(cart_id = %written.cart.cart_id, item_count = written.cart.item_count, replayed = written.replayed, "item added");
     let replayed = [(HeaderName::from_static("idempotent-replayed"), if written.replayed { "true" } else { "false" })];
     Ok(WithSession(session, (replayed, Versioned(written.cart))))

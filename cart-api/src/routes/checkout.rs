@@ -66,7 +66,10 @@ pub async fn place_order(
 ) -> Result<(StatusCode, Json<Order>), ApiError> {
     let (session, user_id) = signed_in(&state, &headers).await?;
     let key = idempotency_key(&headers, &session.id)?;
-    let (order, replayed) = orders::place(&state.db, &user_id, &request.checkout_session_id, key.as_ref()).await?;
+    let placed = orders::place(&state.db, &user_id, &request.checkout_session_id, key.as_ref()).await;
+    // Placing an order takes stock: the catalogue in memory shows it from the next request on.
+    state.catalogue.invalidate();
+    let (order, replayed) = placed?;
     Ok((created(replayed), Json(order)))
 }
 

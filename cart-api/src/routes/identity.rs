@@ -27,6 +27,7 @@ pub async fn login(
     let previous = Session::existing(&state.db, &headers).await?;
     let session = identity::sign_in(
         &state.db,
+        &state.hashing,
         previous,
         &credentials.email,
         &credentials.password,
@@ -41,11 +42,13 @@ pub async fn login(
 
 pub async fn sign_up(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Body(account): Body<SignUp>,
 ) -> Result<(StatusCode, WithSession<Json<IdentitySummary>>), ApiError> {
     let previous = Session::existing(&state.db, &headers).await?;
-    let session = identity::sign_up(&state.db, previous, &account, state.cookie_secure).await?;
+    let address = client.to_string();
+    let session = identity::sign_up(&state.db, &state.hashing, previous, &account, &address, state.cookie_secure).await?;
     let summary = identity::summary(&state.db, Some(&session)).await?;
     Ok((StatusCode::CREATED, WithSession(session, Json(summary))))
 }

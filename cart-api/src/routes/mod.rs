@@ -9,20 +9,28 @@ mod identity;
 
 use std::time::Duration;
 
+use axum::extract::{Request, State};
 use axum::http::StatusCode;
+use axum::middleware::{from_fn, from_fn_with_state, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
-use tower_http::timeout::TimeoutLayer;
+use tower_http::catch_panic::CatchPanicLayer;
 
+use crate::config::Limits;
 use crate::error::ApiError;
 use crate::AppState;
 
 /// Larger bodies are refused with 413 before they are read.
 pub const BODY_LIMIT: usize = 16 * 1024;
 
-pub fn router(state: AppState, remote_origins: &[String]) -> Router {
+/// How long `GET /api/ready` waits for the database.
+const READY_TIMEOUT: Duration = Duration::from_secs(2);
+
+pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .route("/ready", get(ready))
         .route("/products", get(catalog::list))
         .route("/products/{id}", get(catalog::get))
         .route("/categories", get(catalog::categories))
@@ -47,22 +55,117 @@ pub fn router(state: AppState, remote_origins: &[String]) -> Router {
         });
 
     let [csp, nosniff, referrer, frame, opener] = crate::security::layers(remote_origins);
+    let hsts = crate::security::strict_transport_security(state.cookie_secure);
+    let secure = state.cookie_secure;
+    let admission = crate::overload::Gate::new(limits.max_in_flight, limits.max_in_flight, limits.queue_timeout);
+    // The last layer added is the outermost: a request meets trace, headers, admission, the
+    // panic guard and the deadline, in that order, before the routes.
     Router::new()
         .nest("/api", api)
         .fallback(crate::frontend::serve)
         .with_state(state)
-        .layer(axum::middleware::from_fn(crate::security::refuse_cross_site))
+        .layer(from_fn(crate::security::refuse_cross_site))
+        .layer(from_fn(move |request, next| crate::session::keep_only_cookie(secure, request, next)))
+        // Through the extractors, so an oversized body is a 413 problem document.
+        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(from_fn_with_state(limits.request_timeout, deadline))
+        .layer(panic_guard())
+        .layer(from_fn_with_state(admission, crate::overload::admit))
         .layer(csp)
         .layer(nosniff)
         .layer(referrer)
         .layer(frame)
         .layer(opener)
-        // Through the extractors, so an oversized body is a 413 problem document.
-        .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, Duration::from_secs(10)))
-        .layer(axum::middleware::from_fn(crate::telemetry::trace))
+        .layer(hsts)
+        .layer(from_fn(crate::telemetry::trace))
 }
 
+/// A panicking handler is answered with a 500 problem; its connection and the process go on.
+fn panic_guard() -> CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
+    CatchPanicLayer::custom(|_| ApiError::Panicked.into_response())
+}
+
+/// Liveness: the process answers. It does not look at the database, so a database outage does
+/// not make an orchestrator restart every process at once.
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
+}
+
+/// Readiness: the database answers a cheap query within [`READY_TIMEOUT`]; else 503, and a load
+/// balancer sends the shoppers elsewhere until it does again.
+async fn ready(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
+    let probe = sqlx::query("SELECT 1 FROM categories LIMIT 1").execute(&state.db);
+    match tokio::time::timeout(READY_TIMEOUT, probe).await {
+        Ok(Ok(_)) => Ok(Json(serde_json::json!({ "status": "ready" }))),
+        Ok(Err(error)) => {
+            tracing::warn!(%error, "not ready");
+            Err(ApiError::NotReady)
+        }
+        Err(_) => {
+            tracing::warn!("not ready: the database did not answer in time");
+            Err(ApiError::NotReady)
+        }
+    }
+}
+
+/// Reading the body and answering must end within `REQUEST_TIMEOUT_SECS`: a client that sends
+/// its body a byte at a time gets a 408 problem document instead of holding a slot. Dropping the
+/// handler rolls back its transaction, so a timed-out write changes nothing.
+async fn deadline(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::RequestTimeout.into_response(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::body::Body;
+    use axum::http::Request;
+    use tower::ServiceExt;
+
+    use super::*;
+
+    async fn call(router: &Router, path: &str) -> (StatusCode, String, serde_json::Value) {
+        let request = Request::builder().uri(path).body(Body::empty()).unwrap();
+        let response = router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let content_type = response.headers().get("content-type").map(|v| v.to_str().unwrap().to_string());
+        let body = axum::body::to_bytes(response.into_body(), 1 << 16).await.unwrap();
+        (status, content_type.unwrap_or_default(), serde_json::from_slice(&body).unwrap_or_default())
+    }
+
+    #[tokio::test]
+    async fn a_panicking_handler_answers_a_500_problem_and_the_router_goes_on() {
+        let router = Router::new()
+            .route("/boom", get(|| async { panic!("a bug in a handler") as &'static str }))
+            .route("/fine", get(health))
+            .layer(panic_guard());
+        let (status, content_type, problem) = call(&router, "/boom").await;
+        assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(content_type, "application/problem+json");
+        assert_eq!(problem["type"], "/problems/internal");
+        assert!(problem.get("detail").is_none(), "a panic's message is not shown: {problem}");
+        assert_eq!(call(&router, "/fine").await.2["status"], "ok");
+    }
+
+    #[tokio::test]
+    async fn ready_is_503_while_the_database_does_not_answer() {
+        let (_dir, _database, db) = crate::db::test_store().await;
+        let state = AppState {
+            db: db.clone(),
+            dist_dir: "dist".into(),
+            cookie_secure: false,
+            cors_allow_origin: None,
+            trusted_proxies: Vec::new().into(),
+            hashing: crate::overload::Gate::new(1, 1, Duration::from_secs(1)),
+            catalogue: Default::default(),
+        };
+        let router = Router::new().route("/ready", get(ready)).with_state(state);
+        assert_eq!(call(&router, "/ready").await.2["status"], "ready");
+        db.close().await;
+        let (status, content_type, problem) = call(&router, "/ready").await;
+        assert_eq!((status, content_type.as_str()), (StatusCode::SERVICE_UNAVAILABLE, "application/problem+json"));
+        assert_eq!(problem["type"], "/problems/not-ready");
+    }
 }

@@ -57,6 +57,7 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
         remote_origins: Vec::new(),
         cors_allow_origin: None,
         trusted_proxies: Vec::new(),
+        limits: Default::default(),
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("the app starts");

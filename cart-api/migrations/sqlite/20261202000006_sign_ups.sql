@@ -1,0 +1,7 @@
+-- Accounts created per client address, for the per-address sign-up limit; rows older than the
+-- window are swept like sign_in_failures.
+CREATE TABLE sign_ups (
+    address    TEXT NOT NULL,
+    at         INTEGER NOT NULL
+);
+CREATE INDEX sign_ups_address ON sign_ups(address, at);
