@@ -81,7 +81,10 @@ impl Limits {
             request_timeout: secs("REQUEST_TIMEOUT_SECS", defaults.request_timeout)?,
             max_connections: number("MAX_CONNECTIONS", defaults.max_connections as u64)? as usize,
             max_in_flight: number("MAX_IN_FLIGHT", defaults.max_in_flight as u64)? as usize,
-            queue_timeout: Duration::from_millis(number("QUEUE_TIMEOUT_MS", defaults.queue_timeout.as_millis() as u64)?),
+            queue_timeout: Duration::from_millis(number(
+                "QUEUE_TIMEOUT_MS",
+                defaults.queue_timeout.as_millis() as u64,
+            )?),
             hashing_concurrency: number("HASHING_CONCURRENCY", defaults.hashing_concurrency as u64)? as usize,
             shutdown_grace: secs("SHUTDOWN_GRACE_SECS", defaults.shutdown_grace)?,
         })
@@ -113,8 +116,7 @@ impl Config {
         let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
         Ok(Self {
             addr: addr.parse().map_err(|_| ConfigError::Addr(addr))?,
-            database_url: std::env::var("DATABASE_URL")
-                .unwrap_or_else(|_| "sqlite://data/store.db".into()),
+            database_url: std::env::var("DATABASE_URL").unwrap_or_else(|_| "sqlite://data/store.db".into()),
             dist_dir: std::env::var_os("DIST_DIR").map(PathBuf::from).unwrap_or_else(|| "dist".into()),
             cookie_secure: std::env::var("COOKIE_SECURE").is_ok_and(|v| v == "true" || v == "1"),
             remote_origins: std::env::var("REMOTE_ORIGINS")

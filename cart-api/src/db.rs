@@ -336,7 +336,10 @@ mod tests {
         sqlx::any::install_default_drivers();
         let pool = AnyPool::connect(&url).await.unwrap();
         sqlx::migrate::Migrator::new(older.as_path()).await.unwrap().run(&pool).await.unwrap();
-        sqlx::query("INSERT INTO sessions (id, created_at) VALUES ('opened-long-ago', 0)").execute(&pool).await.unwrap();
+        sqlx::query("INSERT INTO sessions (id, created_at) VALUES ('opened-long-ago', 0)")
+            .execute(&pool)
+            .await
+            .unwrap();
         pool.close().await;
 
         let before = crate::domain::now_millis();
@@ -384,7 +387,11 @@ mod tests {
             let db = db.clone();
             async move { begin_write(&db, &["cart_b", "cart_a"]).await.unwrap().commit().await.unwrap() }
         });
-        assert_eq!(tokio::time::timeout(guard, waiting(db.clone())).await.unwrap(), 1, "a write to the same cart waits");
+        assert_eq!(
+            tokio::time::timeout(guard, waiting(db.clone())).await.unwrap(),
+            1,
+            "a write to the same cart waits"
+        );
         first.commit().await.unwrap();
         tokio::time::timeout(guard, same).await.unwrap().unwrap();
 

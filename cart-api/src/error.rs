@@ -122,7 +122,9 @@ impl ApiError {
             ApiError::InvalidAccount(_) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, "invalid-account", "The account details are not valid")
             }
-            ApiError::InvalidCard(_) => (StatusCode::UNPROCESSABLE_ENTITY, "invalid-card", "The card details are not valid"),
+            ApiError::InvalidCard(_) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-card", "The card details are not valid")
+            }
             ApiError::PaymentDeclined => (StatusCode::PAYMENT_REQUIRED, "payment-declined", "Payment declined"),
             ApiError::Conflict(kind, _) => (StatusCode::CONFLICT, kind, "The request conflicts with the current state"),
             ApiError::PreconditionFailed { .. } => {
@@ -146,12 +148,8 @@ impl IntoResponse for ApiError {
             ApiError::Panicked => None,
             other => Some(other.to_string()),
         };
-        let problem = Problem {
-            kind: format!("/problems/{kind}"),
-            title: title.to_string(),
-            status: status.as_u16(),
-            detail,
-        };
+        let problem =
+            Problem { kind: format!("/problems/{kind}"), title: title.to_string(), status: status.as_u16(), detail };
         let body = serde_json::to_string(&problem).unwrap_or_default();
         let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
         let headers = response.headers_mut();

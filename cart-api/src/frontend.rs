@@ -83,10 +83,12 @@ async fn page(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Respo
         _ => contracts::context::IdentitySummary::default(),
     };
     let cookie = |name: &str| {
-        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(|c| {
-            let (key, value) = c.trim().split_once('=')?;
-            (key == name).then(|| value.to_string())
-        })
+        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+            |c| {
+                let (key, value) = c.trim().split_once('=')?;
+                (key == name).then(|| value.to_string())
+            },
+        )
     };
     let html = personalise(&html, cookie("shell-theme").as_deref(), cookie("shell-locale").as_deref(), &identity);
     let mut response = (StatusCode::OK, html).into_response();
@@ -96,13 +98,24 @@ async fn page(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Respo
 
 /// The page with the visitor's theme, language and identity. Only values the store knows get in:
 /// a cookie is the visitor's to write, so anything else is ignored.
-fn personalise(html: &str, theme: Option<&str>, locale: Option<&str>, identity: &contracts::context::IdentitySummary) -> String {
+fn personalise(
+    html: &str,
+    theme: Option<&str>,
+    locale: Option<&str>,
+    identity: &contracts::context::IdentitySummary,
+) -> String {
     let locale = locale.filter(|l| contracts::context::LOCALES.contains(l)).unwrap_or(contracts::context::LOCALES[0]);
-    let theme = theme.filter(|t| matches!(*t, "light" | "dark")).map(|t| format!(" data-theme=\"{t}\"")).unwrap_or_default();
+    let theme =
+        theme.filter(|t| matches!(*t, "light" | "dark")).map(|t| format!(" data-theme=\"{t}\"")).unwrap_or_default();
     // `<` never appears in the block as it is, so a display name cannot close the script element.
     let json = serde_json::to_string(identity).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
-    let block = format!(r#"<script type="application/json" id="{}">{json}</script>"#, contracts::context::IDENTITY_ELEMENT);
-    html.replacen("<html lang=\"en\">", &format!("<html lang=\"{locale}\"{theme}>"), 1).replacen("</head>", &format!("{block}</head>"), 1)
+    let block =
+        format!(r#"<script type="application/json" id="{}">{json}</script>"#, contracts::context::IDENTITY_ELEMENT);
+    html.replacen("<html lang=\"en\">", &format!("<html lang=\"{locale}\"{theme}>"), 1).replacen(
+        "</head>",
+        &format!("{block}</head>"),
+        1,
+    )
 }
 
 /// `Link` preloads for the remote that owns `path`, read from the current manifest: the browser
@@ -112,7 +125,12 @@ fn personalise(html: &str, theme: Option<&str>, locale: Option<&str>, identity: 
 /// integrity hash, so a module that does not match it never enters the page's module map.
 /// The header's cart summary is not announced: it loads after the page's main content, and must
 /// not compete with it for the network.
-async fn preload_links(state: &AppState, path: &str, search: &str, cookie: Option<&HeaderValue>) -> Option<HeaderValue> {
+async fn preload_links(
+    state: &AppState,
+    path: &str,
+    search: &str,
+    cookie: Option<&HeaderValue>,
+) -> Option<HeaderValue> {
     let remote = contracts::routes::Remote::owning(path)?;
     let mut manifest = read_manifest(&state.dist_dir).await?;
     // Only a canary makes the session matter; without one no page load touches the database.
@@ -130,7 +148,11 @@ async fn preload_links(state: &AppState, path: &str, search: &str, cookie: Optio
     if let Some(css) = &release.css {
         links.push(format!("<{css}>; rel=preload; as=style; crossorigin"));
     }
-    links.extend(contracts::routes::first_requests(path, search).into_iter().map(|api| format!("<{api}>; rel=preload; as=fetch; crossorigin")));
+    links.extend(
+        contracts::routes::first_requests(path, search)
+            .into_iter()
+            .map(|api| format!("<{api}>; rel=preload; as=fetch; crossorigin")),
+    );
     HeaderValue::from_str(&links.join(", ")).ok()
 }
 
@@ -170,8 +192,7 @@ async fn manifest_with_canaries(state: &AppState, headers: &axum::http::HeaderMa
 fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let stem = file.split('.').next().unwrap_or_default().trim_end_matches("_bg");
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| hash.len() >= 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 #[cfg(test)]
@@ -184,7 +205,11 @@ mod tests {
         let guest = super::personalise(html, Some("dark"), Some("de-DE"), &IdentitySummary::default());
         assert!(guest.contains("<html lang=\"de-DE\" data-theme=\"dark\">"), "{guest}");
         assert!(guest.contains(r#"<script type="application/json" id="platform-identity">{"userId":null"#), "{guest}");
-        let hostile = IdentitySummary { display_name: Some("</script><script>alert(1)</script>".into()), logged_in: true, ..Default::default() };
+        let hostile = IdentitySummary {
+            display_name: Some("</script><script>alert(1)</script>".into()),
+            logged_in: true,
+            ..Default::default()
+        };
         let page = super::personalise(html, Some("\"><script>"), Some("xx"), &hostile);
         assert!(page.contains("<html lang=\"en-US\">"), "{page}");
         assert_eq!(page.matches("<script").count(), 1, "{page}");

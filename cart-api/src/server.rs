@@ -82,7 +82,8 @@ pub async fn serve(listener: TcpListener, router: axum::Router, limits: &Limits,
 /// descriptor left): the first is retried at once, the second after a pause, not in a hot loop.
 async fn pause_after_accept_error(error: &std::io::Error) {
     use std::io::ErrorKind;
-    if matches!(error.kind(), ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused) {
+    if matches!(error.kind(), ErrorKind::ConnectionAborted | ErrorKind::ConnectionReset | ErrorKind::ConnectionRefused)
+    {
         return;
     }
     tracing::error!(%error, "accept failed");

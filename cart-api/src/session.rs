@@ -3,12 +3,12 @@
 //! A session nobody uses for [`IDLE_LIFETIME_MS`] is over, whatever its cookie says, and
 //! `domain::retention` deletes it later with its guest cart.
 
+use crate::db::Db;
 use axum::extract::Request;
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
-use crate::db::Db;
 
 use crate::domain::new_id;
 use crate::error::ApiError;
@@ -93,7 +93,8 @@ impl Session {
             .bind(&self.id)
             .execute(db)
             .await?;
-        let cookie = format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", cookie_name(secure), secure_attribute(secure));
+        let cookie =
+            format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", cookie_name(secure), secure_attribute(secure));
         self.new_cookie = HeaderValue::from_str(&cookie).ok();
         self.user_id = None;
         Ok(self)
@@ -110,7 +111,10 @@ fn cookie_name(secure: bool) -> &'static str {
 
 fn session_cookie(id: &str, secure: bool) -> Option<HeaderValue> {
     let (name, attribute) = (cookie_name(secure), secure_attribute(secure));
-    HeaderValue::from_str(&format!("{name}={id}; Path=/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; SameSite=Lax{attribute}")).ok()
+    HeaderValue::from_str(&format!(
+        "{name}={id}; Path=/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; SameSite=Lax{attribute}"
+    ))
+    .ok()
 }
 
 fn secure_attribute(secure: bool) -> &'static str {
@@ -169,7 +173,8 @@ pub async fn keep_only_cookie(secure: bool, mut request: Request, next: Next) ->
     let cookies: Vec<String> =
         request.headers().get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).map(str::to_string).collect();
     if cookies.iter().flat_map(|v| v.split(';')).any(named_other) {
-        let kept: Vec<&str> = cookies.iter().flat_map(|v| v.split(';')).filter(|p| !named_other(p)).map(str::trim).collect();
+        let kept: Vec<&str> =
+            cookies.iter().flat_map(|v| v.split(';')).filter(|p| !named_other(p)).map(str::trim).collect();
         let headers = request.headers_mut();
         headers.remove(COOKIE);
         if let Ok(value) = HeaderValue::from_str(&kept.join("; ")) {

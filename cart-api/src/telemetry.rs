@@ -16,7 +16,8 @@ static SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
 pub fn trace_id(traceparent: &str) -> Option<&str> {
     let mut parts = traceparent.split('-');
     let (version, trace, parent, flags) = (parts.next()?, parts.next()?, parts.next()?, parts.next()?);
-    let hex = |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
+    let hex =
+        |s: &str, len: usize| s.len() == len && s.bytes().all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase());
     (parts.next().is_none()
         && hex(version, 2)
         && hex(trace, 32)
@@ -42,7 +43,11 @@ pub async fn trace(request: Request, next: Next) -> Response {
     let elapsed = started.elapsed();
     if path.starts_with("/api/") {
         span.in_scope(|| {
-            tracing::info!(status = response.status().as_u16(), duration_ms = elapsed.as_secs_f64() * 1000.0, "handled");
+            tracing::info!(
+                status = response.status().as_u16(),
+                duration_ms = elapsed.as_secs_f64() * 1000.0,
+                "handled"
+            );
         });
     }
     let span_id = crate::domain::new_id("", 8);

@@ -6,7 +6,10 @@ mod common;
 
 use std::collections::{BTreeSet, HashSet};
 
-use common::{assert_problem, assert_problem_kind, fixture, send, spawn_app, spawn_app_with, visitor, ASSET_BODY, ASSET_PATH, INDEX_HTML};
+use common::{
+    assert_problem, assert_problem_kind, fixture, send, spawn_app, spawn_app_with, visitor, ASSET_BODY, ASSET_PATH,
+    INDEX_HTML,
+};
 use contracts::api::{Cart, Category, Product, ProductPage};
 use reqwest::{header, StatusCode};
 use serde_json::json;
@@ -196,7 +199,9 @@ async fn sorts_on_the_server() {
 async fn price_bounds_are_respected_and_inclusive() {
     let app = spawn_app().await;
     let fixture = fixture();
-    for (min, max) in [(Some(1000), Some(5000)), (Some(20000), Some(40000)), (Some(1_000_000), None), (None, Some(10000))] {
+    for (min, max) in
+        [(Some(1000), Some(5000)), (Some(20000), Some(40000)), (Some(1_000_000), None), (None, Some(10000))]
+    {
         let mut query = String::from("pageSize=48");
         if let Some(min) = min {
             query.push_str(&format!("&minPrice={min}"));
@@ -363,7 +368,8 @@ async fn an_unknown_session_id_gets_a_fresh_session() {
     // A client without a jar, sending a well-formed id the server never issued.
     let client = reqwest::Client::new();
     let forged = "0123456789abcdef0123456789abcdef";
-    let response = send(client.get(app.url("/api/cart")).header(header::COOKIE, format!("store_session={forged}"))).await;
+    let response =
+        send(client.get(app.url("/api/cart")).header(header::COOKIE, format!("store_session={forged}"))).await;
     assert_eq!(response.status(), StatusCode::OK);
     let issued = assert_session_cookie(&response);
     assert_ne!(issued, forged, "the server never adopts an id it did not issue");
@@ -446,7 +452,8 @@ async fn adding_the_same_variant_merges_the_line() {
     assert_eq!(merged.lines[0].line_total.amount, merged.lines[0].unit_price.amount * 3);
 
     // Another variant is another line; totals add up.
-    let two_lines: Cart = app.add(json!({"productId": 1, "variantId": "green", "quantity": 1})).await.json().await.unwrap();
+    let two_lines: Cart =
+        app.add(json!({"productId": 1, "variantId": "green", "quantity": 1})).await.json().await.unwrap();
     assert_eq!((two_lines.item_count, two_lines.lines.len()), (4, 2));
     assert_eq!(two_lines.totals.subtotal.amount, two_lines.lines.iter().map(|l| l.line_total.amount).sum::<i64>());
 
@@ -473,8 +480,7 @@ async fn every_visitor_has_a_cart_of_their_own() {
     assert_ne!(theirs.cart_id, mine.cart_id);
     assert_eq!((theirs.item_count, theirs.lines.len()), (0, 0));
 
-    let theirs: Cart =
-        app.add_as(&other, json!({"productId": 2, "quantity": 1})).await.json().await.unwrap();
+    let theirs: Cart = app.add_as(&other, json!({"productId": 2, "quantity": 1})).await.json().await.unwrap();
     assert_eq!(theirs.item_count, 1);
     // Neither add touched the other cart.
     let mine_again: Cart = app.get("/api/cart").await.json().await.unwrap();
@@ -486,12 +492,28 @@ async fn refuses_what_the_cart_cannot_hold() {
     let app = spawn_app().await;
     let cases = [
         (json!({"productId": 99999, "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "unknown-item"),
-        (json!({"productId": 99999, "variantId": "red", "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "unknown-item"),
-        (json!({"productId": 1, "variantId": "purple", "quantity": 1}), StatusCode::UNPROCESSABLE_ENTITY, "unknown-item"),
+        (
+            json!({"productId": 99999, "variantId": "red", "quantity": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown-item",
+        ),
+        (
+            json!({"productId": 1, "variantId": "purple", "quantity": 1}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "unknown-item",
+        ),
         (json!({"productId": 1, "variantId": "blue", "quantity": 1}), StatusCode::CONFLICT, "out-of-stock"),
         (json!({"productId": 1, "variantId": "green", "quantity": 5}), StatusCode::CONFLICT, "out-of-stock"),
-        (json!({"productId": 1, "variantId": "red", "quantity": 0}), StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit"),
-        (json!({"productId": 1, "variantId": "red", "quantity": 100}), StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit"),
+        (
+            json!({"productId": 1, "variantId": "red", "quantity": 0}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity-limit",
+        ),
+        (
+            json!({"productId": 1, "variantId": "red", "quantity": 100}),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "quantity-limit",
+        ),
         (json!({"productId": 1, "quantity": 1}), StatusCode::BAD_REQUEST, "bad-request"),
         (json!({"productId": 1, "variantId": null, "quantity": 1}), StatusCode::BAD_REQUEST, "bad-request"),
     ];
@@ -524,7 +546,10 @@ async fn stock_counts_what_is_already_in_the_cart() {
 
     // Stock is per visitor's cart: another visitor can still take 4 green.
     let other = visitor();
-    assert_eq!(app.add_as(&other, json!({"productId": 1, "variantId": "green", "quantity": 4})).await.status(), StatusCode::OK);
+    assert_eq!(
+        app.add_as(&other, json!({"productId": 1, "variantId": "green", "quantity": 4})).await.status(),
+        StatusCode::OK
+    );
 }
 
 #[tokio::test]
@@ -533,7 +558,10 @@ async fn concurrent_adds_never_exceed_the_stock() {
     assert_eq!(app.get("/api/cart").await.status(), StatusCode::OK); // open the session first
     let mut tasks = tokio::task::JoinSet::new();
     for _ in 0..12 {
-        let request = app.client.post(app.url("/api/cart/items")).json(&json!({"productId": 1, "variantId": "green", "quantity": 1}));
+        let request = app
+            .client
+            .post(app.url("/api/cart/items"))
+            .json(&json!({"productId": 1, "variantId": "green", "quantity": 1}));
         tasks.spawn(async move { send(request).await.status() });
     }
     let mut statuses = Vec::new();
@@ -550,7 +578,9 @@ async fn concurrent_adds_never_exceed_the_stock() {
 #[tokio::test]
 async fn a_client_cannot_send_a_price() {
     let app = spawn_app().await;
-    let response = app.add(json!({"productId": 1, "variantId": "red", "quantity": 1, "price": {"amount": 1, "currency": "EUR"}})).await;
+    let response = app
+        .add(json!({"productId": 1, "variantId": "red", "quantity": 1, "price": {"amount": 1, "currency": "EUR"}}))
+        .await;
     assert!(response.status().is_client_error(), "{}", response.status());
     let status = response.status();
     assert_problem(response, status, "extra price field").await;
@@ -567,7 +597,14 @@ async fn refuses_malformed_bodies_with_problems() {
 
     assert_problem(app.post_raw(json, "{nope").await, StatusCode::BAD_REQUEST, "invalid JSON").await;
     assert_problem(app.post_raw(json, "").await, StatusCode::BAD_REQUEST, "empty body").await;
-    for body in [r#"{"productId":"1","quantity":1}"#, r#"{"productId":1,"quantity":-1}"#, r#"{"productId":1,"quantity":1.5}"#, "[]", "null", r#"{"quantity":1}"#] {
+    for body in [
+        r#"{"productId":"1","quantity":1}"#,
+        r#"{"productId":1,"quantity":-1}"#,
+        r#"{"productId":1,"quantity":1.5}"#,
+        "[]",
+        "null",
+        r#"{"quantity":1}"#,
+    ] {
         let response = app.post_raw(json, body).await;
         assert!(response.status().is_client_error(), "{body}: {}", response.status());
         let status = response.status();
@@ -601,7 +638,8 @@ async fn bodies_over_16_kib_are_refused_with_413() {
     let too_large = app.post_raw(json, padded_body(16 * 1024 + 1)).await;
     assert_problem_kind(too_large, StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "16 KiB + 1").await;
     let huge = format!(r#"{{"productId":1,"quantity":1,"pad":"{}"}}"#, "x".repeat(64 * 1024));
-    assert_problem_kind(app.post_raw(json, huge).await, StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "64 KiB").await;
+    assert_problem_kind(app.post_raw(json, huge).await, StatusCode::PAYLOAD_TOO_LARGE, "body-too-large", "64 KiB")
+        .await;
 
     // 16 KiB itself is allowed.
     let at_limit = app.post_raw(json, padded_body(16 * 1024)).await;
@@ -660,9 +698,7 @@ async fn echoes_the_trace_id_of_the_browser() {
     let app = spawn_app().await;
     let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
     let response = send(
-        app.client
-            .get(app.url("/api/products/1"))
-            .header("traceparent", format!("00-{trace}-00f067aa0ba902b7-01")),
+        app.client.get(app.url("/api/products/1")).header("traceparent", format!("00-{trace}-00f067aa0ba902b7-01")),
     )
     .await;
     let echoed = response.headers()["traceparent"].to_str().unwrap();
@@ -686,14 +722,17 @@ async fn analytics_batches_are_recorded_and_checked() {
 
     let unknown = post(json!({ "events": [event("cart:exploded", json!({}))] })).await;
     assert_problem_kind(unknown, StatusCode::BAD_REQUEST, "bad-request", "unknown event").await;
-    let personal = post(json!({ "events": [event("cart:item-added", json!({"productId": 1, "email": "a@b.c"}))] })).await;
+    let personal =
+        post(json!({ "events": [event("cart:item-added", json!({"productId": 1, "email": "a@b.c"}))] })).await;
     assert_problem_kind(personal, StatusCode::BAD_REQUEST, "bad-request", "personal data").await;
     // The shell forwards payloads without decoding them; the contract is checked here.
     let broken = post(json!({ "events": [event("cart:item-added", json!({"productId": 1}))] })).await;
-    let problem = assert_problem_kind(broken, StatusCode::BAD_REQUEST, "bad-request", "a payload off its contract").await;
+    let problem =
+        assert_problem_kind(broken, StatusCode::BAD_REQUEST, "bad-request", "a payload off its contract").await;
     assert!(problem.detail.unwrap_or_default().contains("does not match the contract"));
     let many: Vec<_> = (0..51).map(|_| event("cart:item-added", json!({"productId": 1, "quantity": 1}))).collect();
-    assert_problem_kind(post(json!({ "events": many })).await, StatusCode::BAD_REQUEST, "bad-request", "too many").await;
+    assert_problem_kind(post(json!({ "events": many })).await, StatusCode::BAD_REQUEST, "bad-request", "too many")
+        .await;
 }
 
 #[tokio::test]
@@ -733,15 +772,24 @@ async fn every_answer_carries_the_security_headers() {
 async fn cross_site_writes_are_refused_and_change_nothing() {
     let app = spawn_app().await;
     let body = json!({"productId": 1, "variantId": "red", "quantity": 1});
-    let evil_origin = send(app.client.post(app.url("/api/cart/items")).header("origin", "https://evil.test").json(&body)).await;
+    let evil_origin =
+        send(app.client.post(app.url("/api/cart/items")).header("origin", "https://evil.test").json(&body)).await;
     assert_problem_kind(evil_origin, StatusCode::FORBIDDEN, "cross-site-request", "foreign Origin").await;
-    let cross_site = send(app.client.post(app.url("/api/cart/items")).header("sec-fetch-site", "cross-site").json(&body)).await;
+    let cross_site =
+        send(app.client.post(app.url("/api/cart/items")).header("sec-fetch-site", "cross-site").json(&body)).await;
     assert_problem_kind(cross_site, StatusCode::FORBIDDEN, "cross-site-request", "Sec-Fetch-Site").await;
     let cart: Cart = app.get("/api/cart").await.json().await.unwrap();
     assert_eq!(cart.item_count, 0);
 
     let own_origin = app.base.clone();
-    let same = send(app.client.post(app.url("/api/cart/items")).header("origin", own_origin).header("sec-fetch-site", "same-origin").json(&body)).await;
+    let same = send(
+        app.client
+            .post(app.url("/api/cart/items"))
+            .header("origin", own_origin)
+            .header("sec-fetch-site", "same-origin")
+            .json(&body),
+    )
+    .await;
     assert_eq!(same.status(), StatusCode::OK);
 }
 
@@ -766,7 +814,13 @@ async fn a_repeated_idempotency_key_replays_without_a_second_effect() {
     assert_eq!(cart.item_count, 2, "the repeat added nothing");
 
     let other_body = json!({"productId": 1, "variantId": "red", "quantity": 1});
-    assert_problem_kind(add("key-1", &other_body).await, StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "reused key").await;
+    assert_problem_kind(
+        add("key-1", &other_body).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency-key-reused",
+        "reused key",
+    )
+    .await;
     assert_problem_kind(add("", &body).await, StatusCode::BAD_REQUEST, "bad-request", "empty key").await;
 
     // Keys belong to a session: another visitor's same key is a new request.
@@ -778,12 +832,17 @@ async fn a_repeated_idempotency_key_replays_without_a_second_effect() {
 #[tokio::test]
 async fn forty_concurrent_adds_to_one_cart_all_count() {
     let app = spawn_app().await;
-    let product = fixture().products.into_iter().find(|p| p.stocks.len() == 1 && p.stocks[0].1 >= 40).expect("a well stocked product");
+    let product = fixture()
+        .products
+        .into_iter()
+        .find(|p| p.stocks.len() == 1 && p.stocks[0].1 >= 40)
+        .expect("a well stocked product");
     // Create the session first, so all forty share it.
     let _ = app.get("/api/cart").await;
     let mut adds = tokio::task::JoinSet::new();
     for _ in 0..40 {
-        let request = app.client.post(app.url("/api/cart/items")).json(&json!({"productId": product.id, "quantity": 1}));
+        let request =
+            app.client.post(app.url("/api/cart/items")).json(&json!({"productId": product.id, "quantity": 1}));
         adds.spawn(async move { send(request).await.status() });
     }
     while let Some(status) = adds.join_next().await {
@@ -812,7 +871,8 @@ async fn over_https_the_session_cookie_is_a_host_cookie_and_hsts_is_sent() {
     // The session is found under that name, and a plain one (a sibling subdomain could have
     // set it) is not believed.
     let plain = reqwest::Client::new();
-    let again = send(plain.get(app.url("/api/cart")).header(header::COOKIE, format!("__Host-store_session={id}"))).await;
+    let again =
+        send(plain.get(app.url("/api/cart")).header(header::COOKIE, format!("__Host-store_session={id}"))).await;
     assert!(again.headers().get(header::SET_COOKIE).is_none());
     let tossed = send(plain.get(app.url("/api/cart")).header(header::COOKIE, format!("store_session={id}"))).await;
     let fresh = tossed.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
@@ -851,13 +911,31 @@ async fn lines_can_be_changed_and_removed_only_by_their_owner() {
     let changed: Cart = send(app.client.patch(&url).json(&json!({"quantity": 5}))).await.json().await.unwrap();
     assert_eq!((changed.item_count, changed.lines[0].quantity), (5, 5));
     assert_eq!(changed.totals.subtotal.amount, changed.lines[0].unit_price.amount * 5);
-    assert_problem_kind(send(app.client.patch(&url).json(&json!({"quantity": 13}))).await, StatusCode::CONFLICT, "out-of-stock", "over stock").await;
-    assert_problem_kind(send(app.client.patch(&url).json(&json!({"quantity": 0}))).await, StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "zero").await;
+    assert_problem_kind(
+        send(app.client.patch(&url).json(&json!({"quantity": 13}))).await,
+        StatusCode::CONFLICT,
+        "out-of-stock",
+        "over stock",
+    )
+    .await;
+    assert_problem_kind(
+        send(app.client.patch(&url).json(&json!({"quantity": 0}))).await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "quantity-limit",
+        "zero",
+    )
+    .await;
 
     // Another visitor can neither change nor remove it.
     let other = visitor();
     let _ = send(other.get(app.url("/api/cart"))).await;
-    assert_problem_kind(send(other.patch(&url).json(&json!({"quantity": 1}))).await, StatusCode::NOT_FOUND, "not-found", "foreign patch").await;
+    assert_problem_kind(
+        send(other.patch(&url).json(&json!({"quantity": 1}))).await,
+        StatusCode::NOT_FOUND,
+        "not-found",
+        "foreign patch",
+    )
+    .await;
     assert_problem_kind(send(other.delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "foreign delete").await;
     assert_problem_kind(send(visitor().delete(&url)).await, StatusCode::NOT_FOUND, "not-found", "no session").await;
     let mine: Cart = app.get("/api/cart").await.json().await.unwrap();

@@ -23,13 +23,15 @@ async fn create_account(app: &TestApp, email: &str, password: &str) {
     let salt = SaltString::encode_b64(b"a test salt 1234").unwrap();
     let hash = argon2::Argon2::default().hash_password(password.as_bytes(), &salt).unwrap().to_string();
     let db = common::open_database(&app.database.url).await;
-    sqlx::query("INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, 'Second', $3, 0)")
-        .bind(format!("usr_{}", email.len()))
-        .bind(email)
-        .bind(hash)
-        .execute(&db)
-        .await
-        .unwrap();
+    sqlx::query(
+        "INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, 'Second', $3, 0)",
+    )
+    .bind(format!("usr_{}", email.len()))
+    .bind(email)
+    .bind(hash)
+    .execute(&db)
+    .await
+    .unwrap();
 }
 
 fn session_cookie(response: &reqwest::Response) -> Option<String> {
@@ -45,9 +47,8 @@ fn session_cookie(response: &reqwest::Response) -> Option<String> {
 async fn add_first_product(app: &TestApp, client: &reqwest::Client, quantity: u32) -> Cart {
     let product = &app.products("category=tractors&inStock=true").await.items[0];
     let variant = product.variants.iter().find(|v| v.stock >= quantity).unwrap();
-    let response = app
-        .add_as(client, json!({ "productId": product.id, "variantId": variant.id, "quantity": quantity }))
-        .await;
+    let response =
+        app.add_as(client, json!({ "productId": product.id, "variantId": variant.id, "quantity": quantity })).await;
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
 }
@@ -72,7 +73,8 @@ async fn paid_checkout(app: &TestApp, client: &reqwest::Client) -> CheckoutSessi
     assert_eq!(started.status(), StatusCode::CREATED);
     let checkout: CheckoutSession = started.json().await.unwrap();
     assert_eq!(checkout.step, CheckoutStep::Address);
-    let with_address = send(client.put(app.url(&format!("/api/checkout/sessions/{}/address", checkout.id))).json(&address())).await;
+    let with_address =
+        send(client.put(app.url(&format!("/api/checkout/sessions/{}/address", checkout.id))).json(&address())).await;
     assert_eq!(with_address.status(), StatusCode::OK);
     assert_eq!(with_address.json::<CheckoutSession>().await.unwrap().step, CheckoutStep::Payment);
     let paid = send(client.post(app.url("/api/payments")).json(&card(&checkout.id, GOOD_CARD))).await;
@@ -129,7 +131,8 @@ async fn wrong_credentials_are_401_and_repeated_failures_are_rate_limited() {
     let app = spawn_app().await;
     for attempt in 0..5 {
         let response = sign_in(&app, &app.client, ("demo@shop.test", "wrong")).await;
-        assert_problem_kind(response, StatusCode::UNAUTHORIZED, "invalid-credentials", &format!("attempt {attempt}")).await;
+        assert_problem_kind(response, StatusCode::UNAUTHORIZED, "invalid-credentials", &format!("attempt {attempt}"))
+            .await;
     }
     // Even the right password waits now: the account is locked for a while.
     let response = sign_in(&app, &app.client, DEMO).await;
@@ -230,7 +233,13 @@ async fn the_server_validates_the_address_and_names_the_field() {
     for (field, value) in [("name", ""), ("postalCode", "12"), ("country", "XX"), ("city", "  ")] {
         let mut body = address();
         body[field] = json!(value);
-        let problem = assert_problem_kind(send(app.client.put(&url).json(&body)).await, StatusCode::UNPROCESSABLE_ENTITY, "invalid-address", field).await;
+        let problem = assert_problem_kind(
+            send(app.client.put(&url).json(&body)).await,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid-address",
+            field,
+        )
+        .await;
         assert!(problem.detail.unwrap_or_default().starts_with(field));
     }
     let mut extra = address();
@@ -246,7 +255,10 @@ async fn the_good_card_places_one_order_and_empties_the_cart() {
     let app = spawn_app().await;
     let checkout = paid_checkout(&app, &app.client).await;
     let expected_total = checkout.totals.total.clone();
-    assert_eq!(checkout.totals.total.amount, checkout.totals.subtotal.amount + checkout.totals.shipping.amount + checkout.totals.tax.amount);
+    assert_eq!(
+        checkout.totals.total.amount,
+        checkout.totals.subtotal.amount + checkout.totals.shipping.amount + checkout.totals.tax.amount
+    );
 
     let place = || send(app.client.post(app.url("/api/orders")).json(&json!({ "checkoutSessionId": checkout.id })));
     let first = place().await;
@@ -275,9 +287,8 @@ async fn the_good_card_places_one_order_and_empties_the_cart() {
 async fn concurrent_placements_make_exactly_one_order() {
     let app = spawn_app().await;
     let checkout = paid_checkout(&app, &app.client).await;
-    let attempts = (0..8).map(|_| {
-        send(app.client.post(app.url("/api/orders")).json(&json!({ "checkoutSessionId": checkout.id })))
-    });
+    let attempts = (0..8)
+        .map(|_| send(app.client.post(app.url("/api/orders")).json(&json!({ "checkoutSessionId": checkout.id }))));
     let answers = futures_join(attempts).await;
     let mut ids = Vec::new();
     for response in answers {
@@ -342,7 +353,9 @@ async fn idempotency_keys_replay_checkout_payment_and_order() {
     let app = spawn_app().await;
     sign_in(&app, &app.client, DEMO).await;
     add_first_product(&app, &app.client, 1).await;
-    let start = || send(app.client.post(app.url("/api/checkout/sessions")).header("Idempotency-Key", "start-1").json(&json!({})));
+    let start = || {
+        send(app.client.post(app.url("/api/checkout/sessions")).header("Idempotency-Key", "start-1").json(&json!({})))
+    };
     let first: CheckoutSession = start().await.json().await.unwrap();
     let again = start().await;
     assert_eq!(again.status(), StatusCode::OK);
@@ -350,16 +363,29 @@ async fn idempotency_keys_replay_checkout_payment_and_order() {
     send(app.client.put(app.url(&format!("/api/checkout/sessions/{}/address", first.id))).json(&address())).await;
 
     let pay = |number: &str| {
-        send(app.client.post(app.url("/api/payments")).header("Idempotency-Key", "pay-1").json(&card(&first.id, number)))
+        send(
+            app.client.post(app.url("/api/payments")).header("Idempotency-Key", "pay-1").json(&card(&first.id, number)),
+        )
     };
     let paid: Payment = pay(GOOD_CARD).await.json().await.unwrap();
     let replay = pay(GOOD_CARD).await;
     assert_eq!(replay.status(), StatusCode::OK);
     assert_eq!(replay.json::<Payment>().await.unwrap().payment_id, paid.payment_id);
-    assert_problem_kind(pay("5555555555554444").await, StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "other card").await;
+    assert_problem_kind(
+        pay("5555555555554444").await,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "idempotency-key-reused",
+        "other card",
+    )
+    .await;
 
     let order = || {
-        send(app.client.post(app.url("/api/orders")).header("Idempotency-Key", "order-1").json(&json!({ "checkoutSessionId": first.id })))
+        send(
+            app.client
+                .post(app.url("/api/orders"))
+                .header("Idempotency-Key", "order-1")
+                .json(&json!({ "checkoutSessionId": first.id })),
+        )
     };
     let placed: Order = order().await.json().await.unwrap();
     assert_eq!(order().await.json::<Order>().await.unwrap().order_id, placed.order_id);
@@ -382,7 +408,8 @@ async fn no_account_sees_another_accounts_checkout_or_orders() {
         assert_problem_kind(app.get_as(&other, &path).await, StatusCode::NOT_FOUND, "not-found", &path).await;
     }
     assert!(app.get_as(&other, "/api/orders").await.json::<Vec<OrderSummary>>().await.unwrap().is_empty());
-    let address_change = send(other.put(app.url(&format!("/api/checkout/sessions/{}/address", checkout.id))).json(&address())).await;
+    let address_change =
+        send(other.put(app.url(&format!("/api/checkout/sessions/{}/address", checkout.id))).json(&address())).await;
     assert_eq!(address_change.status(), StatusCode::NOT_FOUND);
     let pay = send(other.post(app.url("/api/payments")).json(&card(&checkout.id, GOOD_CARD))).await;
     assert_eq!(pay.status(), StatusCode::NOT_FOUND);
@@ -417,16 +444,19 @@ async fn a_stale_if_match_is_412_and_changes_nothing() {
     assert_problem_kind(stale, StatusCode::PRECONDITION_FAILED, "precondition-failed", "stale patch").await;
     let stale_delete = send(app.client.delete(&url).header(header::IF_MATCH, &etag)).await;
     assert_eq!(stale_delete.status(), StatusCode::PRECONDITION_FAILED);
-    let stale_add = send(
-        app.client
-            .post(app.url("/api/cart/items"))
-            .header(header::IF_MATCH, &etag)
-            .json(&json!({ "productId": cart.lines[0].product_id, "variantId": cart.lines[0].variant_id, "quantity": 1 })),
-    )
-    .await;
+    let stale_add =
+        send(app.client.post(app.url("/api/cart/items")).header(header::IF_MATCH, &etag).json(
+            &json!({ "productId": cart.lines[0].product_id, "variantId": cart.lines[0].variant_id, "quantity": 1 }),
+        ))
+        .await;
     assert_eq!(stale_add.status(), StatusCode::PRECONDITION_FAILED);
     assert_eq!(cart_of(&app, &app.client).await.item_count, 2, "nothing changed");
-    assert_eq!(send(app.client.patch(&url).header(header::IF_MATCH, "nonsense").json(&json!({ "quantity": 1 }))).await.status(), StatusCode::BAD_REQUEST);
+    assert_eq!(
+        send(app.client.patch(&url).header(header::IF_MATCH, "nonsense").json(&json!({ "quantity": 1 })))
+            .await
+            .status(),
+        StatusCode::BAD_REQUEST
+    );
 }
 
 #[tokio::test]

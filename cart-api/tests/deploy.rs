@@ -20,7 +20,13 @@ fn release(version: &str) -> Release {
 
 fn deploy(dist: &std::path::Path, canary: Option<Canary>) {
     let manifest = RemoteManifest {
-        remotes: vec![RemoteEntry { name: "cart".into(), routes: Vec::new(), release: release("1.0.0"), fallback: Some(release("0.9.0")), canary }],
+        remotes: vec![RemoteEntry {
+            name: "cart".into(),
+            routes: Vec::new(),
+            release: release("1.0.0"),
+            fallback: Some(release("0.9.0")),
+            canary,
+        }],
     };
     std::fs::write(dist.join("remotes.json"), serde_json::to_vec(&manifest).unwrap()).unwrap();
 }
@@ -54,7 +60,11 @@ async fn a_canary_reaches_some_sessions_and_sticks_to_each() {
         let entry = &first.remotes[0];
         assert!(entry.canary.is_none(), "the browser never sees the canary entry itself");
         if entry.release.version == "2.0.0-canary" {
-            assert_eq!(entry.fallback.as_ref().map(|r| r.version.as_str()), Some("1.0.0"), "the stable release is the canary's fallback");
+            assert_eq!(
+                entry.fallback.as_ref().map(|r| r.version.as_str()),
+                Some("1.0.0"),
+                "the stable release is the canary's fallback"
+            );
         }
         for _ in 0..3 {
             let again: RemoteManifest = app.get_as(&visitor, "/remotes.json").await.json().await.unwrap();

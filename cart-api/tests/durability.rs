@@ -69,14 +69,21 @@ async fn acknowledged_adds_and_sessions_survive_kill_9() {
     let client = client();
 
     // Every in-stock variant of the first page, added one at a time in turn.
-    let page: serde_json::Value = client.get(format!("{base}/api/products?pageSize=24&inStock=true")).send().await.unwrap().json().await.unwrap();
+    let page: serde_json::Value =
+        client.get(format!("{base}/api/products?pageSize=24&inStock=true")).send().await.unwrap().json().await.unwrap();
     let mut items: Vec<serde_json::Value> = page["items"]
         .as_array()
         .unwrap()
         .iter()
         .flat_map(|p| {
             let id = p["id"].clone();
-            p["variants"].as_array().unwrap().iter().filter(|v| v["stock"].as_u64() > Some(0)).map(move |v| json!({ "productId": id, "variantId": v["id"], "quantity": 1 })).collect::<Vec<_>>()
+            p["variants"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|v| v["stock"].as_u64() > Some(0))
+                .map(move |v| json!({ "productId": id, "variantId": v["id"], "quantity": 1 }))
+                .collect::<Vec<_>>()
         })
         .collect();
     items.truncate(40);
@@ -155,19 +162,36 @@ async fn two_servers_on_one_database_share_a_shopper_mid_checkout() {
     let (mut a, base_a) = start(database, 0);
     let (mut b, base_b) = start(database, 0);
     let shopper = client();
-    let post = |base: &str, path: &str, body: serde_json::Value| shopper.post(format!("{base}{path}")).json(&body).send();
+    let post =
+        |base: &str, path: &str, body: serde_json::Value| shopper.post(format!("{base}{path}")).json(&body).send();
 
-    let login = post(&base_a, "/api/session/login", json!({ "email": "demo@shop.test", "password": "demo-password" })).await.unwrap();
+    let login = post(&base_a, "/api/session/login", json!({ "email": "demo@shop.test", "password": "demo-password" }))
+        .await
+        .unwrap();
     assert_eq!(login.status(), StatusCode::OK);
-    let product: serde_json::Value = shopper.get(format!("{base_b}/api/products/1")).send().await.unwrap().json().await.unwrap();
+    let product: serde_json::Value =
+        shopper.get(format!("{base_b}/api/products/1")).send().await.unwrap().json().await.unwrap();
     let item = json!({ "productId": 1, "variantId": product["variants"][0]["id"], "quantity": 1 });
-    let added = shopper.post(format!("{base_b}/api/cart/items")).header("Idempotency-Key", "add-1").json(&item).send().await.unwrap();
+    let added = shopper
+        .post(format!("{base_b}/api/cart/items"))
+        .header("Idempotency-Key", "add-1")
+        .json(&item)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(added.status(), StatusCode::OK, "B knows the session A started");
     // The same key on the other server is the same write: replayed, not repeated.
-    let replayed = shopper.post(format!("{base_a}/api/cart/items")).header("Idempotency-Key", "add-1").json(&item).send().await.unwrap();
+    let replayed = shopper
+        .post(format!("{base_a}/api/cart/items"))
+        .header("Idempotency-Key", "add-1")
+        .json(&item)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(replayed.headers()["idempotent-replayed"], "true");
 
-    let checkout: serde_json::Value = post(&base_a, "/api/checkout/sessions", json!({})).await.unwrap().json().await.unwrap();
+    let checkout: serde_json::Value =
+        post(&base_a, "/api/checkout/sessions", json!({})).await.unwrap().json().await.unwrap();
     let id = checkout["id"].as_str().unwrap().to_string();
     let address = json!({ "name": "Ada Lovelace", "line1": "Hauptstraße 1", "city": "Berlin", "postalCode": "10115", "country": "DE" });
     let put = shopper.put(format!("{base_b}/api/checkout/sessions/{id}/address")).json(&address).send().await.unwrap();
@@ -178,7 +202,8 @@ async fn two_servers_on_one_database_share_a_shopper_mid_checkout() {
     assert_eq!(placed_b.status(), StatusCode::CREATED);
     let placed_a = post(&base_a, "/api/orders", json!({ "checkoutSessionId": id })).await.unwrap();
     assert_eq!(placed_a.status(), StatusCode::OK, "the other server answers the same order");
-    let orders: Vec<serde_json::Value> = shopper.get(format!("{base_a}/api/orders")).send().await.unwrap().json().await.unwrap();
+    let orders: Vec<serde_json::Value> =
+        shopper.get(format!("{base_a}/api/orders")).send().await.unwrap().json().await.unwrap();
     assert_eq!(orders.len(), 1);
     let cart: Cart = shopper.get(format!("{base_b}/api/cart")).send().await.unwrap().json().await.unwrap();
     assert_eq!(cart.item_count, 0);

@@ -41,9 +41,24 @@ fn body() -> impl Strategy<Value = String> {
         Just("{}".to_string()),
     ];
     let key = prop_oneof![
-        Just("productId"), Just("variantId"), Just("quantity"), Just("email"), Just("password"), Just("displayName"),
-        Just("checkoutSessionId"), Just("cardNumber"), Just("expiry"), Just("cvc"), Just("name"), Just("line1"),
-        Just("city"), Just("postalCode"), Just("country"), Just("events"), Just("price"), Just("__proto__"),
+        Just("productId"),
+        Just("variantId"),
+        Just("quantity"),
+        Just("email"),
+        Just("password"),
+        Just("displayName"),
+        Just("checkoutSessionId"),
+        Just("cardNumber"),
+        Just("expiry"),
+        Just("cvc"),
+        Just("name"),
+        Just("line1"),
+        Just("city"),
+        Just("postalCode"),
+        Just("country"),
+        Just("events"),
+        Just("price"),
+        Just("__proto__"),
     ];
     prop_oneof![
         prop::collection::vec((key, scalar.clone()), 0..6).prop_map(|fields| {
@@ -70,16 +85,33 @@ fn id() -> impl Strategy<Value = String> {
 
 fn query() -> impl Strategy<Value = String> {
     let key = prop_oneof![
-        Just("q"), Just("category"), Just("sort"), Just("page"), Just("pageSize"), Just("minPrice"),
-        Just("maxPrice"), Just("inStock"), Just("variant"), Just("x"),
+        Just("q"),
+        Just("category"),
+        Just("sort"),
+        Just("page"),
+        Just("pageSize"),
+        Just("minPrice"),
+        Just("maxPrice"),
+        Just("inStock"),
+        Just("variant"),
+        Just("x"),
     ];
     prop::collection::vec((key, "\\PC{0,12}"), 0..5).prop_map(|pairs| {
-        pairs.iter().map(|(k, v)| format!("{k}={}", contracts::routes::encode_component(v))).collect::<Vec<_>>().join("&")
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", contracts::routes::encode_component(v)))
+            .collect::<Vec<_>>()
+            .join("&")
     })
 }
 
 fn content_type() -> impl Strategy<Value = Option<&'static str>> {
-    prop_oneof![Just(Some("application/json")), Just(Some("text/plain")), Just(None), Just(Some("application/json; charset=utf-8"))]
+    prop_oneof![
+        Just(Some("application/json")),
+        Just(Some("text/plain")),
+        Just(None),
+        Just(Some("application/json; charset=utf-8"))
+    ]
 }
 
 proptest! {

@@ -214,7 +214,8 @@ struct Relay {
 impl Relay {
     async fn start(upstream: &str) -> Relay {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let relay = Relay { addr: listener.local_addr().unwrap(), upstream: upstream.to_string(), tasks: Default::default() };
+        let relay =
+            Relay { addr: listener.local_addr().unwrap(), upstream: upstream.to_string(), tasks: Default::default() };
         relay.serve(listener);
         relay
     }

@@ -175,7 +175,10 @@ pub struct SignUp {
 
 impl std::fmt::Debug for SignUp {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SignUp").field("email", &self.email).field("display_name", &self.display_name).finish_non_exhaustive()
+        f.debug_struct("SignUp")
+            .field("email", &self.email)
+            .field("display_name", &self.display_name)
+            .finish_non_exhaustive()
     }
 }
 
@@ -353,7 +356,16 @@ mod wire {
     impl From<super::Cart> for Cart {
         fn from(c: super::Cart) -> Self {
             let Totals { subtotal, shipping, tax, total } = c.totals;
-            Self { cart_id: c.cart_id, version: c.version, item_count: c.item_count, lines: c.lines, subtotal, shipping, tax, total }
+            Self {
+                cart_id: c.cart_id,
+                version: c.version,
+                item_count: c.item_count,
+                lines: c.lines,
+                subtotal,
+                shipping,
+                tax,
+                total,
+            }
         }
     }
 
@@ -375,7 +387,15 @@ mod wire {
     impl From<CheckoutSession> for super::CheckoutSession {
         fn from(w: CheckoutSession) -> Self {
             let totals = Totals { subtotal: w.subtotal, shipping: w.shipping, tax: w.tax, total: w.total };
-            Self { id: w.id, step: w.step, lines: w.lines, totals, address: w.address, card_last4: w.card_last4, order_id: w.order_id }
+            Self {
+                id: w.id,
+                step: w.step,
+                lines: w.lines,
+                totals,
+                address: w.address,
+                card_last4: w.card_last4,
+                order_id: w.order_id,
+            }
         }
     }
 
@@ -415,7 +435,15 @@ mod wire {
     impl From<Order> for super::Order {
         fn from(w: Order) -> Self {
             let totals = Totals { subtotal: w.subtotal, shipping: w.shipping, tax: w.tax, total: w.total };
-            Self { order_id: w.order_id, status: w.status, created_at: w.created_at, lines: w.lines, totals, address: w.address, card_last4: w.card_last4 }
+            Self {
+                order_id: w.order_id,
+                status: w.status,
+                created_at: w.created_at,
+                lines: w.lines,
+                totals,
+                address: w.address,
+                card_last4: w.card_last4,
+            }
         }
     }
 

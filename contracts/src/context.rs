@@ -140,9 +140,6 @@ mod tests {
         let mut context = sample();
         context.contracts_major += 1;
         let json = serde_json::to_string(&context).unwrap();
-        assert!(matches!(
-            MountContext::from_json(&json),
-            Err(ContextError::IncompatibleMajor { .. })
-        ));
+        assert!(matches!(MountContext::from_json(&json), Err(ContextError::IncompatibleMajor { .. })));
     }
 }

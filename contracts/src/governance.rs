@@ -8,14 +8,27 @@ use crate::events::{EventSpec, COMPATIBILITY_RULES, DEPRECATED};
 
 /// Event names (or either half) that say nothing about the domain, or name an implementation.
 pub const VAGUE_OR_IMPLEMENTATION_NAMES: &[&str] = &[
-    "update", "change", "changed", "data", "notify", "refresh", "event", "set-state", "dispatch",
-    "mutate", "redux", "reducer", "component", "hook", "store", "state",
+    "update",
+    "change",
+    "changed",
+    "data",
+    "notify",
+    "refresh",
+    "event",
+    "set-state",
+    "dispatch",
+    "mutate",
+    "redux",
+    "reducer",
+    "component",
+    "hook",
+    "store",
+    "state",
 ];
 
 /// Payload fields that must never cross the browser's shared channels.
-pub const DENIED_FIELDS: &[&str] = &[
-    "cardnumber", "creditcard", "cvv", "cvc", "password", "passwd", "token", "secret", "email", "iban", "ssn",
-];
+pub const DENIED_FIELDS: &[&str] =
+    &["cardnumber", "creditcard", "cvv", "cvc", "password", "passwd", "token", "secret", "email", "iban", "ssn"];
 
 /// The largest serialized envelope (payload included) an event may have.
 pub const MAX_ENVELOPE_BYTES: usize = 1024;
@@ -141,10 +154,9 @@ fn shape(node: &Value) -> Value {
 
 fn compare(old: &Value, new: &Value, old_root: &Value, new_root: &Value, path: &str, found: &mut Vec<String>) {
     let (old, new) = (resolve(old, old_root), resolve(new, new_root));
-    let (Some(old_props), Some(new_props)) = (
-        old.get("properties").and_then(Value::as_object),
-        new.get("properties").and_then(Value::as_object),
-    ) else {
+    let (Some(old_props), Some(new_props)) =
+        (old.get("properties").and_then(Value::as_object), new.get("properties").and_then(Value::as_object))
+    else {
         if shape(old) != shape(new) {
             found.push(format!("{path} changed type"));
         }
@@ -250,7 +262,10 @@ mod tests {
     }
 
     fn v1() -> Value {
-        object(json!({ "cartId": {"type": "string"}, "itemCount": {"type": "integer", "minimum": 0} }), &["cartId", "itemCount"])
+        object(
+            json!({ "cartId": {"type": "string"}, "itemCount": {"type": "integer", "minimum": 0} }),
+            &["cartId", "itemCount"],
+        )
     }
 
     #[test]
@@ -264,12 +279,17 @@ mod tests {
     #[test]
     fn removing_renaming_retyping_or_requiring_breaks() {
         let removed = object(json!({ "cartId": {"type": "string"} }), &["cartId"]);
-        let renamed = object(json!({ "cartId": {"type": "string"}, "count": {"type": "integer", "minimum": 0} }), &["cartId", "count"]);
-        let retyped = object(json!({ "cartId": {"type": "string"}, "itemCount": {"type": "string"} }), &["cartId", "itemCount"]);
+        let renamed = object(
+            json!({ "cartId": {"type": "string"}, "count": {"type": "integer", "minimum": 0} }),
+            &["cartId", "count"],
+        );
+        let retyped =
+            object(json!({ "cartId": {"type": "string"}, "itemCount": {"type": "string"} }), &["cartId", "itemCount"]);
         let mut required = v1();
         required["properties"]["currency"] = json!({"type": "string"});
         required["required"] = json!(["cartId", "itemCount", "currency"]);
-        for (new, why) in [(removed, "removed"), (renamed, "renamed"), (retyped, "retyped"), (required, "new required")] {
+        for (new, why) in [(removed, "removed"), (renamed, "renamed"), (retyped, "retyped"), (required, "new required")]
+        {
             assert!(!breaking_changes(&v1(), &new).is_empty(), "{why} was not caught");
         }
     }
@@ -285,14 +305,25 @@ mod tests {
             })
         };
         assert!(breaking_changes(&with_money("integer"), &with_money("integer")).is_empty());
-        assert_eq!(breaking_changes(&with_money("integer"), &with_money("number")), vec!["payload.total.amount changed type"]);
+        assert_eq!(
+            breaking_changes(&with_money("integer"), &with_money("number")),
+            vec!["payload.total.amount changed type"]
+        );
     }
 
     #[test]
     fn names_must_state_a_domain_fact() {
         assert!(check_name("cart:updated").is_ok());
         assert!(check_name("checkout:payment-submitted").is_ok());
-        for bad in ["update", "cart:update", "redux:dispatch", "component:set-state", "Cart:Updated", "cart:item_added", "cart:-x"] {
+        for bad in [
+            "update",
+            "cart:update",
+            "redux:dispatch",
+            "component:set-state",
+            "Cart:Updated",
+            "cart:item_added",
+            "cart:-x",
+        ] {
             assert!(check_name(bad).is_err(), "{bad} passed");
         }
     }

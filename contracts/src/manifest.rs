@@ -56,7 +56,14 @@ struct EntryWire {
 
 impl From<EntryWire> for RemoteEntry {
     fn from(w: EntryWire) -> Self {
-        let release = Release { version: w.version, contracts_major: w.contracts_major, js: w.js, wasm: w.wasm, css: w.css, integrity: w.integrity };
+        let release = Release {
+            version: w.version,
+            contracts_major: w.contracts_major,
+            js: w.js,
+            wasm: w.wasm,
+            css: w.css,
+            integrity: w.integrity,
+        };
         Self { name: w.name, routes: w.routes, release, fallback: w.fallback, canary: w.canary }
     }
 }
@@ -64,7 +71,18 @@ impl From<EntryWire> for RemoteEntry {
 impl From<RemoteEntry> for EntryWire {
     fn from(e: RemoteEntry) -> Self {
         let Release { version, contracts_major, js, wasm, css, integrity } = e.release;
-        Self { name: e.name, routes: e.routes, version, contracts_major, js, wasm, css, integrity, fallback: e.fallback, canary: e.canary }
+        Self {
+            name: e.name,
+            routes: e.routes,
+            version,
+            contracts_major,
+            js,
+            wasm,
+            css,
+            integrity,
+            fallback: e.fallback,
+            canary: e.canary,
+        }
     }
 }
 
@@ -109,7 +127,10 @@ impl RemoteEntry {
     /// The release a shell speaking `contracts_major` can run: the current one, else the
     /// fallback, if either was built against that major.
     pub fn release_for(&self, contracts_major: u32) -> Option<&Release> {
-        [Some(&self.release), self.fallback.as_ref()].into_iter().flatten().find(|r| r.contracts_major == contracts_major)
+        [Some(&self.release), self.fallback.as_ref()]
+            .into_iter()
+            .flatten()
+            .find(|r| r.contracts_major == contracts_major)
     }
 }
 

@@ -72,9 +72,7 @@ pub fn sign_in_path(return_to: &str) -> String {
 /// Where to go after signing in: the `returnTo` of `search` if it is a same-origin path, else
 /// the home page (never another site: that would be an open redirect).
 pub fn return_to(search: &str) -> String {
-    query_param(search, "returnTo")
-        .filter(|path| check_same_origin_path(path).is_ok())
-        .unwrap_or_else(|| "/".into())
+    query_param(search, "returnTo").filter(|path| check_same_origin_path(path).is_ok()).unwrap_or_else(|| "/".into())
 }
 
 /// The steps of checkout, each with its own URL.
@@ -192,11 +190,7 @@ impl CatalogQuery {
     }
 
     fn query_string(pairs: &[(&str, String)]) -> String {
-        pairs
-            .iter()
-            .map(|(k, v)| format!("{k}={}", encode_component(v)))
-            .collect::<Vec<_>>()
-            .join("&")
+        pairs.iter().map(|(k, v)| format!("{k}={}", encode_component(v))).collect::<Vec<_>>().join("&")
     }
 
     /// The URL a browser shows for this state.
@@ -326,8 +320,13 @@ mod tests {
 
     #[test]
     fn sign_in_returns_only_to_this_site() {
-        assert_eq!(return_to(&format!("?{}", sign_in_path("/checkout/address").split_once('?').unwrap().1)), "/checkout/address");
-        for hostile in ["?returnTo=https%3A%2F%2Fevil.test", "?returnTo=%2F%2Fevil.test", "?returnTo=javascript:alert(1)", ""] {
+        assert_eq!(
+            return_to(&format!("?{}", sign_in_path("/checkout/address").split_once('?').unwrap().1)),
+            "/checkout/address"
+        );
+        for hostile in
+            ["?returnTo=https%3A%2F%2Fevil.test", "?returnTo=%2F%2Fevil.test", "?returnTo=javascript:alert(1)", ""]
+        {
             assert_eq!(return_to(hostile), "/", "{hostile}");
         }
         assert_eq!(Remote::owning("/orders"), Some(Remote::Checkout));

@@ -111,14 +111,30 @@ fn money_and_dates_read_as_intl_writes_them() {
         o
     };
     for locale in contracts::context::LOCALES {
-        let money_format = Intl::NumberFormat::new(&Array::of1(&locale.into()), &options(&[("style", "currency"), ("currency", "EUR")]));
+        let money_format = Intl::NumberFormat::new(
+            &Array::of1(&locale.into()),
+            &options(&[("style", "currency"), ("currency", "EUR")]),
+        );
         for amount in [0i64, 5, 99, 100, 1999, 4990, 123_456, 100_000_000, -490] {
-            let intl = money_format.format().call1(&JsValue::NULL, &((amount as f64) / 100.0).into()).unwrap().as_string().unwrap();
+            let intl = money_format
+                .format()
+                .call1(&JsValue::NULL, &((amount as f64) / 100.0).into())
+                .unwrap()
+                .as_string()
+                .unwrap();
             assert_eq!(contracts::format::money(&Money::new(amount, "EUR"), locale), intl, "{amount} in {locale}");
         }
-        let date_format = Intl::DateTimeFormat::new(&Array::of1(&locale.into()), &options(&[("dateStyle", "medium"), ("timeZone", "UTC")]));
+        let date_format = Intl::DateTimeFormat::new(
+            &Array::of1(&locale.into()),
+            &options(&[("dateStyle", "medium"), ("timeZone", "UTC")]),
+        );
         for millis in [0i64, 951_782_400_000, 1_795_694_400_000, 1_795_737_599_000] {
-            let intl = date_format.format().call1(&JsValue::NULL, &js_sys::Date::new(&(millis as f64).into())).unwrap().as_string().unwrap();
+            let intl = date_format
+                .format()
+                .call1(&JsValue::NULL, &js_sys::Date::new(&(millis as f64).into()))
+                .unwrap()
+                .as_string()
+                .unwrap();
             assert_eq!(contracts::format::date(millis, locale), intl, "{millis} in {locale}");
         }
     }

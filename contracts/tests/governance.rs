@@ -7,7 +7,9 @@
 use std::path::{Path, PathBuf};
 
 use contracts::events::{registry, Envelope, DEPRECATED};
-use contracts::governance::{breaking_changes, check_name, denied_fields, events_markdown, schema_path, MAX_ENVELOPE_BYTES};
+use contracts::governance::{
+    breaking_changes, check_name, denied_fields, events_markdown, schema_path, MAX_ENVELOPE_BYTES,
+};
 
 fn crate_dir() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -66,7 +68,9 @@ fn older_versions_stay_accepted_for_their_deprecation_window() {
         let Ok(entries) = std::fs::read_dir(&dir) else { continue };
         for entry in entries.flatten() {
             let file = entry.file_name().to_string_lossy().into_owned();
-            let Some(version) = file.strip_prefix('v').and_then(|v| v.strip_suffix(".json")).and_then(|v| v.parse::<u32>().ok()) else {
+            let Some(version) =
+                file.strip_prefix('v').and_then(|v| v.strip_suffix(".json")).and_then(|v| v.parse::<u32>().ok())
+            else {
                 continue;
             };
             if version < spec.version {

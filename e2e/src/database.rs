@@ -26,12 +26,14 @@ impl TestDatabase {
         };
         use sqlx::Connection;
         let name = format!("test_{}", random_hex());
-        let mut admin = sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server of TEST_POSTGRES_URL answers");
+        let mut admin =
+            sqlx::PgConnection::connect(&server).await.expect("the PostgreSQL server of TEST_POSTGRES_URL answers");
         sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut admin).await.expect("a test database");
         let _ = admin.close().await;
         // The server's URL with its database name replaced.
         let (base, query) = server.split_once('?').map_or((server.as_str(), None), |(b, q)| (b, Some(q)));
-        let prefix = base.rsplit_once('/').filter(|(p, _)| p.contains("://") && !p.ends_with('/')).map_or(base, |(p, _)| p);
+        let prefix =
+            base.rsplit_once('/').filter(|(p, _)| p.contains("://") && !p.ends_with('/')).map_or(base, |(p, _)| p);
         let url = match query {
             Some(query) => format!("{prefix}/{name}?{query}"),
             None => format!("{prefix}/{name}"),
@@ -52,14 +54,18 @@ impl TestDatabase {
         }
         use sqlx::{Connection, Row};
         let mut db = sqlx::PgConnection::connect(&self.url).await.expect("the test database");
-        let tables = sqlx::query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
-            .fetch_all(&mut db)
-            .await
-            .expect("the tables");
+        let tables =
+            sqlx::query("SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'")
+                .fetch_all(&mut db)
+                .await
+                .expect("the tables");
         assert!(tables.len() > 5, "the store's tables");
         for table in tables {
             let table: String = table.get(0);
-            let rows = sqlx::query(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t")).fetch_all(&mut db).await.expect("rows");
+            let rows = sqlx::query(&format!("SELECT CAST(t AS TEXT) FROM \"{table}\" t"))
+                .fetch_all(&mut db)
+                .await
+                .expect("rows");
             if rows.iter().any(|row| row.get::<String, _>(0).contains(needle)) {
                 return true;
             }
@@ -78,7 +84,8 @@ impl Drop for TestDatabase {
             runtime.block_on(async {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&server).await {
                     // FORCE: the server under test may still hold connections.
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")).execute(&mut admin).await;
                 }
             });
         });

@@ -149,7 +149,11 @@ fn drain(
 
 /// Starts `command` with piped output drained into a [`Log`] and waits (up to [`STARTUP`]) for
 /// the line containing `ready`. `Err` carries why it did not come, with the process's output.
-async fn spawn_until_ready(mut command: Command, what: &str, ready: &'static str) -> Result<(Child, String, Log), String> {
+async fn spawn_until_ready(
+    mut command: Command,
+    what: &str,
+    ready: &'static str,
+) -> Result<(Child, String, Log), String> {
     let mut child = command
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -277,7 +281,8 @@ impl Store {
             .env("DIST_DIR", dist)
             .envs(env.iter().map(|(k, v)| (k, v)));
         let what = format!("cart-api ({})", bin.display());
-        let (server, base_url, log) = spawn_until_ready(command, &what, SERVER_READY).await.unwrap_or_else(|e| panic!("{e}"));
+        let (server, base_url, log) =
+            spawn_until_ready(command, &what, SERVER_READY).await.unwrap_or_else(|e| panic!("{e}"));
         let base_url = base_url.trim_end_matches('/').to_string();
         assert!(base_url.starts_with("http://"), "cart-api printed an unexpected address: {base_url:?}");
         (server, base_url, log)
@@ -456,7 +461,8 @@ impl Browser {
 
     /// What the page shows, for failure messages: its URL and the start of its text.
     pub async fn describe_page(&self) -> String {
-        let probe = "return location.href + '\\n' + (document.body ? document.body.innerText.slice(0, 600) : '(no body)')";
+        let probe =
+            "return location.href + '\\n' + (document.body ? document.body.innerText.slice(0, 600) : '(no body)')";
         match self.try_execute(probe).await {
             Ok(Value::String(page)) => page,
             Ok(other) => other.to_string(),
@@ -490,7 +496,8 @@ impl Browser {
 
     /// Waits until `css` matches a visible element.
     pub async fn wait_for(&self, css: &str) {
-        let probe = format!("const e = document.querySelector({}); return !!e && e.getClientRects().length > 0", json!(css));
+        let probe =
+            format!("const e = document.querySelector({}); return !!e && e.getClientRects().length > 0", json!(css));
         self.until(css, &probe, |v| v == &Value::Bool(true)).await;
     }
 
@@ -508,7 +515,8 @@ impl Browser {
 
     /// How many elements match `css` now.
     pub async fn count(&self, css: &str) -> usize {
-        self.execute(&format!("return document.querySelectorAll({}).length", json!(css))).await.as_u64().unwrap_or(0) as usize
+        self.execute(&format!("return document.querySelectorAll({}).length", json!(css))).await.as_u64().unwrap_or(0)
+            as usize
     }
 
     /// The (trimmed) text of the first element matching `css`, once it is visible.
@@ -524,7 +532,10 @@ impl Browser {
         let deadline = tokio::time::Instant::now() + self.patience;
         loop {
             // Centred first, so fixed panels at the edges (the event inspector) do not cover it.
-            let centre = format!("const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return 1", json!(css));
+            let centre = format!(
+                "const e = document.querySelector({}); if (e) e.scrollIntoView({{ block: 'center' }}); return 1",
+                json!(css)
+            );
             let _ = self.client.execute(&centre, vec![]).await;
             // The element may be re-rendered between finding and clicking it.
             let attempt = async { self.client.find(Locator::Css(css)).await?.click().await };

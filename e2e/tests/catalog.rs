@@ -42,7 +42,9 @@ async fn type_into(browser: &Browser, css: &str, text: &str) {
 
 async fn wait_for_path(browser: &Browser, expected: &str) {
     browser
-        .until(&format!("the URL {expected}"), "return location.pathname + location.search", |v| v.as_str() == Some(expected))
+        .until(&format!("the URL {expected}"), "return location.pathname + location.search", |v| {
+            v.as_str() == Some(expected)
+        })
         .await;
 }
 
@@ -160,13 +162,21 @@ async fn a_reversed_price_range_is_refused() {
     browser.goto("/categories/tractors?minPrice=5000000").await;
     wait_for_results(&browser, 4).await;
     type_into(&browser, MAX_PRICE, &format!("100{ENTER}")).await;
-    browser.until("the complaint", "return document.querySelector('[data-testid=filter-problem]').textContent", |v| {
-        v.as_str().is_some_and(|s| s.contains("minimum price is above"))
-    })
-    .await;
+    browser
+        .until("the complaint", "return document.querySelector('[data-testid=filter-problem]').textContent", |v| {
+            v.as_str().is_some_and(|s| s.contains("minimum price is above"))
+        })
+        .await;
     assert_eq!(browser.path().await, "/categories/tractors?minPrice=5000000");
-    assert_eq!(browser.execute(&format!("return document.querySelector('{MAX_PRICE}').getAttribute('aria-invalid')")).await, "true");
-    assert_eq!(browser.execute(&format!("return document.querySelector('{MAX_PRICE}').value")).await, "100", "what was typed stays");
+    assert_eq!(
+        browser.execute(&format!("return document.querySelector('{MAX_PRICE}').getAttribute('aria-invalid')")).await,
+        "true"
+    );
+    assert_eq!(
+        browser.execute(&format!("return document.querySelector('{MAX_PRICE}').value")).await,
+        "100",
+        "what was typed stays"
+    );
     assert_eq!(browser.count(CARD).await, 4);
     browser.close().await;
 }
@@ -179,7 +189,9 @@ async fn a_search_url_shows_its_matches() {
     browser.goto("/search?q=field").await;
     let found = wait_for_results(&browser, 2).await;
     assert_eq!(found, ["Amber Field 45", "Waxed Field Jacket"]);
-    browser.until("the query in the search box", "return document.querySelector('#catalog-q').value", |v| v == "field").await;
+    browser
+        .until("the query in the search box", "return document.querySelector('#catalog-q').value", |v| v == "field")
+        .await;
     assert_eq!(browser.text("h1.catalog-title").await, "Results for “field”");
 
     browser.goto("/search?q=no-such-thing").await;
@@ -218,7 +230,9 @@ async fn sold_out_variants_and_unknown_products() {
     wait_for_path(&browser, "/products/1?variant=blue").await;
     assert_eq!(browser.execute("return history.length").await, history, "choosing a variant replaces the entry");
     browser.wait_for_text("[data-testid=product-stock]", "Out of stock").await;
-    browser.until("a disabled button", &format!("return document.querySelector('{ADD}').disabled"), |v| v == true).await;
+    browser
+        .until("a disabled button", &format!("return document.querySelector('{ADD}').disabled"), |v| v == true)
+        .await;
     let reason = browser.text("[data-testid=add-disabled-reason]").await;
     assert!(reason.contains("sold out"), "{reason}");
     assert_eq!(
@@ -232,10 +246,14 @@ async fn sold_out_variants_and_unknown_products() {
     // The quantity follows the stock of the chosen variant.
     browser.click("[data-variant=green]").await;
     wait_for_path(&browser, "/products/1?variant=green").await;
-    browser.until("the quantity's limit", "return document.querySelector('[data-testid=quantity]').max", |v| v == "4").await;
+    browser
+        .until("the quantity's limit", "return document.querySelector('[data-testid=quantity]').max", |v| v == "4")
+        .await;
     // Backspace over the 1, then 9, then Tab away (which commits the field).
     type_into(&browser, "[data-testid=quantity]", "\u{e003}9\u{e004}").await;
-    browser.until("a clamped quantity", "return document.querySelector('[data-testid=quantity]').value", |v| v == "4").await;
+    browser
+        .until("a clamped quantity", "return document.querySelector('[data-testid=quantity]').value", |v| v == "4")
+        .await;
     browser.click(ADD).await;
     browser.wait_for_text(BADGE, "4").await;
 
@@ -256,7 +274,9 @@ async fn recently_viewed_keeps_ids_only() {
     browser.goto("/products/2").await;
     browser.wait_for(ADD).await;
     assert_eq!(browser.count(RECENT).await, 0, "nothing viewed before");
-    browser.until("product 2 remembered", &format!("return localStorage.getItem('{RECENT_KEY}')"), |v| v == "[2]").await;
+    browser
+        .until("product 2 remembered", &format!("return localStorage.getItem('{RECENT_KEY}')"), |v| v == "[2]")
+        .await;
 
     browser.goto("/products/5").await;
     browser.wait_for(RECENT).await;
@@ -265,7 +285,10 @@ async fn recently_viewed_keeps_ids_only() {
     browser.until("both remembered", &format!("return localStorage.getItem('{RECENT_KEY}')"), |v| v == "[5,2]").await;
     let keys = browser.execute("return Object.keys(localStorage).concat(Object.keys(sessionStorage))").await;
     for key in keys.as_array().expect("keys") {
-        assert!([RECENT_KEY, "shell:theme"].contains(&key.as_str().unwrap_or_default()), "unexpected storage key {key}");
+        assert!(
+            [RECENT_KEY, "shell:theme"].contains(&key.as_str().unwrap_or_default()),
+            "unexpected storage key {key}"
+        );
     }
 
     // Following the strip's link moves to that product and it leads the list.
@@ -355,13 +378,22 @@ async fn a_phone_sees_products_on_the_first_screen() {
         .await;
     assert_eq!(layout["width"], 400, "{layout}");
     assert!(layout["header"].as_f64().unwrap() <= 100.0, "the header is two rows: {layout}");
-    assert!(layout["categories"].as_u64().unwrap() > 3 && layout["categoryRows"] == 1, "one row of categories: {layout}");
+    assert!(
+        layout["categories"].as_u64().unwrap() > 3 && layout["categoryRows"] == 1,
+        "one row of categories: {layout}"
+    );
     assert_eq!(layout["filtersOpen"], "false", "{layout}");
     assert_eq!(layout["minPriceShown"], false, "folded filters take no room: {layout}");
     assert_eq!(layout["rowTop"], 0.0, "the first two cards share a row: {layout}");
     assert!(layout["rowBottom"].as_f64().unwrap() <= 860.0, "a full row of products on the first screen: {layout}");
 
     browser.click(".catalog-filter-summary").await;
-    browser.until("the filters unfolded", "return document.querySelector('[data-testid=filter-min-price]').getBoundingClientRect().height > 0", |v| v == true).await;
+    browser
+        .until(
+            "the filters unfolded",
+            "return document.querySelector('[data-testid=filter-min-price]').getBoundingClientRect().height > 0",
+            |v| v == true,
+        )
+        .await;
     browser.close().await;
 }

@@ -124,7 +124,9 @@ async fn the_good_card_checks_out_to_a_confirmation_and_an_empty_badge() {
     assert!(browser.text(".checkout-review").await.contains("4242"), "the review names the card's last digits");
 
     // A double click places one order.
-    browser.execute("const b = document.querySelector('[data-testid=checkout-submit]'); b.click(); b.click(); return 1").await;
+    browser
+        .execute("const b = document.querySelector('[data-testid=checkout-submit]'); b.click(); b.click(); return 1")
+        .await;
     browser.wait_for("[data-testid=order-confirmation]").await;
     let order_id = browser.text("[data-testid=order-id]").await;
     assert!(browser.path().await.starts_with("/checkout/confirmation/"));
@@ -136,7 +138,12 @@ async fn the_good_card_checks_out_to_a_confirmation_and_an_empty_badge() {
     let bodies = browser.execute("return window.__bodies").await;
     let carrying: Vec<&str> = bodies
         .as_array()
-        .map(|b| b.iter().filter(|pair| pair[1].as_str().unwrap_or_default().contains(GOOD_CARD)).filter_map(|pair| pair[0].as_str()).collect())
+        .map(|b| {
+            b.iter()
+                .filter(|pair| pair[1].as_str().unwrap_or_default().contains(GOOD_CARD))
+                .filter_map(|pair| pair[0].as_str())
+                .collect()
+        })
         .unwrap_or_default();
     assert_eq!(carrying, ["/api/payments"], "requests carrying the card: {bodies}");
     assert!(!events.contains(GOOD_CARD), "an event carried the card");

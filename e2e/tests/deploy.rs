@@ -21,7 +21,10 @@ fn republish(dist: &Path, release: &Value, version: &str) -> Value {
     for kind in ["js", "wasm", "css"] {
         let Some(url) = release[kind].as_str() else { continue };
         let bytes = std::fs::read(dist.join(url.trim_start_matches('/'))).expect("release file");
-        let new_url = url.replace(".js", &format!("-{version}.js")).replace("_bg.wasm", &format!("-{version}_bg.wasm")).replace(".css", &format!("-{version}.css"));
+        let new_url = url
+            .replace(".js", &format!("-{version}.js"))
+            .replace("_bg.wasm", &format!("-{version}_bg.wasm"))
+            .replace(".css", &format!("-{version}.css"));
         std::fs::write(dist.join(new_url.trim_start_matches('/')), &bytes).expect("copy");
         new[kind] = new_url.into();
     }
@@ -70,7 +73,10 @@ async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
     // The open page goes on with the release its manifest named: old glue with old wasm.
     browser.click(PRODUCT_LINK).await;
     browser.wait_for(ADD).await;
-    assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, old["version"]);
+    assert_eq!(
+        browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await,
+        old["version"]
+    );
     let files = loaded_files(&browser).await;
     assert!(files.iter().all(|f| !f.contains("9.9.9")), "an old page loaded new files: {files:?}");
 
@@ -79,7 +85,10 @@ async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
     browser.wait_for(ADD).await;
     assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "9.9.9");
     let files = loaded_files(&browser).await;
-    assert!(files.iter().any(|f| f.ends_with("-9.9.9.js")) && files.iter().any(|f| f.ends_with("-9.9.9_bg.wasm")), "{files:?}");
+    assert!(
+        files.iter().any(|f| f.ends_with("-9.9.9.js")) && files.iter().any(|f| f.ends_with("-9.9.9_bg.wasm")),
+        "{files:?}"
+    );
     assert!(files.iter().all(|f| f.contains("9.9.9") || f.ends_with(".css")), "mixed releases: {files:?}");
     browser.close().await;
 }
@@ -127,7 +136,10 @@ async fn a_canary_release_reaches_its_sessions() {
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(ADD).await;
-    assert_eq!(browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await, "2.0.0-canary");
+    assert_eq!(
+        browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await,
+        "2.0.0-canary"
+    );
     browser.close().await;
 }
 
@@ -198,7 +210,10 @@ async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
     browser.goto("/").await;
     browser.wait_for(PRODUCT_LINK).await;
     let style = |selector: &str, property: &str| {
-        format!("return getComputedStyle(document.querySelector({})).getPropertyValue('{property}')", serde_json::json!(selector))
+        format!(
+            "return getComputedStyle(document.querySelector({})).getPropertyValue('{property}')",
+            serde_json::json!(selector)
+        )
     };
     // Inside its own slot the rules apply (so the stylesheet did load)...
     assert_eq!(browser.execute(&style("[data-testid=product-card]", "color")).await, "rgb(255, 0, 0)");
@@ -206,7 +221,12 @@ async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
     assert_ne!(browser.execute(&style(".shell-header", "display")).await, "none");
     assert_ne!(browser.execute(&style(".shell-header", "color")).await, "rgb(255, 0, 0)");
     assert_ne!(browser.execute(&style("body", "background-color")).await, "rgb(255, 0, 0)");
-    assert_ne!(browser.execute("return getComputedStyle(document.documentElement).getPropertyValue('--color-brand').trim()").await, "rgb(255, 0, 0)");
+    assert_ne!(
+        browser
+            .execute("return getComputedStyle(document.documentElement).getPropertyValue('--color-brand').trim()")
+            .await,
+        "rgb(255, 0, 0)"
+    );
     browser.click(PRODUCT_LINK).await;
     browser.wait_for(ADD).await;
     assert_ne!(browser.execute(&style(".pd-add", "display")).await, "none");

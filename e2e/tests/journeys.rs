@@ -42,7 +42,10 @@ async fn add_to_cart_updates_the_badge_and_survives_reload() {
     let cart_id = cart_id.as_str().filter(|id| !id.is_empty()).expect("GET /api/cart answers with the cart id");
     for entry in stored.as_array().expect("the storage entries") {
         let (key, value) = (entry[0].as_str().unwrap_or_default(), entry[1].as_str().unwrap_or_default());
-        assert!(["product-details:recently-viewed", "shell:theme", "shell:locale"].contains(&key), "unexpected storage key {key:?}");
+        assert!(
+            ["product-details:recently-viewed", "shell:theme", "shell:locale"].contains(&key),
+            "unexpected storage key {key:?}"
+        );
         assert!(
             !value.contains(cart_id) && !value.to_lowercase().contains("cart"),
             "the cart must not travel through browser storage: {key} = {value}"
@@ -61,7 +64,8 @@ async fn add_to_cart_updates_the_badge_and_survives_reload() {
 /// shows as an extra `GET /api/cart`; the next one is the subtotal after an add.
 #[tokio::test]
 async fn the_cart_summary_mounts_once_per_page_load() {
-    let cart_reads = "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/cart').length";
+    let cart_reads =
+        "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/cart').length";
     let store = Store::start().await;
     let browser = Browser::open(&store).await;
     open_a_product(&browser).await;
@@ -209,7 +213,11 @@ async fn bad_events_are_ignored_and_reported() {
             "#,
         )
         .await;
-    browser.until("6 rejections", "return document.querySelectorAll('[data-testid=consumer-rejected]').length", |v| v.as_u64() >= Some(6)).await;
+    browser
+        .until("6 rejections", "return document.querySelectorAll('[data-testid=consumer-rejected]').length", |v| {
+            v.as_u64() >= Some(6)
+        })
+        .await;
     browser.wait_for_text(BADGE, "0").await;
     browser.close().await;
 }
@@ -227,16 +235,31 @@ async fn the_inspector_shows_the_add_to_cart_sequence() {
     browser.click("[data-testid=event-inspector] .inspector-tab:nth-of-type(2)").await;
     let steps = "return [...document.querySelectorAll('[data-testid=sequence-step]')].map(s => s.textContent)";
     let has_all = |v: &serde_json::Value| {
-        let text = v.as_array().map(|a| a.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join("\n")).unwrap_or_default();
-        ["User → product-details", "product-details → Cart API: /api/cart/items", "server", "cart:updated v1",
-         "window → cart-summary: handles cart:updated", "window → analytics: handles cart:item-added"]
-            .iter()
-            .all(|s| text.contains(s))
+        let text = v
+            .as_array()
+            .map(|a| a.iter().filter_map(|s| s.as_str()).collect::<Vec<_>>().join("\n"))
+            .unwrap_or_default();
+        [
+            "User → product-details",
+            "product-details → Cart API: /api/cart/items",
+            "server",
+            "cart:updated v1",
+            "window → cart-summary: handles cart:updated",
+            "window → analytics: handles cart:item-added",
+        ]
+        .iter()
+        .all(|s| text.contains(s))
     };
     browser.until("the whole sequence", steps, has_all).await;
 
     // The analytics layer sends its batch to the API.
-    browser.until("an analytics batch", "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/analytics/events'))", |v| v == true).await;
+    browser
+        .until(
+            "an analytics batch",
+            "return performance.getEntriesByType('resource').some(e => e.name.endsWith('/api/analytics/events'))",
+            |v| v == true,
+        )
+        .await;
     assert!(store.server_log().contains("/api/analytics/events"));
 
     // Boundaries: every slot says which team and version owns it.

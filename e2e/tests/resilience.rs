@@ -106,7 +106,8 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
 /// the frame's fallback is a plain link, next to Retry. The page's own remote is untouched.
 #[tokio::test]
 async fn a_missing_header_fragment_leaves_a_link_to_the_cart() {
-    let dist = dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/cart-summary")).expect("take the bundle away"));
+    let dist =
+        dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/cart-summary")).expect("take the bundle away"));
     let store = Store::start_with_dist(dist).await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;

@@ -11,11 +11,11 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use contracts::browser::events::{decode_raw, detail, event_id, report};
+use contracts::events::check_name_version;
 use contracts::events::{
     CartItemAdded, CartUpdated, CatalogProductClicked, CheckoutCompleted, CheckoutPaymentSubmitted, ConsumeOutcome,
     EventContract, OrderPlaced, SearchSubmitted, CATALOGUE,
 };
-use contracts::events::check_name_version;
 use gloo_events::EventListener;
 use js_sys::{Array, Object, Reflect};
 use leptos::prelude::*;
@@ -57,7 +57,9 @@ pub fn start() {
                         flush(&queue);
                     }
                 }
-                Err(reason) => report(CONSUMER, name, event_id(&detail), ConsumeOutcome::Rejected, Some(reason.to_string())),
+                Err(reason) => {
+                    report(CONSUMER, name, event_id(&detail), ConsumeOutcome::Rejected, Some(reason.to_string()))
+                }
             }
         })
         .forget();

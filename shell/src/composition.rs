@@ -79,16 +79,14 @@ async fn manifest() -> Result<RemoteManifest, LoadError> {
             .get_or_insert_with(|| {
                 // The manifest as the browser parsed it: every slot reads its own copy from it.
                 wasm_bindgen_futures::future_to_promise(async {
-                    contracts::browser::http::get_js(MANIFEST_URL)
-                        .await
-                        .map_err(|e| JsValue::from_str(&e.to_string()))
+                    contracts::browser::http::get_js(MANIFEST_URL).await.map_err(|e| JsValue::from_str(&e.to_string()))
                 })
             })
             .clone()
     });
-    let answer = JsFuture::from(request)
-        .await
-        .and_then(|raw| from_js::<RemoteManifest>(raw).map_err(|e| JsValue::from_str(&format!("the manifest is not valid: {e}"))));
+    let answer = JsFuture::from(request).await.and_then(|raw| {
+        from_js::<RemoteManifest>(raw).map_err(|e| JsValue::from_str(&format!("the manifest is not valid: {e}")))
+    });
     answer.map_err(|e| {
         // A failed request is not kept: Retry asks again.
         MANIFEST.with(|m| m.borrow_mut().take());
@@ -137,12 +135,8 @@ async fn load_release(name: &'static str, release: &Release, attempt: u32) -> Re
     }
     add_stylesheet(name, release);
     let js_url = if attempt == 0 { release.js.clone() } else { format!("{}?attempt={attempt}", release.js) };
-    verify_module(&js_url, &release.integrity.js)
-        .await
-        .map_err(|e| LoadError::Import(name, e))?;
-    let module = JsFuture::from(import_module(&js_url))
-        .await
-        .map_err(|e| LoadError::Import(name, js_error(e)))?;
+    verify_module(&js_url, &release.integrity.js).await.map_err(|e| LoadError::Import(name, e))?;
+    let module = JsFuture::from(import_module(&js_url)).await.map_err(|e| LoadError::Import(name, js_error(e)))?;
 
     // The wasm is fetched with its integrity hash: a tampered binary fails before it runs.
     let init = web_sys::RequestInit::new();
@@ -157,9 +151,7 @@ async fn load_release(name: &'static str, release: &Release, attempt: u32) -> Re
         .and_then(|f| f.dyn_into().ok())
         .ok_or_else(|| LoadError::Import(name, "the module has no default export".into()))?;
     let started = init_fn.call1(&JsValue::NULL, &options).map_err(|e| LoadError::Import(name, js_error(e)))?;
-    JsFuture::from(js_sys::Promise::resolve(&started))
-        .await
-        .map_err(|e| LoadError::Import(name, js_error(e)))?;
+    JsFuture::from(js_sys::Promise::resolve(&started)).await.map_err(|e| LoadError::Import(name, js_error(e)))?;
     Ok(Module(module, release.version.clone()))
 }
 
@@ -283,8 +275,7 @@ pub fn RemoteSlot(
                     Ok(module) if alive.load(Ordering::Acquire) => {
                         version.set(module.1.clone());
                         let context = to_js(&platform.mount_context());
-                        call_export(&module, "mount", &[&host.into(), &context])
-                            .map_err(|e| LoadError::Mount(name, e))
+                        call_export(&module, "mount", &[&host.into(), &context]).map_err(|e| LoadError::Mount(name, e))
                     }
                     Ok(_) => return,
                     Err(e) => Err(e),

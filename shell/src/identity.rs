@@ -36,7 +36,8 @@ pub fn load(platform: Platform) {
 
 /// The identity summary the page carries, if the server put one in.
 fn embedded() -> Option<IdentitySummary> {
-    let text = web_sys::window()?.document()?.get_element_by_id(contracts::context::IDENTITY_ELEMENT)?.text_content()?;
+    let text =
+        web_sys::window()?.document()?.get_element_by_id(contracts::context::IDENTITY_ELEMENT)?.text_content()?;
     let value = js_sys::JSON::parse(&text).ok()?;
     contracts::browser::js::from_js(value).ok()
 }
@@ -73,7 +74,10 @@ pub fn SignInPage() -> impl IntoView {
                     platform.identity.set(identity);
                     password.set(String::new());
                     publish(SHELL, &trace_id, UserLoggedIn { user_id });
-                    toast(NotificationLevel::Success, &format!("{}, {name}", t(&locale.get_untracked(), Text::Welcome)));
+                    toast(
+                        NotificationLevel::Success,
+                        &format!("{}, {name}", t(&locale.get_untracked(), Text::Welcome)),
+                    );
                     navigate(&destination, Default::default());
                 }
                 Err(HttpError::Status { status: 401, .. }) => error.set(Some(Text::WrongCredentials)),
@@ -115,7 +119,14 @@ pub fn AccountMenu() -> impl IntoView {
     let sign_out = move |_| {
         spawn_local(async move {
             let trace_id = new_trace_id();
-            match http::send_json::<_, IdentitySummary>("POST", "/api/session/logout", &contracts::api::SignOut {}, &trace_id).await {
+            match http::send_json::<_, IdentitySummary>(
+                "POST",
+                "/api/session/logout",
+                &contracts::api::SignOut {},
+                &trace_id,
+            )
+            .await
+            {
                 Ok(identity) => {
                     platform.identity.set(identity);
                     publish(SHELL, &trace_id, UserLoggedOut { reason: "user".into() });

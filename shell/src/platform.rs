@@ -9,7 +9,8 @@ use leptos::prelude::*;
 pub const SHELL: &str = concat!("shell@", env!("CARGO_PKG_VERSION"));
 
 /// The locales every part of the store is translated into, with their names in themselves.
-pub const LOCALES: [(&str, &str); 2] = [(contracts::context::LOCALES[0], "English"), (contracts::context::LOCALES[1], "Deutsch")];
+pub const LOCALES: [(&str, &str); 2] =
+    [(contracts::context::LOCALES[0], "English"), (contracts::context::LOCALES[1], "Deutsch")];
 
 /// The shell's own preferences, as cookies: the visitor's choice of theme and locale. A cookie and
 /// not `localStorage`, because the server paints the first view in them (`<html data-theme lang>`)

@@ -77,7 +77,9 @@ pub fn bench(root: &Path, server: PathBuf) -> Result<(), String> {
     let mut rows = sizes(&dist)?;
     step("A freshly scaffolded remote (`cargo xtask new-remote`), built like any other");
     let (wasm, js) = crate::scaffold::scaffolded_bundle(root, &crate::tools::ensure_build_tools(root)?)?;
-    rows.push(row("size", "scaffolded remote wasm", gzip(&wasm).len() as f64 / KB, "KB gz").at_most(40.0, "≤ 40 KB gz"));
+    rows.push(
+        row("size", "scaffolded remote wasm", gzip(&wasm).len() as f64 / KB, "KB gz").at_most(40.0, "≤ 40 KB gz"),
+    );
     rows.push(row("size", "scaffolded remote js", gzip(&js).len() as f64 / KB, "KB gz").at_most(6.0, "≤ 6 KB gz"));
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
@@ -104,7 +106,8 @@ fn sizes(dist: &Path) -> Result<Vec<Row>, String> {
     let mut rows = Vec::new();
     let mut bundles: Vec<(String, Vec<PathBuf>)> = vec![("shell".into(), files_in(dist, &["js", "wasm", "css"])?)];
     let manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     for remote in &manifest.remotes {
         let files = [Some(&remote.release.js), Some(&remote.release.wasm), remote.release.css.as_ref()]
             .into_iter()
@@ -226,12 +229,19 @@ async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<
         }
         cls_home.push(layout_shift(&browser, 0.0).await);
         let t0 = browser.execute(&format!("window.__t0 = performance.now(); document.querySelector('a[href=\"/products/{}\"]')?.click() ?? history.pushState(null, '', '/products/{}'); return window.__t0", product.0, product.0)).await;
-        browser.until("product page", "return !!document.querySelector('[data-testid=add-to-cart]')", |v| v == true).await;
-        let ready = browser.execute("return performance.getEntriesByName('product-details:ready')[0].startTime - window.__t0").await;
+        browser
+            .until("product page", "return !!document.querySelector('[data-testid=add-to-cart]')", |v| v == true)
+            .await;
+        let ready = browser
+            .execute("return performance.getEntriesByName('product-details:ready')[0].startTime - window.__t0")
+            .await;
         remote.push(ready.as_f64().unwrap_or(f64::NAN));
         cls_navigation.push(layout_shift(&browser, t0.as_f64().unwrap_or(0.0)).await);
         click.push(async_ms(&browser, CLICK_TO_BADGE).await);
-        post.push(async_ms(&browser, &BARE_POST.replace("{ID}", &product.0.to_string()).replace("{VARIANT}", &product.1)).await);
+        post.push(
+            async_ms(&browser, &BARE_POST.replace("{ID}", &product.0.to_string()).replace("{VARIANT}", &product.1))
+                .await,
+        );
         browser.close().await;
 
         let browser = Browser::open(&store).await;
@@ -275,10 +285,19 @@ async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<
         row("wire", "bytes to show / (cold)", bytes_home / KB, "KB").at_most(200.0, "≤ 200 KB"),
         row("wire", format!("bytes to show /products/{} (cold)", product.0), bytes_product / KB, "KB"),
         row("load", "static grid page (floor)", static_m, "ms").detail(format!("p95 {static_p:.1}")),
-        row("load", "catalog grid rendered, cold", grid_m, "ms").detail(format!("p95 {grid_p:.1}")).ratio(static_m).at_most(3.0, "≤ 3× static"),
-        row("load", "product route, remote not yet loaded", remote_m, "ms").detail(format!("p95 {remote_p:.1}")).ratio(grid_m).at_most(2.0, "≤ 2× grid"),
+        row("load", "catalog grid rendered, cold", grid_m, "ms")
+            .detail(format!("p95 {grid_p:.1}"))
+            .ratio(static_m)
+            .at_most(3.0, "≤ 3× static"),
+        row("load", "product route, remote not yet loaded", remote_m, "ms")
+            .detail(format!("p95 {remote_p:.1}"))
+            .ratio(grid_m)
+            .at_most(2.0, "≤ 2× grid"),
         row("click", "bare fetch POST (floor)", post_m, "ms").detail(format!("p95 {post_p:.1}")),
-        row("click", "Add to cart → badge changed", click_m, "ms").detail(format!("p95 {click_p:.1}")).ratio(post_m).at_most(1.5, "≤ 1.5× POST"),
+        row("click", "Add to cart → badge changed", click_m, "ms")
+            .detail(format!("p95 {click_p:.1}"))
+            .ratio(post_m)
+            .at_most(1.5, "≤ 1.5× POST"),
     ];
     let worst = |v: &[f64]| v.iter().copied().fold(0.0, f64::max);
     for (name, shifts) in [
@@ -287,10 +306,18 @@ async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<
         ("layout shift, /products/1 cold", &cls_product),
         ("layout shift, / → product (client-side)", &cls_navigation),
     ] {
-        rows.push(row("cls", name, worst(shifts), "").detail(format!("worst of {} loads, 1280×900", shifts.len())).at_most(0.01, "≤ 0.01"));
+        rows.push(
+            row("cls", name, worst(shifts), "")
+                .detail(format!("worst of {} loads, 1280×900", shifts.len()))
+                .at_most(0.01, "≤ 0.01"),
+        );
     }
     for (path, shift) in cls_phone {
-        rows.push(row("cls", format!("layout shift, {path} cold, phone"), shift, "").detail("412×823").at_most(0.01, "≤ 0.01"));
+        rows.push(
+            row("cls", format!("layout shift, {path} cold, phone"), shift, "")
+                .detail("412×823")
+                .at_most(0.01, "≤ 0.01"),
+        );
     }
 
     rows.extend(api_rows(&store.url(""), &product)?);
@@ -373,7 +400,11 @@ pub fn api(built: &Path, args: &[String]) -> Result<(), String> {
         match arg.as_str() {
             "--postgres" => postgres = true,
             "--server" => server = args.next().ok_or("--server needs a path")?.into(),
-            other => return Err(format!("unknown option {other}; usage: cargo xtask bench --api [--postgres] [--server PATH]")),
+            other => {
+                return Err(format!(
+                    "unknown option {other}; usage: cargo xtask bench --api [--postgres] [--server PATH]"
+                ))
+            }
         }
     }
     let server = server.as_path();
@@ -385,9 +416,9 @@ pub fn api(built: &Path, args: &[String]) -> Result<(), String> {
     };
     let (_server, base) = crate::loadtest::start_server(server, &database, data.path())?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    let page: contracts::api::ProductPage = runtime.block_on(async {
-        reqwest::get(format!("{base}/api/products?pageSize=48")).await?.json().await
-    }).map_err(|e| e.to_string())?;
+    let page: contracts::api::ProductPage = runtime
+        .block_on(async { reqwest::get(format!("{base}/api/products?pageSize=48")).await?.json().await })
+        .map_err(|e| e.to_string())?;
     let product = page
         .items
         .into_iter()
@@ -441,7 +472,8 @@ fn lighthouse(root: &Path, server: &Path, dist: &Path, runtime: &tokio::runtime:
     let mut rows = Vec::new();
     for path in ["/", "/categories/tractors", "/products/1"] {
         step(&format!("Lighthouse {path} ({LIGHTHOUSE_RUNS} runs)"));
-        let reports: Vec<Value> = (0..LIGHTHOUSE_RUNS).filter_map(|_| lighthouse_run(&cli, &store.url(path)).ok()).collect();
+        let reports: Vec<Value> =
+            (0..LIGHTHOUSE_RUNS).filter_map(|_| lighthouse_run(&cli, &store.url(path)).ok()).collect();
         rows.extend(lighthouse_rows(path, &reports, 90.0));
     }
     Ok(rows)
@@ -452,7 +484,10 @@ fn ensure_lighthouse(root: &Path) -> Result<PathBuf, String> {
     let cli = prefix.join("node_modules/lighthouse/cli/index.js");
     if !cli.exists() {
         step("Installing Lighthouse (npm)");
-        run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).arg("lighthouse@12"))?;
+        run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&prefix)
+            .arg("lighthouse@12"))?;
     }
     Ok(cli)
 }
@@ -475,8 +510,14 @@ fn lighthouse_run(cli: &Path, url: &str) -> Result<Value, String> {
             .output()
             .map_err(|e| format!("lighthouse: {e}"))?;
         match serde_json::from_slice::<Value>(&output.stdout) {
-            Ok(report) if report["runtimeError"].is_null() && report["categories"]["performance"]["score"].is_number() => return Ok(report),
-            Ok(report) => last = report["runtimeError"]["message"].as_str().unwrap_or("no performance score").to_string(),
+            Ok(report)
+                if report["runtimeError"].is_null() && report["categories"]["performance"]["score"].is_number() =>
+            {
+                return Ok(report)
+            }
+            Ok(report) => {
+                last = report["runtimeError"]["message"].as_str().unwrap_or("no performance score").to_string()
+            }
             Err(_) => last = String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default().to_string(),
         }
     }
@@ -487,16 +528,20 @@ fn lighthouse_run(cli: &Path, url: &str) -> Result<Value, String> {
 /// `performance`, the other categories 100, CLS 0.
 fn lighthouse_rows(path: &str, reports: &[Value], performance: f64) -> Vec<Row> {
     if reports.is_empty() {
-        return vec![row("lighthouse", format!("{path}: every run failed"), f64::NAN, "").at_least(performance, format!("≥ {performance}"))];
+        return vec![row("lighthouse", format!("{path}: every run failed"), f64::NAN, "")
+            .at_least(performance, format!("≥ {performance}"))];
     }
     let median = |f: &dyn Fn(&Value) -> f64| median_p95(reports.iter().map(f).collect()).0;
     let score = |c: &'static str| move |r: &Value| r["categories"][c]["score"].as_f64().unwrap_or(f64::NAN) * 100.0;
     let audit = |a: &'static str| move |r: &Value| r["audits"][a]["numericValue"].as_f64().unwrap_or(f64::NAN);
     let runs = format!("median of {}", reports.len());
     vec![
-        row("lighthouse", format!("{path} performance"), median(&score("performance")), "").detail(runs.clone()).at_least(performance, format!("≥ {performance}")),
+        row("lighthouse", format!("{path} performance"), median(&score("performance")), "")
+            .detail(runs.clone())
+            .at_least(performance, format!("≥ {performance}")),
         row("lighthouse", format!("{path} accessibility"), median(&score("accessibility")), "").at_least(100.0, "100"),
-        row("lighthouse", format!("{path} best practices"), median(&score("best-practices")), "").at_least(100.0, "100"),
+        row("lighthouse", format!("{path} best practices"), median(&score("best-practices")), "")
+            .at_least(100.0, "100"),
         row("lighthouse", format!("{path} SEO"), median(&score("seo")), "").at_least(100.0, "100"),
         row("lighthouse", format!("{path} LCP"), median(&audit("largest-contentful-paint")), "ms")
             .detail(format!("FCP {:.0} ms, {runs}", median(&audit("first-contentful-paint")))),
@@ -506,7 +551,10 @@ fn lighthouse_rows(path: &str, reports: &[Value], performance: f64) -> Vec<Row> 
 }
 
 fn print_table(rows: &[Row]) {
-    println!("\n{:<10} {:<46} {:>10} {:<7} {:>7} {:<26} {:<6} detail", "group", "measure", "value", "unit", "ratio", "budget", "");
+    println!(
+        "\n{:<10} {:<46} {:>10} {:<7} {:>7} {:<26} {:<6} detail",
+        "group", "measure", "value", "unit", "ratio", "budget", ""
+    );
     for r in rows {
         let ratio = r.ratio.map(|x| format!("{x:.2}×")).unwrap_or_default();
         let (budget, verdict) = match &r.budget {
@@ -514,6 +562,9 @@ fn print_table(rows: &[Row]) {
             Some((b, false)) => (b.clone(), "FAIL"),
             None => (String::new(), ""),
         };
-        println!("{:<10} {:<46} {:>10.1} {:<7} {:>7} {:<26} {:<6} {}", r.group, r.name, r.value, r.unit, ratio, budget, verdict, r.detail);
+        println!(
+            "{:<10} {:<46} {:>10.1} {:<7} {:>7} {:<26} {:<6} {}",
+            r.group, r.name, r.value, r.unit, ratio, budget, verdict, r.detail
+        );
     }
 }

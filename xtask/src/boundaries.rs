@@ -60,7 +60,9 @@ fn violations(crates: &[(String, Part, Vec<String>)]) -> Vec<String> {
                 _ => false,
             };
             if bad {
-                found.push(format!("{name} depends on {dep}: remotes talk only through the URL, DOM events and the cart API"));
+                found.push(format!(
+                    "{name} depends on {dep}: remotes talk only through the URL, DOM events and the cart API"
+                ));
             }
         }
     }

@@ -117,7 +117,11 @@ fn add_reload(dist: &Path) -> Result<(), String> {
 fn rebuild_shell(root: &Path, tools: &Tools) -> Result<(), String> {
     let side = root.join("target/dev-shell");
     let _ = std::fs::remove_dir_all(&side);
-    run(tools.release_wasm(&mut tools.command("trunk")).current_dir(root).args(["build", "--release", "--dist"]).arg(&side))?;
+    run(tools
+        .release_wasm(&mut tools.command("trunk"))
+        .current_dir(root)
+        .args(["build", "--release", "--dist"])
+        .arg(&side))?;
     frontend::finish_shell(&side, tools)?;
     for entry in std::fs::read_dir(&side).map_err(|e| e.to_string())? {
         let path = entry.map_err(|e| e.to_string())?.path();
@@ -227,7 +231,8 @@ pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str
                 if !edited.contains(component) {
                     return Err(format!("{} has no {component}", views.display()));
                 }
-                let panicking = edited.replace(component, &format!("{component}\n    panic!(\"broken while mounting\");"));
+                let panicking =
+                    edited.replace(component, &format!("{component}\n    panic!(\"broken while mounting\");"));
                 std::fs::write(&views, panicking).map_err(|e| e.to_string())?;
                 let fallback = format!("main [data-remote={remote}] [data-testid=remote-fallback]");
                 patient.wait_for(&fallback).await;
@@ -250,12 +255,15 @@ pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str
     for entry in &before.remotes {
         let now = after.entry(&entry.name).ok_or(format!("{} left the manifest", entry.name))?;
         if (entry.name == remote) == (now == entry) {
-            return Err(format!("after editing {remote}, {}'s manifest entry {}", entry.name, if now == entry { "did not change" } else { "changed" }));
+            return Err(format!(
+                "after editing {remote}, {}'s manifest entry {}",
+                entry.name,
+                if now == entry { "did not change" } else { "changed" }
+            ));
         }
     }
     Ok(())
 }
-
 
 fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());
@@ -273,7 +281,8 @@ fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
         std::thread::sleep(Duration::from_millis(700));
         if watch.changed() {
             step(&format!("{name} changed: rebuilding it"));
-            let rebuilt = frontend::build_remote(root, tools, name, Rollout::Everyone).and_then(|_| write_host(root, &host, name));
+            let rebuilt = frontend::build_remote(root, tools, name, Rollout::Everyone)
+                .and_then(|_| write_host(root, &host, name));
             if let Err(error) = rebuilt {
                 eprintln!("error: {error}");
             }
@@ -287,7 +296,8 @@ fn write_host(root: &Path, host: &Path, name: &str) -> Result<(), String> {
     let dist = root.join("dist");
     std::fs::create_dir_all(host.join("remotes")).map_err(|e| e.to_string())?;
     let mut manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     manifest.remotes.retain(|r| r.name == name);
     std::fs::write(host.join("remotes.json"), serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?)
         .map_err(|e| e.to_string())?;
@@ -419,16 +429,22 @@ pub fn check_dev_host(root: &Path, server: &Path) -> Result<(), String> {
         let browser = e2e::Browser::open(&store).await;
         browser.goto("/products/1?variant=red").await;
         browser.click("[data-testid=add-to-cart]").await;
-        browser.until("cart:updated in the host's event log", "return document.getElementById('events').textContent", |v| {
-            v.as_str().is_some_and(|t| t.contains("cart:updated") && t.contains("\"itemCount\":1"))
-        })
-        .await;
+        browser
+            .until(
+                "cart:updated in the host's event log",
+                "return document.getElementById('events').textContent",
+                |v| v.as_str().is_some_and(|t| t.contains("cart:updated") && t.contains("\"itemCount\":1")),
+            )
+            .await;
         let log = browser.text("#events").await;
         browser.close().await;
         log
     });
     std::env::remove_var("DIST_DIR");
     let _ = std::fs::remove_dir_all(&host);
-    println!("The standalone host mounted product-details and logged: {}", logged.chars().take(120).collect::<String>());
+    println!(
+        "The standalone host mounted product-details and logged: {}",
+        logged.chars().take(120).collect::<String>()
+    );
     Ok(())
 }

@@ -36,7 +36,13 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     for remote in &remotes {
         step(&format!("Packaging remote {}", remote.name));
         let release = package_remote(root, tools, &remote.name)?;
-        manifest.remotes.push(RemoteEntry { name: remote.name.clone(), routes: remote.routes.clone(), release, fallback: None, canary: None });
+        manifest.remotes.push(RemoteEntry {
+            name: remote.name.clone(),
+            routes: remote.routes.clone(),
+            release,
+            fallback: None,
+            canary: None,
+        });
     }
     write_manifest(root, &manifest)?;
 
@@ -72,7 +78,8 @@ pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
         .iter()
         .filter(|p| {
             let manifest = Path::new(p["manifest_path"].as_str().unwrap_or_default());
-            manifest.starts_with(&remotes_dir) || (manifest.starts_with(&shell_dir) && p["metadata"]["bundle"].is_object())
+            manifest.starts_with(&remotes_dir)
+                || (manifest.starts_with(&shell_dir) && p["metadata"]["bundle"].is_object())
         })
         .map(|p| RemoteCrate {
             name: p["name"].as_str().unwrap_or_default().to_string(),
@@ -117,19 +124,34 @@ pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) ->
 /// manifest points at the files there instead of on the shell's origin: upload
 /// `dist/remotes/<name>/` to it, serve it with CORS, and list the origin in the store's
 /// `REMOTE_ORIGINS`.
-pub fn build_remote_at(root: &Path, tools: &Tools, name: &str, rollout: Rollout, base_url: Option<&str>) -> Result<(), String> {
+pub fn build_remote_at(
+    root: &Path,
+    tools: &Tools,
+    name: &str,
+    rollout: Rollout,
+    base_url: Option<&str>,
+) -> Result<(), String> {
     let remote = remotes(root)?
         .into_iter()
         .find(|r| r.name == name)
         .ok_or_else(|| format!("no remote crate named {name} under remotes/"))?;
     let manifest_path = root.join("dist/remotes.json");
-    let mut manifest: RemoteManifest = serde_json::from_slice(&read(&manifest_path).map_err(|e| {
-        format!("{e}: build everything once with `cargo xtask build` before building one remote")
-    })?)
+    let mut manifest: RemoteManifest = serde_json::from_slice(
+        &read(&manifest_path)
+            .map_err(|e| format!("{e}: build everything once with `cargo xtask build` before building one remote"))?,
+    )
     .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
 
     step(&format!("Building remote {name} (release wasm)"));
-    run(tools.release_wasm(crate::cargo_in(root).args(["build", "--target", WASM_TARGET, "--profile", PROFILE, "-p", name])))?;
+    run(tools.release_wasm(crate::cargo_in(root).args([
+        "build",
+        "--target",
+        WASM_TARGET,
+        "--profile",
+        PROFILE,
+        "-p",
+        name,
+    ])))?;
     step(&format!("Packaging remote {name}"));
     let mut release = package_remote(root, tools, name)?;
     if let Some(base) = base_url {
@@ -142,7 +164,13 @@ pub fn build_remote_at(root: &Path, tools: &Tools, name: &str, rollout: Rollout,
     let entry = match manifest.remotes.iter_mut().find(|e| e.name == name) {
         Some(entry) => entry,
         None => {
-            manifest.remotes.push(RemoteEntry { name: name.to_string(), routes: Vec::new(), release: release.clone(), fallback: None, canary: None });
+            manifest.remotes.push(RemoteEntry {
+                name: name.to_string(),
+                routes: Vec::new(),
+                release: release.clone(),
+                fallback: None,
+                canary: None,
+            });
             manifest.remotes.last_mut().ok_or("empty manifest")?
         }
     };
@@ -190,10 +218,8 @@ pub fn precompress(dir: &Path) -> Result<(), String> {
             precompress(&path)?;
             continue;
         }
-        let compressible = matches!(
-            path.extension().and_then(|e| e.to_str()),
-            Some("js" | "wasm" | "css" | "html" | "json" | "svg")
-        );
+        let compressible =
+            matches!(path.extension().and_then(|e| e.to_str()), Some("js" | "wasm" | "css" | "html" | "json" | "svg"));
         if compressible {
             let bytes = read(&path)?;
             write(&path.with_extension(format!("{}.gz", ext(&path))), &gzip(&bytes))?;
@@ -274,20 +300,16 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
         .arg(&staging)
         .arg(&wasm_in))?;
     let wasm = staging.join(format!("{name}_bg.wasm"));
-    run(tools
-        .command("wasm-opt")
-        .arg("-Oz")
-        .args(WASM_FEATURES.split_whitespace())
-        .arg("-o")
-        .arg(&wasm)
-        .arg(&wasm))?;
+    run(tools.command("wasm-opt").arg("-Oz").args(WASM_FEATURES.split_whitespace()).arg("-o").arg(&wasm).arg(&wasm))?;
 
     let out_dir = root.join("dist/remotes").join(name);
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
     let js = tools.minify_js(&staging.join(format!("{name}.js")))?;
     let wasm = read(&wasm)?;
     let css = match read(&crate_dir(root, name).join("style.css")) {
-        Ok(source) => Some(scope_css(name, &String::from_utf8(source).map_err(|e| format!("{name}/style.css: {e}"))?)?.into_bytes()),
+        Ok(source) => Some(
+            scope_css(name, &String::from_utf8(source).map_err(|e| format!("{name}/style.css: {e}"))?)?.into_bytes(),
+        ),
         Err(_) => None,
     };
 
@@ -302,11 +324,7 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
         js: publish(&js, ".js")?,
         wasm: publish(&wasm, "_bg.wasm")?,
         css: css.as_deref().map(|c| publish(c, ".css")).transpose()?,
-        integrity: Integrity {
-            js: integrity(&js),
-            wasm: integrity(&wasm),
-            css: css.as_deref().map(integrity),
-        },
+        integrity: Integrity { js: integrity(&js), wasm: integrity(&wasm), css: css.as_deref().map(integrity) },
     })
 }
 
@@ -442,7 +460,8 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
     build_remote(root, tools, remote, Rollout::Everyone)?;
     let same = snapshot(&dist)?;
     if same != before {
-        let changed: Vec<_> = same.iter().filter(|(p, h)| before.get(*p) != Some(h)).map(|(p, _)| p.display().to_string()).collect();
+        let changed: Vec<_> =
+            same.iter().filter(|(p, h)| before.get(*p) != Some(h)).map(|(p, _)| p.display().to_string()).collect();
         return Err(format!("rebuilding {remote} unchanged changed files: {}", changed.join(", ")));
     }
 
@@ -474,7 +493,10 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
         let previous = old.entry(&entry.name).ok_or_else(|| format!("{} appeared in the manifest", entry.name))?;
         if entry.name == remote {
             if entry.release.css == previous.release.css || entry.fallback.as_ref() != Some(&previous.release) {
-                return Err(format!("{}'s entry does not name the new stylesheet with the old release as fallback", entry.name));
+                return Err(format!(
+                    "{}'s entry does not name the new stylesheet with the old release as fallback",
+                    entry.name
+                ));
             }
         } else if entry != previous {
             return Err(format!("rebuilding {remote} changed the entry of {}", entry.name));

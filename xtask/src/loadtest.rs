@@ -128,9 +128,8 @@ pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
         None => format!("sqlite://{}/load.db", data.path().display()),
     };
     // One after the other: the first migrates and seeds the new database.
-    let servers = (0..options.replicas)
-        .map(|_| start_server(server, &database, data.path()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let servers =
+        (0..options.replicas).map(|_| start_server(server, &database, data.path())).collect::<Result<Vec<_>, _>>()?;
     let bases: Arc<[String]> = servers.iter().map(|(_, base)| base.clone()).collect();
     crate::step(&format!(
         "{} shoppers for {} s against {} on {}",
@@ -152,7 +151,8 @@ pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
         }
     });
     let elapsed = started.elapsed().as_secs_f64();
-    let stats = Arc::try_unwrap(stats).map_err(|_| "shoppers still running")?.into_inner().map_err(|e| e.to_string())?;
+    let stats =
+        Arc::try_unwrap(stats).map_err(|_| "shoppers still running")?.into_inner().map_err(|e| e.to_string())?;
     report(&stats, elapsed, options.p99_bound_ms)
 }
 
@@ -237,7 +237,13 @@ impl Shopper {
     /// Sends one request and records its latency; answers status and body, or None on a
     /// transport error (recorded as an error or a timeout). A shed request is sent again, with
     /// the same idempotency key, after its `Retry-After`.
-    async fn call(&mut self, method: Method, path: &str, body: Option<Value>, key: bool) -> Option<(StatusCode, String)> {
+    async fn call(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        key: bool,
+    ) -> Option<(StatusCode, String)> {
         let key = key.then(|| {
             self.step += 1;
             format!("load-{}-{}", self.n, self.step)
@@ -258,8 +264,10 @@ impl Shopper {
             let answer = match request.send().await {
                 Ok(response) => {
                     let status = response.status();
-                    let retry_after = response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
-                    let problem = response.headers().get("content-type").is_some_and(|v| v == "application/problem+json");
+                    let retry_after =
+                        response.headers().get("retry-after").and_then(|v| v.to_str().ok()?.parse::<u64>().ok());
+                    let problem =
+                        response.headers().get("content-type").is_some_and(|v| v == "application/problem+json");
                     let text = response.text().await.unwrap_or_default();
                     Ok((status, text, retry_after, problem))
                 }
@@ -275,7 +283,9 @@ impl Shopper {
                     self.errors.push(format!("{method} {path}: {e}"));
                     return None;
                 }
-                Ok((StatusCode::SERVICE_UNAVAILABLE, text, Some(seconds), true)) if text.contains("/problems/overloaded") => {
+                Ok((StatusCode::SERVICE_UNAVAILABLE, text, Some(seconds), true))
+                    if text.contains("/problems/overloaded") =>
+                {
                     self.shed += 1;
                     tokio::time::sleep(Duration::from_secs(seconds.min(5))).await;
                 }
@@ -292,7 +302,13 @@ impl Shopper {
     }
 
     /// A call whose answer must be `expected` and decode as `T`.
-    async fn expect<T: serde::de::DeserializeOwned>(&mut self, method: Method, path: &str, body: Option<Value>, key: bool) -> Option<T> {
+    async fn expect<T: serde::de::DeserializeOwned>(
+        &mut self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        key: bool,
+    ) -> Option<T> {
         let (status, text) = self.call(method.clone(), path, body, key).await?;
         if status == StatusCode::CONFLICT && text.contains("/problems/out-of-stock") {
             self.sold_out += 1;
@@ -341,11 +357,20 @@ impl Shopper {
     /// Browse a page and a product, add one, sometimes change a quantity, every few rounds check out.
     async fn shop_once(&mut self, round: u64) {
         let page_number = 1 + (self.n as u64 + round) % 4;
-        let Some(page) = self.expect::<ProductPage>(Method::GET, &format!("/api/products?page={page_number}&inStock=true&sort=price-asc"), None, false).await
+        let Some(page) = self
+            .expect::<ProductPage>(
+                Method::GET,
+                &format!("/api/products?page={page_number}&inStock=true&sort=price-asc"),
+                None,
+                false,
+            )
+            .await
         else {
             return;
         };
-        let Some(product) = page.items.get((self.n + round as usize) % page.items.len().max(1)).cloned() else { return };
+        let Some(product) = page.items.get((self.n + round as usize) % page.items.len().max(1)).cloned() else {
+            return;
+        };
         let _ = self.expect::<Value>(Method::GET, &format!("/api/products/{}", product.id), None, false).await;
         let Some(variant) = product.variants.iter().find(|v| v.stock > 0) else { return };
         let add = json!({ "productId": product.id, "variantId": variant.id, "quantity": 1 });
@@ -354,7 +379,9 @@ impl Shopper {
             if round.is_multiple_of(3) {
                 if let Some(line) = cart.lines.first() {
                     let path = format!("/api/cart/items/{}", line.line_id);
-                    if let Some(changed) = self.expect::<Cart>(Method::PATCH, &path, Some(json!({ "quantity": 1 })), false).await {
+                    if let Some(changed) =
+                        self.expect::<Cart>(Method::PATCH, &path, Some(json!({ "quantity": 1 })), false).await
+                    {
                         self.told_items = changed.item_count;
                     }
                 }
@@ -366,7 +393,11 @@ impl Shopper {
     }
 
     async fn check_out(&mut self) {
-        let Some(session) = self.expect::<CheckoutSession>(Method::POST, "/api/checkout/sessions", Some(json!({})), true).await else { return };
+        let Some(session) =
+            self.expect::<CheckoutSession>(Method::POST, "/api/checkout/sessions", Some(json!({})), true).await
+        else {
+            return;
+        };
         let address = json!({ "name": "Load Shopper", "line1": "Teststraße 1", "city": "Berlin", "postalCode": "10115", "country": "DE" });
         let path = format!("/api/checkout/sessions/{}/address", session.id);
         if self.expect::<CheckoutSession>(Method::PUT, &path, Some(address), false).await.is_none() {
@@ -376,7 +407,10 @@ impl Shopper {
         if self.expect::<Value>(Method::POST, "/api/payments", Some(card), true).await.is_none() {
             return;
         }
-        if let Some(order) = self.expect::<Order>(Method::POST, "/api/orders", Some(json!({ "checkoutSessionId": session.id })), true).await {
+        if let Some(order) = self
+            .expect::<Order>(Method::POST, "/api/orders", Some(json!({ "checkoutSessionId": session.id })), true)
+            .await
+        {
             self.told_orders.push(order.order_id);
             self.told_items = 0;
         } else {
@@ -394,7 +428,10 @@ impl Shopper {
         let mut lost = Vec::new();
         if let Some(cart) = cart {
             if cart.item_count != self.told_items {
-                lost.push(format!("shopper {}: told {} items, cart holds {}", self.n, self.told_items, cart.item_count));
+                lost.push(format!(
+                    "shopper {}: told {} items, cart holds {}",
+                    self.n, self.told_items, cart.item_count
+                ));
             }
         }
         if let Some(orders) = orders {
@@ -422,7 +459,8 @@ mod tests {
         assert_eq!((o.shoppers, o.seconds), (8, 5));
         assert!(Options::parse(&["--shoppers".into()]).is_err());
         assert!(Options::parse(&["--fast".into()]).is_err());
-        let o = Options::parse(&["--p99-bound-ms".into(), "300".into(), "--server".into(), "old/cart-api".into()]).unwrap();
+        let o =
+            Options::parse(&["--p99-bound-ms".into(), "300".into(), "--server".into(), "old/cart-api".into()]).unwrap();
         assert_eq!((o.p99_bound_ms, o.server.as_deref()), (300.0, Some(Path::new("old/cart-api"))));
     }
 

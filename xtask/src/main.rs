@@ -44,7 +44,9 @@ fn main() -> ExitCode {
         Some("build") => build().map(|_| ()),
         Some("demo") => demo(),
         // `--api [--postgres] [--server PATH]`: the API rows alone, without building the front end.
-        Some("bench") if args.get(1).is_some_and(|a| a == "--api") => server().and_then(|server| bench::api(&server, &args[2..])),
+        Some("bench") if args.get(1).is_some_and(|a| a == "--api") => {
+            server().and_then(|server| bench::api(&server, &args[2..]))
+        }
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("size") => size::size(&workspace_root()),
         Some("test") => test(&args[1..]),
@@ -66,7 +68,9 @@ fn main() -> ExitCode {
             .and_then(|options| Ok((options, server()?)))
             .and_then(|(options, server)| loadtest::loadtest(&server, options)),
         Some("check-boundaries") => boundaries::check(&workspace_root()),
-        Some("contracts") => run(cargo().args(["test", "-p", "contracts", "--test", "governance"]).env("UPDATE_CONTRACTS", "1")),
+        Some("contracts") => {
+            run(cargo().args(["test", "-p", "contracts", "--test", "governance"]).env("UPDATE_CONTRACTS", "1"))
+        }
         _ => Err(USAGE.to_string()),
     };
     match result {
@@ -79,10 +83,7 @@ fn main() -> ExitCode {
 }
 
 pub fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 pub fn step(message: &str) {
@@ -133,7 +134,8 @@ fn build_one(args: &[String]) -> Result<(), String> {
                 remote = Some(args.next().ok_or(usage)?.clone());
             }
             "--canary" => {
-                let percent: u8 = args.next().and_then(|p| p.parse().ok()).filter(|p| (1..=99).contains(p)).ok_or(usage)?;
+                let percent: u8 =
+                    args.next().and_then(|p| p.parse().ok()).filter(|p| (1..=99).contains(p)).ok_or(usage)?;
                 rollout = frontend::Rollout::Canary(percent);
             }
             "--base-url" => {
@@ -210,9 +212,14 @@ fn test(args: &[String]) -> Result<(), String> {
 
     step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
     let tools = tools::ensure_build_tools(&root)?;
-    tally.run(tools.browser_tests(
-        cargo().args(["test", "-p", "contracts", "--target", "wasm32-unknown-unknown", "--no-default-features"]),
-    ))?;
+    tally.run(tools.browser_tests(cargo().args([
+        "test",
+        "-p",
+        "contracts",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--no-default-features",
+    ])))?;
     let mut remote_tests = cargo();
     remote_tests.args(["test", "--target", "wasm32-unknown-unknown", "--lib"]);
     for remote in frontend::remotes(&root)? {
@@ -233,7 +240,10 @@ fn test(args: &[String]) -> Result<(), String> {
     loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, ..Default::default() })?;
     if with_postgres {
         step("The short load test on PostgreSQL, through two cart-api processes");
-        loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true, ..Default::default() })?;
+        loadtest::loadtest(
+            &server,
+            loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true, ..Default::default() },
+        )?;
     }
 
     let journeys = || {
@@ -279,7 +289,9 @@ impl Tally {
                     let count = |word: &str| {
                         result
                             .split(';')
-                            .find_map(|part| part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<u64>().ok())
+                            .find_map(|part| {
+                                part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<u64>().ok()
+                            })
                             .unwrap_or(0)
                     };
                     self.passed += count("passed");

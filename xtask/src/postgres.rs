@@ -116,4 +116,3 @@ fn program_as(bin: &Path, user: Option<&str>, program: &str) -> Command {
         None => Command::new(bin.join(program)),
     }
 }
-

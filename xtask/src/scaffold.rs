@@ -52,7 +52,11 @@ pub fn new_remote(root: &Path, name: &str) -> Result<(), String> {
     step(&format!("Creating remotes/{name}"));
     let dir = root.join("remotes").join(name);
     let fill = |template: &str| {
-        template.replace("{{name}}", name).replace("{{Pascal}}", &pascal).replace("{{module}}", &module).replace("{{Event}}", &event)
+        template
+            .replace("{{name}}", name)
+            .replace("{{Pascal}}", &pascal)
+            .replace("{{module}}", &module)
+            .replace("{{Event}}", &event)
     };
     write(&dir.join("Cargo.toml"), &fill(CARGO_TOML))?;
     write(&dir.join("src/lib.rs"), &fill(LIB_RS))?;
@@ -258,7 +262,14 @@ pub fn check_scaffold(root: &Path, tools: &crate::tools::Tools, server: &Path) -
     step("The new remote against the boundary rules and its tests");
     crate::boundaries::check(&scratch)?;
     run(crate::cargo_in(&scratch).args(["test", "-p", "contracts"]))?;
-    run(tools.browser_tests(crate::cargo_in(&scratch).args(["test", "--target", "wasm32-unknown-unknown", "--lib", "-p", name])))?;
+    run(tools.browser_tests(crate::cargo_in(&scratch).args([
+        "test",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--lib",
+        "-p",
+        name,
+    ])))?;
     crate::frontend::build_remote(&scratch, tools, name, crate::frontend::Rollout::Everyone)?;
     let manifest: contracts::manifest::RemoteManifest =
         serde_json::from_slice(&std::fs::read(scratch.join("dist/remotes.json")).map_err(|e| e.to_string())?)
@@ -302,7 +313,8 @@ pub fn scaffolded_bundle(root: &Path, tools: &crate::tools::Tools) -> Result<(Ve
     crate::frontend::build_remote(&scratch, tools, name, crate::frontend::Rollout::Everyone)?;
     let dist = scratch.join("dist");
     let manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?;
     let release = &manifest.entry(name).ok_or("the scaffolded remote is not in its manifest")?.release;
     let read = |url: &str| std::fs::read(dist.join(url.trim_start_matches('/'))).map_err(|e| format!("{url}: {e}"));
     let bundle = (read(&release.wasm)?, read(&release.js)?);

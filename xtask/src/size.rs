@@ -17,7 +17,10 @@ const TOP: usize = 12;
 pub fn size(root: &Path) -> Result<(), String> {
     let tools = crate::tools::ensure_build_tools(root)?;
     crate::tools::ensure_twiggy()?;
-    let mut bundles = vec![("shell".to_string(), vec!["-p", "shell", "--bin", "shell"].into_iter().map(String::from).collect::<Vec<_>>())];
+    let mut bundles = vec![(
+        "shell".to_string(),
+        vec!["-p", "shell", "--bin", "shell"].into_iter().map(String::from).collect::<Vec<_>>(),
+    )];
     for remote in remotes(root)? {
         bundles.push((remote.name.clone(), vec!["-p".into(), remote.name.clone(), "--lib".into()]));
     }
@@ -42,10 +45,20 @@ fn package(root: &Path, tools: &Tools, name: &str, out: &Path) -> Result<std::pa
     let file = name.replace('-', "_");
     let wasm = crate::target_dir(root).join(format!("wasm32-unknown-unknown/wasm-release/{file}.wasm"));
     let dir = out.join(name);
-    run(tools.command("wasm-bindgen").args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"]).arg(&dir).arg(&wasm))?;
+    run(tools
+        .command("wasm-bindgen")
+        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+        .arg(&dir)
+        .arg(&wasm))?;
     let named = dir.join(format!("{name}.named.wasm"));
     let bound = dir.join(format!("{name}_bg.wasm"));
-    run(tools.command("wasm-opt").args(["-Oz", "-g"]).args(WASM_FEATURES.split_whitespace()).arg("-o").arg(&named).arg(&bound))?;
+    run(tools
+        .command("wasm-opt")
+        .args(["-Oz", "-g"])
+        .args(WASM_FEATURES.split_whitespace())
+        .arg("-o")
+        .arg(&named)
+        .arg(&bound))?;
     // The same without names: the size the release ships.
     run(tools.command("wasm-opt").arg("-Oz").args(WASM_FEATURES.split_whitespace()).arg("-o").arg(&bound).arg(&bound))?;
     Ok(named)
@@ -117,7 +130,9 @@ fn parse(csv: &str) -> Vec<(String, u64)> {
             let size = rest.split(',').next()?.parse().ok()?;
             Some((name, size))
         })
-        .filter(|(name, _)| !name.contains("\"function names\" subsection") && !name.contains("\"data names\" subsection"))
+        .filter(|(name, _)| {
+            !name.contains("\"function names\" subsection") && !name.contains("\"data names\" subsection")
+        })
         .collect();
     items.sort_by(|a, b| b.1.cmp(&a.1));
     items
@@ -130,9 +145,10 @@ fn owner(item: &str, app: &str) -> String {
     if item.contains(&format!("{app}[")) {
         return format!("{app} (own code and its generics)");
     }
-    let first_crate = item.find('[').map(|i| &item[..i]).map(|prefix| {
-        prefix.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or_default()
-    });
+    let first_crate = item
+        .find('[')
+        .map(|i| &item[..i])
+        .map(|prefix| prefix.rsplit(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).next().unwrap_or_default());
     match first_crate {
         Some(krate) if !krate.is_empty() => krate.to_string(),
         _ if item.starts_with("data segment") => "data (strings, tables)".into(),

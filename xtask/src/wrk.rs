@@ -23,7 +23,10 @@ pub enum Load<'a> {
     Get(&'a str),
     /// `POST /api/cart/items` without a cookie: every add is a new visitor's first (session,
     /// cart and line).
-    AddAsNewVisitor { product: u32, variant: &'a str },
+    AddAsNewVisitor {
+        product: u32,
+        variant: &'a str,
+    },
 }
 
 /// Runs wrk against `base` (`http://127.0.0.1:PORT`) for a few seconds.
@@ -31,7 +34,15 @@ pub fn measure(base: &str, load: Load) -> Result<Figures, String> {
     let wrk = crate::tools::ensure_wrk()?;
     let scripts = tempfile::TempDir::new().map_err(|e| e.to_string())?;
     let mut command = Command::new(wrk);
-    command.args(["-t", &THREADS.to_string(), "-c", &CONNECTIONS.to_string(), "-d", &format!("{SECONDS}s"), "--latency"]);
+    command.args([
+        "-t",
+        &THREADS.to_string(),
+        "-c",
+        &CONNECTIONS.to_string(),
+        "-d",
+        &format!("{SECONDS}s"),
+        "--latency",
+    ]);
     let url = match load {
         Load::Get(path) => format!("{base}{path}"),
         Load::AddAsNewVisitor { product, variant } => {

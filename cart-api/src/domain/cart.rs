@@ -34,19 +34,23 @@ pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError>
     if let Some(found) = find_cart(db, session).await? {
         return Ok(found);
     }
-    sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING")
-        .bind(new_id("cart", 12))
-        .bind(&session.id)
-        .bind(&session.user_id)
-        .bind(super::now_millis())
-        .execute(db)
-        .await?;
+    sqlx::query(
+        "INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+    )
+    .bind(new_id("cart", 12))
+    .bind(&session.id)
+    .bind(&session.user_id)
+    .bind(super::now_millis())
+    .execute(db)
+    .await?;
     find_cart(db, session).await?.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
 }
 
 async fn find_cart(db: &Db, session: &Session) -> Result<Option<String>, ApiError> {
     Ok(match &session.user_id {
-        Some(user_id) => sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(db).await?,
+        Some(user_id) => {
+            sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(db).await?
+        }
         None => {
             sqlx::query_scalar("SELECT id FROM carts WHERE session_id = $1 AND user_id IS NULL")
                 .bind(&session.id)
@@ -61,21 +65,19 @@ async fn find_cart(db: &Db, session: &Session) -> Result<Option<String>, ApiErro
 /// again after; a cart created in between (a first add racing the sign-in) sends it round again,
 /// so no cart is merged unlocked. Carts only come into being, so this settles at once; should it
 /// not, the store-wide lock is the answer that is always right.
-pub async fn begin_sign_in(
-    db: &Db,
-    guest_session: Option<&str>,
-    user_id: &str,
-) -> Result<WriteTx, ApiError> {
+pub async fn begin_sign_in(db: &Db, guest_session: Option<&str>, user_id: &str) -> Result<WriteTx, ApiError> {
     async fn carts<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
         conn: E,
         guest_session: Option<&str>,
         user_id: &str,
     ) -> Result<Vec<String>, sqlx::Error> {
-        sqlx::query_scalar("SELECT id FROM carts WHERE (session_id = $1 AND user_id IS NULL) OR user_id = $2 ORDER BY id")
-            .bind(guest_session)
-            .bind(user_id)
-            .fetch_all(conn)
-            .await
+        sqlx::query_scalar(
+            "SELECT id FROM carts WHERE (session_id = $1 AND user_id IS NULL) OR user_id = $2 ORDER BY id",
+        )
+        .bind(guest_session)
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
     }
     let mut expected = carts(db, guest_session, user_id).await?;
     for _ in 0..3 {
@@ -99,10 +101,8 @@ pub async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str)
         .fetch_optional(&mut *tx)
         .await?;
     let Some(guest) = guest else { return Ok(()) };
-    let account: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1")
-        .bind(user_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let account: Option<String> =
+        sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
     let Some(account) = account else {
         sqlx::query("UPDATE carts SET user_id = $1, version = version + 1 WHERE id = $2")
             .bind(user_id)
@@ -137,7 +137,11 @@ pub async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str)
         }
         match existing {
             Some((line_id, _)) => {
-                sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE id = $2").bind(merged).bind(line_id).execute(&mut *tx).await?;
+                sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE id = $2")
+                    .bind(merged)
+                    .bind(line_id)
+                    .execute(&mut *tx)
+                    .await?;
             }
             None => {
                 sqlx::query(
@@ -167,10 +171,8 @@ pub async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str)
 /// Refuses a write made against another version of the cart than the current one (`If-Match`).
 async fn check_version(conn: &mut Conn, cart_id: &str, expected: Option<u64>) -> Result<(), ApiError> {
     let Some(expected) = expected else { return Ok(()) };
-    let current: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = $1")
-        .bind(cart_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let current: i64 =
+        sqlx::query_scalar("SELECT version FROM carts WHERE id = $1").bind(cart_id).fetch_one(&mut *conn).await?;
     if current as u64 != expected {
         return Err(ApiError::PreconditionFailed { current: current as u64 });
     }
@@ -255,18 +257,19 @@ async fn add_within(
     if variants.is_empty() {
         return Err(ApiError::UnknownItem(format!("product {} does not exist", item.product_id)));
     }
-    let (variant_id, stock) = match (&item.variant_id, variants.as_slice()) {
-        (Some(wanted), _) => variants.iter().find(|(id, _)| id == wanted).cloned().ok_or_else(|| {
-            ApiError::UnknownItem(format!("product {} has no variant {wanted:?}", item.product_id))
-        })?,
-        (None, [only]) => only.clone(),
-        (None, _) => {
-            return Err(ApiError::BadRequest(format!(
-                "product {} comes in several variants: send variantId",
-                item.product_id
-            )))
-        }
-    };
+    let (variant_id, stock) =
+        match (&item.variant_id, variants.as_slice()) {
+            (Some(wanted), _) => variants.iter().find(|(id, _)| id == wanted).cloned().ok_or_else(|| {
+                ApiError::UnknownItem(format!("product {} has no variant {wanted:?}", item.product_id))
+            })?,
+            (None, [only]) => only.clone(),
+            (None, _) => {
+                return Err(ApiError::BadRequest(format!(
+                    "product {} comes in several variants: send variantId",
+                    item.product_id
+                )))
+            }
+        };
 
     let in_cart: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines WHERE cart_id = $1 AND product_id = $2 AND variant_id = $3",
@@ -278,10 +281,7 @@ async fn add_within(
     .await?;
     let wanted = in_cart + item.quantity as i64;
     if wanted > *QUANTITY_RANGE.end() as i64 {
-        return Err(ApiError::QuantityLimit(format!(
-            "a line holds at most {} items",
-            QUANTITY_RANGE.end()
-        )));
+        return Err(ApiError::QuantityLimit(format!("a line holds at most {} items", QUANTITY_RANGE.end())));
     }
     if wanted > stock {
         return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
@@ -309,10 +309,7 @@ async fn add_within(
     .bind(super::now_millis())
     .execute(&mut *tx)
     .await?;
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1")
-        .bind(cart_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(cart_id).execute(&mut *tx).await?;
     let cart = load(tx, cart_id).await?;
     if let Some(key) = idempotency {
         key.remember(tx, &request, &serde_json::to_string(&cart).unwrap_or_default()).await?;
@@ -370,10 +367,7 @@ pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option
 
 /// Bumps the cart's version and answers the cart as committed.
 async fn finish_write(mut tx: WriteTx, cart_id: &str) -> Result<Cart, ApiError> {
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1")
-        .bind(cart_id)
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(cart_id).execute(&mut *tx).await?;
     let cart = load(&mut tx, cart_id).await?;
     tx.commit().await?;
     Ok(cart)
@@ -424,10 +418,8 @@ pub(super) async fn load(conn: &mut Conn, cart_id: &str) -> Result<Cart, ApiErro
             }
         })
         .collect();
-    let version: i64 = sqlx::query_scalar("SELECT version FROM carts WHERE id = $1")
-        .bind(cart_id)
-        .fetch_one(&mut *conn)
-        .await?;
+    let version: i64 =
+        sqlx::query_scalar("SELECT version FROM carts WHERE id = $1").bind(cart_id).fetch_one(&mut *conn).await?;
     Ok(Cart {
         cart_id: cart_id.to_string(),
         version: version as u64,

@@ -106,9 +106,7 @@ impl TryFrom<ListParams> for ListQuery {
         let variant = match p.variant.map(|v| v.trim().to_string()) {
             None => None,
             Some(v) if (1..=MAX_VARIANT_LEN).contains(&v.chars().count()) => Some(v.to_lowercase()),
-            Some(_) => {
-                return Err(ApiError::BadRequest(format!("variant must be 1 to {MAX_VARIANT_LEN} characters")))
-            }
+            Some(_) => return Err(ApiError::BadRequest(format!("variant must be 1 to {MAX_VARIANT_LEN} characters"))),
         };
         Ok(Self {
             q,

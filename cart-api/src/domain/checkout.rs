@@ -2,8 +2,8 @@
 //! live until payment; the payment fixes the cart version it paid for, and the order is placed
 //! from that version only.
 
-use contracts::api::{Address, CheckoutSession, CheckoutStep};
 use crate::db::{Conn, Db, WriteTx};
+use contracts::api::{Address, CheckoutSession, CheckoutStep};
 
 use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, orders};
@@ -33,14 +33,16 @@ pub async fn start(
         return Err(ApiError::Conflict("empty-cart", "the cart is empty: add something first".into()));
     }
     let id = new_id("chk", 12);
-    sqlx::query("INSERT INTO checkout_sessions (id, user_id, cart_id, cart_version, created_at) VALUES ($1, $2, $3, $4, $5)")
-        .bind(&id)
-        .bind(user_id)
-        .bind(cart_id)
-        .bind(current.version as i64)
-        .bind(now_millis())
-        .execute(&mut *tx)
-        .await?;
+    sqlx::query(
+        "INSERT INTO checkout_sessions (id, user_id, cart_id, cart_version, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(user_id)
+    .bind(cart_id)
+    .bind(current.version as i64)
+    .bind(now_millis())
+    .execute(&mut *tx)
+    .await?;
     if let Some(key) = idempotency {
         key.remember(&mut tx, &request, &id).await?;
     }
@@ -53,11 +55,12 @@ pub async fn start(
 /// reads the cart that adds and removals change, and places the order that empties it.
 pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<WriteTx, ApiError> {
     // A checkout session never changes cart, so its cart can be read before the lock is taken.
-    let cart_id: Option<String> = sqlx::query_scalar("SELECT cart_id FROM checkout_sessions WHERE id = $1 AND user_id = $2")
-        .bind(id)
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
+    let cart_id: Option<String> =
+        sqlx::query_scalar("SELECT cart_id FROM checkout_sessions WHERE id = $1 AND user_id = $2")
+            .bind(id)
+            .bind(user_id)
+            .fetch_optional(db)
+            .await?;
     let cart_id = cart_id.ok_or_else(|| not_found(id))?;
     Ok(crate::db::begin_write(db, &[&cart_id]).await?)
 }

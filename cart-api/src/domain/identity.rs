@@ -1,10 +1,10 @@
 //! Accounts and signing in. Passwords are kept as argon2id hashes; failed attempts are counted
 //! per account and per client address so guessing is slow.
 
+use crate::db::Db;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use contracts::context::IdentitySummary;
-use crate::db::Db;
 
 use super::{new_id, now_millis};
 use crate::error::ApiError;
@@ -26,10 +26,12 @@ pub const MAX_SIGN_UPS_PER_ADDRESS: i64 = 10;
 
 /// A hash that no password matches, verified when the account does not exist so that both
 /// answers take as long and do not tell which e-mail addresses have accounts.
-const NO_ACCOUNT_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0JMMnkUjWJX5vD6QHrh6wJkZ/YAmXDqQXuKPdGTYxdY";
+const NO_ACCOUNT_HASH: &str =
+    "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0JMMnkUjWJX5vD6QHrh6wJkZ/YAmXDqQXuKPdGTYxdY";
 
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
-    let salt = SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| ApiError::PasswordHash(e.to_string()))?;
+    let salt =
+        SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| ApiError::PasswordHash(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
@@ -42,10 +44,8 @@ fn verify_password(password: &str, hash: &str) -> bool {
 
 /// Creates the demo account when it is missing.
 pub async fn seed_demo_account(db: &Db) -> Result<(), ApiError> {
-    let exists: Option<String> = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(DEMO_EMAIL)
-        .fetch_optional(db)
-        .await?;
+    let exists: Option<String> =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(DEMO_EMAIL).fetch_optional(db).await?;
     if exists.is_some() {
         return Ok(());
     }
@@ -71,10 +71,8 @@ pub async fn summary(db: &Db, session: Option<&Session>) -> Result<IdentitySumma
     let Some(user_id) = session.and_then(|s| s.user_id.as_deref()) else {
         return Ok(IdentitySummary::default());
     };
-    let found: Option<(String, String)> = sqlx::query_as("SELECT display_name, locale FROM users WHERE id = $1")
-        .bind(user_id)
-        .fetch_optional(db)
-        .await?;
+    let found: Option<(String, String)> =
+        sqlx::query_as("SELECT display_name, locale FROM users WHERE id = $1").bind(user_id).fetch_optional(db).await?;
     Ok(match found {
         Some((display_name, locale)) => IdentitySummary {
             user_id: Some(user_id.to_string()),
@@ -114,10 +112,8 @@ pub async fn sign_in(
         return Err(ApiError::TooManyAttempts);
     }
 
-    let account: Option<(String, String)> = sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1")
-        .bind(&email)
-        .fetch_optional(db)
-        .await?;
+    let account: Option<(String, String)> =
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE email = $1").bind(&email).fetch_optional(db).await?;
     let hash = account.as_ref().map_or(NO_ACCOUNT_HASH, |(_, h)| h.as_str()).to_string();
     let password = password.to_string();
     let valid = on_hashing_pool(hashing, move || verify_password(&password, &hash)).await?;
@@ -167,7 +163,8 @@ pub async fn sign_up(
     let email = account.email.trim().to_lowercase();
     let name = account.display_name.trim().to_string();
     let at = email.find('@');
-    if email.len() > 254 || !at.is_some_and(|i| i > 0 && i < email.len() - 1) || email.chars().any(char::is_whitespace) {
+    if email.len() > 254 || !at.is_some_and(|i| i > 0 && i < email.len() - 1) || email.chars().any(char::is_whitespace)
+    {
         return Err(ApiError::InvalidAccount("email: not an e-mail address".into()));
     }
     if !(8..=128).contains(&account.password.chars().count()) {
@@ -211,7 +208,11 @@ async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
     let since = now_millis() - FAILURE_WINDOW_MS;
     let before: i64 = sqlx::query_scalar(recent).bind(address).bind(since).fetch_one(db).await?;
     if before < MAX_SIGN_UPS_PER_ADDRESS {
-        sqlx::query("INSERT INTO sign_ups (address, at) VALUES ($1, $2)").bind(address).bind(now_millis()).execute(db).await?;
+        sqlx::query("INSERT INTO sign_ups (address, at) VALUES ($1, $2)")
+            .bind(address)
+            .bind(now_millis())
+            .execute(db)
+            .await?;
         let counted: i64 = sqlx::query_scalar(recent).bind(address).bind(since).fetch_one(db).await?;
         if counted <= MAX_SIGN_UPS_PER_ADDRESS {
             return Ok(());
@@ -225,7 +226,10 @@ async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
 /// than there are cores for them and the async workers stay free for every other request. The
 /// turn goes into the blocking task: a request that times out does not free it while its hash
 /// still runs.
-async fn on_hashing_pool<T: Send + 'static>(hashing: &Gate, work: impl FnOnce() -> T + Send + 'static) -> Result<T, ApiError> {
+async fn on_hashing_pool<T: Send + 'static>(
+    hashing: &Gate,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
     hash_in_turn(hashing.enter().await?, work).await
 }
 

@@ -2,8 +2,8 @@
 //! HTTP to these calls.
 
 pub mod cart;
-pub mod checkout;
 pub mod catalog;
+pub mod checkout;
 pub mod idempotency;
 pub mod identity;
 pub mod orders;
@@ -29,8 +29,5 @@ pub fn new_id(prefix: &str, bytes: usize) -> String {
 
 /// Milliseconds since the Unix epoch, for ordering and audit columns.
 pub fn now_millis() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis() as i64)
-        .unwrap_or(0)
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

@@ -44,7 +44,10 @@ pub async fn place(
         return Ok((load(&mut tx, &order_id, user_id).await?, true));
     }
     let (Some(address), Some(payment_id)) = (address, payment_id) else {
-        return Err(ApiError::Conflict("checkout-incomplete", "give an address and pay before placing the order".into()));
+        return Err(ApiError::Conflict(
+            "checkout-incomplete",
+            "give an address and pay before placing the order".into(),
+        ));
     };
     let current = cart::load(&mut tx, &cart_id).await?;
     if current.version as i64 != paid_version {
@@ -54,7 +57,10 @@ pub async fn place(
             .execute(&mut *tx)
             .await?;
         tx.commit().await?;
-        return Err(ApiError::Conflict("cart-changed", "the cart changed after payment: review it and pay again".into()));
+        return Err(ApiError::Conflict(
+            "cart-changed",
+            "the cart changed after payment: review it and pay again".into(),
+        ));
     }
     if current.lines.is_empty() {
         return Err(ApiError::Conflict("empty-cart", "the cart is empty".into()));
@@ -64,12 +70,13 @@ pub async fn place(
     let mut taking: Vec<&CartLine> = current.lines.iter().collect();
     taking.sort_by(|a, b| (a.product_id, &a.variant_id).cmp(&(b.product_id, &b.variant_id)));
     for line in taking {
-        let taken = sqlx::query("UPDATE variants SET stock = stock - $1 WHERE product_id = $2 AND id = $3 AND stock >= $1")
-            .bind(i64::from(line.quantity))
-            .bind(i64::from(line.product_id))
-            .bind(&line.variant_id)
-            .execute(&mut *tx)
-            .await?;
+        let taken =
+            sqlx::query("UPDATE variants SET stock = stock - $1 WHERE product_id = $2 AND id = $3 AND stock >= $1")
+                .bind(i64::from(line.quantity))
+                .bind(i64::from(line.product_id))
+                .bind(&line.variant_id)
+                .execute(&mut *tx)
+                .await?;
         if taken.rows_affected() == 0 {
             return Err(ApiError::OutOfStock(format!("{} sold out while you were checking out", line.name)));
         }
@@ -182,7 +189,10 @@ pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Resu
         lines: lines
             .iter()
             .map(|l| {
-                let images: Vec<String> = l.get::<Option<String>, _>("images").and_then(|i| serde_json::from_str(&i).ok()).unwrap_or_default();
+                let images: Vec<String> = l
+                    .get::<Option<String>, _>("images")
+                    .and_then(|i| serde_json::from_str(&i).ok())
+                    .unwrap_or_default();
                 CartLine {
                     line_id: format!("{order_id}-{}", l.get::<i64, _>("position")),
                     product_id: l.get::<i64, _>("product_id") as u32,
@@ -195,7 +205,12 @@ pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Resu
                 }
             })
             .collect(),
-        totals: Totals { subtotal: money("subtotal"), shipping: money("shipping"), tax: money("tax"), total: money("total") },
+        totals: Totals {
+            subtotal: money("subtotal"),
+            shipping: money("shipping"),
+            tax: money("tax"),
+            total: money("total"),
+        },
         address,
         card_last4: order.get("card_last4"),
     })

@@ -5,8 +5,8 @@
 //! The card number reaches this module and nothing else: it is never stored (only its last four
 //! digits), never logged and never echoed back.
 
-use contracts::api::{Money, Payment, PaymentRequest};
 use crate::db::Db;
+use contracts::api::{Money, Payment, PaymentRequest};
 
 use super::idempotency::IdempotencyKey;
 use super::{checkout, new_id, now_millis};
@@ -57,7 +57,11 @@ fn luhn(digits: &str) -> bool {
             let d = (b - b'0') as u32;
             if i % 2 == 1 {
                 let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
             } else {
                 d
             }
@@ -137,7 +141,12 @@ pub async fn authorize(
     .bind(&session.id)
     .execute(&mut *tx)
     .await?;
-    let payment = Payment { payment_id: id, status: "authorized".into(), card_last4: card.last4(), amount: Money::new(total.amount, total.currency) };
+    let payment = Payment {
+        payment_id: id,
+        status: "authorized".into(),
+        card_last4: card.last4(),
+        amount: Money::new(total.amount, total.currency),
+    };
     if let Some(key) = idempotency {
         key.remember(&mut tx, &fingerprint, &serde_json::to_string(&payment).unwrap_or_default()).await?;
     }
@@ -150,7 +159,12 @@ mod tests {
     use super::*;
 
     fn request(number: &str, expiry: &str, cvc: &str) -> PaymentRequest {
-        PaymentRequest { checkout_session_id: "chk".into(), card_number: number.into(), expiry: expiry.into(), cvc: cvc.into() }
+        PaymentRequest {
+            checkout_session_id: "chk".into(),
+            card_number: number.into(),
+            expiry: expiry.into(),
+            cvc: cvc.into(),
+        }
     }
 
     #[test]

@@ -34,12 +34,9 @@ const OVER: &str = "SELECT id FROM sessions WHERE (ended_at IS NOT NULL AND ende
 
 /// Deletes what is too old to matter at `now` (milliseconds since the epoch).
 pub async fn sweep(db: &Db, now: i64) -> Result<Swept, ApiError> {
-    let failures = sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1")
-        .bind(now - FAILURE_WINDOW_MS)
-        .execute(db)
-        .await?;
-    let sign_ups =
-        sqlx::query("DELETE FROM sign_ups WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(db).await?;
+    let failures =
+        sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(db).await?;
+    let sign_ups = sqlx::query("DELETE FROM sign_ups WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(db).await?;
     let keys = sqlx::query("DELETE FROM idempotency_keys WHERE created_at <= $1")
         .bind(now - IDEMPOTENCY_KEY_LIFETIME_MS)
         .execute(db)

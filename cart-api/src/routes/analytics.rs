@@ -5,8 +5,8 @@ use axum::http::StatusCode;
 use axum::Json;
 use contracts::api::AnalyticsBatch;
 
-use crate::error::ApiError;
 use super::extract::Body;
+use crate::error::ApiError;
 use crate::AppState;
 
 /// More events than this in one batch means a broken or hostile client.
@@ -32,7 +32,8 @@ pub async fn record(
             return Err(ApiError::BadRequest(format!("{} is too large", event.name)));
         }
         // The shell passes payloads on undecoded: this is where each one meets its contract.
-        (spec.check)(&event.payload).map_err(|e| ApiError::BadRequest(format!("{} v{}: {e}", event.name, event.version)))?;
+        (spec.check)(&event.payload)
+            .map_err(|e| ApiError::BadRequest(format!("{} v{}: {e}", event.name, event.version)))?;
     }
     let received = crate::domain::now_millis();
     let mut tx = state.db.begin().await?;

@@ -59,9 +59,7 @@ pub async fn add_item(
 
 /// The cart of an existing session; without one there is no line to change.
 async fn existing_cart(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    let session = Session::existing(&state.db, headers)
-        .await?
-        .ok_or_else(|| ApiError::NotFound("cart line".into()))?;
+    let session = Session::existing(&state.db, headers).await?.ok_or_else(|| ApiError::NotFound("cart line".into()))?;
     cart::cart_id_for(&state.db, &session).await
 }
 

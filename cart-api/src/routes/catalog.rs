@@ -4,8 +4,8 @@ use axum::extract::State;
 use axum::Json;
 use contracts::api::{Category, Product, ProductPage};
 
-use crate::domain::catalog::{self, ListParams, ListQuery};
 use super::extract::{Path, Query};
+use crate::domain::catalog::{self, ListParams, ListQuery};
 use crate::error::ApiError;
 use crate::AppState;
 

@@ -4,7 +4,9 @@
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
-use contracts::api::{Address, CheckoutSession, Order, OrderSummary, Payment, PaymentRequest, PlaceOrder, StartCheckout};
+use contracts::api::{
+    Address, CheckoutSession, Order, OrderSummary, Payment, PaymentRequest, PlaceOrder, StartCheckout,
+};
 
 use super::extract::{idempotency_key, Body, Path};
 use super::identity::signed_in;
@@ -33,7 +35,11 @@ pub async fn start(
     Ok((created(replayed), Json(checkout)))
 }
 
-pub async fn get(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<CheckoutSession>, ApiError> {
+pub async fn get(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<CheckoutSession>, ApiError> {
     let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(checkout::get(&state.db, &id, &user_id).await?))
 }
@@ -73,12 +79,19 @@ pub async fn place_order(
     Ok((created(replayed), Json(order)))
 }
 
-pub async fn list_orders(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<Vec<OrderSummary>>, ApiError> {
+pub async fn list_orders(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Json<Vec<OrderSummary>>, ApiError> {
     let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(orders::list(&state.db, &user_id).await?))
 }
 
-pub async fn get_order(State(state): State<AppState>, headers: HeaderMap, Path(id): Path<String>) -> Result<Json<Order>, ApiError> {
+pub async fn get_order(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Result<Json<Order>, ApiError> {
     let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(orders::get(&state.db, &id, &user_id).await?))
 }

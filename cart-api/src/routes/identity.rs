@@ -2,8 +2,8 @@
 
 use axum::extract::State;
 use axum::http::HeaderMap;
-use axum::Json;
 use axum::http::StatusCode;
+use axum::Json;
 use contracts::api::{SignIn, SignUp};
 use contracts::context::IdentitySummary;
 
@@ -48,7 +48,8 @@ pub async fn sign_up(
 ) -> Result<(StatusCode, WithSession<Json<IdentitySummary>>), ApiError> {
     let previous = Session::existing(&state.db, &headers).await?;
     let address = client.to_string();
-    let session = identity::sign_up(&state.db, &state.hashing, previous, &account, &address, state.cookie_secure).await?;
+    let session =
+        identity::sign_up(&state.db, &state.hashing, previous, &account, &address, state.cookie_secure).await?;
     let summary = identity::summary(&state.db, Some(&session)).await?;
     Ok((StatusCode::CREATED, WithSession(session, Json(summary))))
 }

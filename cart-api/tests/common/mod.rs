@@ -152,7 +152,12 @@ pub async fn assert_problem(response: reqwest::Response, status: StatusCode, con
 }
 
 /// Like `assert_problem`, and the `type` is exactly `/problems/<kind>`.
-pub async fn assert_problem_kind(response: reqwest::Response, status: StatusCode, kind: &str, context: &str) -> Problem {
+pub async fn assert_problem_kind(
+    response: reqwest::Response,
+    status: StatusCode,
+    kind: &str,
+    context: &str,
+) -> Problem {
     let problem = assert_problem(response, status, context).await;
     assert_eq!(problem.kind, format!("/problems/{kind}"), "{context}");
     problem

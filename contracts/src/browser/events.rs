@@ -53,7 +53,9 @@ pub fn decode_raw(detail: &JsValue) -> Result<RawEnvelope, Rejection> {
     if !detail.is_object() {
         return Err(Rejection::NotAnEnvelope("detail is not an object".into()));
     }
-    let text = |key: &str| get(detail, key).as_string().ok_or_else(|| Rejection::NotAnEnvelope(format!("{key} is not a string")));
+    let text = |key: &str| {
+        get(detail, key).as_string().ok_or_else(|| Rejection::NotAnEnvelope(format!("{key} is not a string")))
+    };
     let version = get(detail, "version")
         .as_f64()
         .filter(|v| v.fract() == 0.0 && (0.0..=u32::MAX as f64).contains(v))

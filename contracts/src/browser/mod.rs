@@ -42,8 +42,8 @@ pub(crate) fn random_hex(len: usize) -> String {
         }
     }
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex: String = bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect();
+    let mut hex: String =
+        bytes.iter().flat_map(|b| [DIGITS[(b >> 4) as usize] as char, DIGITS[(b & 15) as usize] as char]).collect();
     hex.truncate(len);
     hex
 }
-

@@ -9,16 +9,12 @@ use crate::events::{Envelope, NavigationRequested, RouteChanged};
 
 /// The current path, e.g. `/categories/tractors`.
 pub fn current_path() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().pathname().ok())
-        .unwrap_or_else(|| "/".into())
+    web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_else(|| "/".into())
 }
 
 /// The current query string with its leading `?`, or empty.
 pub fn current_search() -> String {
-    web_sys::window()
-        .and_then(|w| w.location().search().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default()
 }
 
 /// Asks the shell to navigate. `replace` keeps the history entry (e.g. choosing a variant).

@@ -97,8 +97,7 @@ pub fn decode<E: EventContract>(detail_json: &str) -> Result<Envelope<E>, Reject
     let raw: Envelope<serde_json::Value> =
         serde_json::from_str(detail_json).map_err(|e| Rejection::NotAnEnvelope(e.to_string()))?;
     check_contract::<E>(&raw.name, raw.version)?;
-    let payload: E = serde_json::from_value(raw.payload)
-        .map_err(|e| Rejection::MalformedPayload(e.to_string()))?;
+    let payload: E = serde_json::from_value(raw.payload).map_err(|e| Rejection::MalformedPayload(e.to_string()))?;
     payload.validate().map_err(Rejection::Invalid)?;
     Ok(Envelope {
         name: raw.name,
@@ -274,11 +273,7 @@ mod tests {
     #[test]
     fn navigation_requests_stay_on_this_origin() {
         for url in ["https://evil.test/", "//evil.test/x", "javascript:alert(1)", "products/1", ""] {
-            let json = envelope(
-                "platform:navigation-requested",
-                1,
-                serde_json::json!({"url": url, "replace": false}),
-            );
+            let json = envelope("platform:navigation-requested", 1, serde_json::json!({"url": url, "replace": false}));
             assert!(decode::<NavigationRequested>(&json).is_err(), "accepted {url}");
         }
         let json = envelope(

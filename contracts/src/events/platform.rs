@@ -138,7 +138,11 @@ impl EventContract for LocaleChanged {
 
     fn validate(&self) -> Result<(), String> {
         if !crate::context::LOCALES.contains(&self.locale.as_str()) {
-            return Err(format!("{:?} is not a locale the store offers ({})", self.locale, crate::context::LOCALES.join(", ")));
+            return Err(format!(
+                "{:?} is not a locale the store offers ({})",
+                self.locale,
+                crate::context::LOCALES.join(", ")
+            ));
         }
         Ok(())
     }

@@ -7,9 +7,9 @@ use std::rc::Rc;
 use contracts::api::CartSummary;
 use contracts::browser::events::subscribe;
 use contracts::browser::http;
-use contracts::format::money as format_money;
 use contracts::context::{Language, MountContext};
 use contracts::events::{CartUpdated, Envelope, LocaleChanged};
+use contracts::format::money as format_money;
 use contracts::routes::CART_PATH;
 use gloo_events::EventListener;
 use web_sys::{Element, HtmlElement};
@@ -41,7 +41,9 @@ impl State {
         if ours {
             self.count = event.item_count;
         } else {
-            web_sys::console::info_1(&format!("[cart-summary] ignored cart:updated for another cart ({})", event.cart_id).into());
+            web_sys::console::info_1(
+                &format!("[cart-summary] ignored cart:updated for another cart ({})", event.cart_id).into(),
+            );
         }
         ours
     }
@@ -55,7 +57,13 @@ pub struct Summary {
 
 impl Summary {
     pub fn mount(host: HtmlElement, context: MountContext) -> Summary {
-        let state = Rc::new(RefCell::new(State { parts: build(&host), locale: context.locale, cart: None, count: 0, latest: 0 }));
+        let state = Rc::new(RefCell::new(State {
+            parts: build(&host),
+            locale: context.locale,
+            cart: None,
+            count: 0,
+            latest: 0,
+        }));
         render(&state.borrow());
         refresh(state.clone());
         let on_cart = {

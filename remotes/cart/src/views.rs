@@ -3,10 +3,10 @@
 
 use contracts::api::{Cart, CartLine};
 use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::format::money as format_money;
 use contracts::browser::http::HttpError;
 use contracts::context::MountContext;
 use contracts::events::{CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested};
+use contracts::format::money as format_money;
 use contracts::routes::{product_path, CHECKOUT_PATH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -25,7 +25,8 @@ enum Change {
 /// The locale of the mount context, following `platform:locale-changed` while mounted.
 fn locale_signal(context: &MountContext, consumer: &'static str) -> RwSignal<String> {
     let locale = RwSignal::new(context.locale.clone());
-    let listener = subscribe::<LocaleChanged, _>(consumer, move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale));
+    let listener =
+        subscribe::<LocaleChanged, _>(consumer, move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale));
     // Dropped with the view's owner, so an unmounted view stops listening.
     let listener = SendWrapper::new(listener);
     on_cleanup(move || drop(listener));
@@ -50,7 +51,11 @@ pub fn CartPage(context: MountContext) -> impl IntoView {
             };
             match answer {
                 Ok(updated) => {
-                    publish(PUBLISHER, &trace_id, CartUpdated { cart_id: updated.cart_id.clone(), item_count: updated.item_count });
+                    publish(
+                        PUBLISHER,
+                        &trace_id,
+                        CartUpdated { cart_id: updated.cart_id.clone(), item_count: updated.item_count },
+                    );
                     cart.set(Some(Ok(updated)));
                 }
                 Err(e) => publish(
@@ -101,7 +106,11 @@ fn lines(
         .into_any();
     }
     let money = |m| format_money(m, &locale);
-    let shipping = if cart.totals.shipping.amount == 0 { text(Text::FreeShipping).to_string() } else { money(&cart.totals.shipping) };
+    let shipping = if cart.totals.shipping.amount == 0 {
+        text(Text::FreeShipping).to_string()
+    } else {
+        money(&cart.totals.shipping)
+    };
     view! {
         <ul class="cart-lines">
             {cart.lines.into_iter().map(|line| line_view(line, &locale, busy, change)).collect_view()}
@@ -126,7 +135,8 @@ fn line_view(
     let text = |key| t(locale, key);
     let quantity = line.quantity;
     let (dec, inc, remove) = (line.line_id.clone(), line.line_id.clone(), line.line_id.clone());
-    let (less, more) = (format!("{}: {}", text(Text::OneLess), line.name), format!("{}: {}", text(Text::OneMore), line.name));
+    let (less, more) =
+        (format!("{}: {}", text(Text::OneLess), line.name), format!("{}: {}", text(Text::OneMore), line.name));
     view! {
         <li class="cart-line" data-testid="cart-line">
             <img src=line.image alt="" width="96" height="83" />

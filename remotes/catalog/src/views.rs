@@ -2,10 +2,10 @@
 
 use contracts::api::{Category, Money, Product, ProductPage};
 use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::format::money as format_money;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
 use contracts::events::{CatalogProductClicked, Envelope, LocaleChanged, SearchSubmitted};
+use contracts::format::money as format_money;
 use contracts::routes::{product_path, CatalogQuery};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;
@@ -158,7 +158,8 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
 
     let apply_prices = move || {
         let read = |input: NodeRef<leptos::html::Input>| input.get_untracked().map(|i| i.value()).unwrap_or_default();
-        let (Ok(min), Ok(max)) = (parse_major(&read(min_input), exponent), parse_major(&read(max_input), exponent)) else {
+        let (Ok(min), Ok(max)) = (parse_major(&read(min_input), exponent), parse_major(&read(max_input), exponent))
+        else {
             problem.set(Some(Key::PriceInvalid));
             return;
         };
@@ -186,7 +187,8 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
         let q = query.get_untracked();
         go(CatalogQuery { category: q.category, q: q.q, sort: q.sort, ..Default::default() });
     };
-    let filtered = move || query.with(|q| q.min_price.is_some() || q.max_price.is_some() || q.variant.is_some() || q.in_stock);
+    let filtered =
+        move || query.with(|q| q.min_price.is_some() || q.max_price.is_some() || q.variant.is_some() || q.in_stock);
     // One memo per bound: a field is only rewritten when its own value in the URL changes, not
     // while the visitor is still typing in it and another filter moves the URL.
     let price_value = move |pick: fn(&CatalogQuery) -> Option<i64>| {

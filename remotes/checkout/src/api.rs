@@ -1,7 +1,9 @@
 //! The cart API calls of this remote. Writes that must happen once (starting a checkout, paying,
 //! placing the order) carry an `Idempotency-Key`, reused if the request is retried.
 
-use contracts::api::{Address, Cart, CheckoutSession, Order, OrderSummary, Payment, PaymentRequest, PlaceOrder, StartCheckout};
+use contracts::api::{
+    Address, Cart, CheckoutSession, Order, OrderSummary, Payment, PaymentRequest, PlaceOrder, StartCheckout,
+};
 use contracts::browser::http::{get_json, send_json, send_json_once, HttpError};
 use contracts::routes::encode_component;
 

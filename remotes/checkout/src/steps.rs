@@ -150,7 +150,13 @@ fn Progress(step: Step) -> impl IntoView {
 }
 
 /// A labelled input bound to `value`, named as the API's field.
-fn field(label: Text, name: &'static str, value: RwSignal<String>, kind: &'static str, autocomplete: &'static str) -> impl IntoView {
+fn field(
+    label: Text,
+    name: &'static str,
+    value: RwSignal<String>,
+    kind: &'static str,
+    autocomplete: &'static str,
+) -> impl IntoView {
     let id = format!("checkout-{name}");
     view! {
         <label for=id.clone()>{text(label)}</label>
@@ -218,7 +224,8 @@ fn AddressForm(session: CheckoutSession) -> impl IntoView {
 #[component]
 fn PaymentForm(session: CheckoutSession) -> impl IntoView {
     // The card lives in these signals while the form is on screen, and is sent to the API only.
-    let (card_number, expiry, cvc) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (card_number, expiry, cvc) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
     let error = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     let id = StoredValue::new(session.id.clone());
@@ -242,7 +249,11 @@ fn PaymentForm(session: CheckoutSession) -> impl IntoView {
                 Err(HttpError::Status { status: 402, .. }) => "declined",
                 Err(_) => "failed",
             };
-            publish(PUBLISHER, &trace_id, CheckoutPaymentSubmitted { checkout_step: "payment".into(), status: status.into() });
+            publish(
+                PUBLISHER,
+                &trace_id,
+                CheckoutPaymentSubmitted { checkout_step: "payment".into(), status: status.into() },
+            );
             match answer {
                 Ok(_) => {
                     card_number.set(String::new());
@@ -289,10 +300,22 @@ fn Review(session: CheckoutSession) -> impl IntoView {
                     let item_count = order.lines.iter().map(|l| l.quantity).sum();
                     // The order emptied the cart on the server; say so with the server's own cart.
                     if let Ok(cart) = api::cart().await {
-                        publish(PUBLISHER, &trace_id, CartUpdated { cart_id: cart.cart_id, item_count: cart.item_count });
+                        publish(
+                            PUBLISHER,
+                            &trace_id,
+                            CartUpdated { cart_id: cart.cart_id, item_count: cart.item_count },
+                        );
                     }
-                    publish(PUBLISHER, &trace_id, CheckoutCompleted { order_id: order.order_id.clone(), status: order.status.clone() });
-                    publish(PUBLISHER, &trace_id, OrderPlaced { order_id: order.order_id.clone(), item_count, total: order.totals.total.clone() });
+                    publish(
+                        PUBLISHER,
+                        &trace_id,
+                        CheckoutCompleted { order_id: order.order_id.clone(), status: order.status.clone() },
+                    );
+                    publish(
+                        PUBLISHER,
+                        &trace_id,
+                        OrderPlaced { order_id: order.order_id.clone(), item_count, total: order.totals.total.clone() },
+                    );
                     navigate(PUBLISHER, &confirmation_path(&order.order_id), false);
                 }
                 Err(e) if to_sign_in_if_needed(&e) => {}

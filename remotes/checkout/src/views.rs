@@ -10,11 +10,11 @@
 
 use contracts::api::{CartLine, Totals};
 use contracts::browser::events::subscribe;
-use contracts::format::money as format_money;
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
 use contracts::events::{Envelope, LocaleChanged};
+use contracts::format::money as format_money;
 use contracts::routes::{query_param, sign_in_path};
 use leptos::prelude::*;
 use send_wrapper::SendWrapper;

@@ -3,13 +3,13 @@
 
 use contracts::api::{AddCartItem, Product};
 use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::format::money as format_money;
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
 use contracts::events::{
     CartItemAdded, CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested,
 };
+use contracts::format::money as format_money;
 use contracts::routes::{parse_product_path, product_path, query_param};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -175,7 +175,11 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
                     publish(
                         PUBLISHER,
                         &trace_id,
-                        CartItemAdded { product_id: item.product_id, variant_id: item.variant_id, quantity: item.quantity },
+                        CartItemAdded {
+                            product_id: item.product_id,
+                            variant_id: item.variant_id,
+                            quantity: item.quantity,
+                        },
                     );
                     publish(PUBLISHER, &trace_id, NotificationRequested { level: NotificationLevel::Success, message });
                 }

@@ -77,16 +77,20 @@ impl EventLog {
         let detail = get(entry, "detail");
         let route = get(entry, "route").as_string().unwrap_or_default();
         let time = get(entry, "time").as_f64().unwrap_or_else(js_sys::Date::now);
-        let json = js_sys::JSON::stringify(&detail).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "undefined".into());
+        let json =
+            js_sys::JSON::stringify(&detail).ok().and_then(|s| s.as_string()).unwrap_or_else(|| "undefined".into());
         if name == <EventConsumed as contracts::events::EventContract>::NAME {
             let Ok(e) = serde_json::from_str::<Envelope<EventConsumed>>(&json) else { return };
             let c = e.payload;
             self.records.update(|r| {
                 // By id; an event without one (malformed) is the latest of that name.
-                let target = r
-                    .iter_mut()
-                    .rev()
-                    .find(|rec| if c.event_id.is_empty() { rec.name == c.name } else { rec.id == c.event_id });
+                let target = r.iter_mut().rev().find(|rec| {
+                    if c.event_id.is_empty() {
+                        rec.name == c.name
+                    } else {
+                        rec.id == c.event_id
+                    }
+                });
                 if let Some(rec) = target {
                     rec.consumers.push(Consumption { consumer: c.consumer, outcome: c.outcome, reason: c.reason });
                 }
@@ -155,14 +159,17 @@ pub fn Inspector(log: EventLog, shell: String) -> impl IntoView {
     Effect::new(move |_| {
         let on = boundaries.get();
         if let Some(root) = document().document_element() {
-            let _ = if on { root.set_attribute("data-boundaries", "on") } else { root.remove_attribute("data-boundaries") };
+            let _ =
+                if on { root.set_attribute("data-boundaries", "on") } else { root.remove_attribute("data-boundaries") };
         }
     });
 
     let shell = StoredValue::new(shell);
     let export = move |_| {
-        let json = serde_json::to_string_pretty(&records.with(|r| r.iter().map(|rec| shell.with_value(|s| rec.to_json(s))).collect::<Vec<_>>()))
-            .unwrap_or_default();
+        let json = serde_json::to_string_pretty(
+            &records.with(|r| r.iter().map(|rec| shell.with_value(|s| rec.to_json(s))).collect::<Vec<_>>()),
+        )
+        .unwrap_or_default();
         download("events.json", &json);
     };
 
@@ -171,7 +178,12 @@ pub fn Inspector(log: EventLog, shell: String) -> impl IntoView {
         records.with(|r| {
             r.iter()
                 .rev()
-                .filter(|rec| f.is_empty() || rec.name.contains(&f) || rec.publisher.contains(&f) || rec.payload.to_lowercase().contains(&f))
+                .filter(|rec| {
+                    f.is_empty()
+                        || rec.name.contains(&f)
+                        || rec.publisher.contains(&f)
+                        || rec.payload.to_lowercase().contains(&f)
+                })
                 .cloned()
                 .collect::<Vec<_>>()
         })
@@ -247,7 +259,8 @@ fn Sequence(records: RwSignal<Vec<Record>>) -> impl IntoView {
     let steps = move || {
         records.with(|all| {
             // The latest event a remote published on behalf of the user starts the action.
-            let Some(last) = all.iter().rev().find(|r| !r.trace_id.is_empty() && !r.publisher.starts_with("shell")) else {
+            let Some(last) = all.iter().rev().find(|r| !r.trace_id.is_empty() && !r.publisher.starts_with("shell"))
+            else {
                 return Vec::new();
             };
             let action: Vec<&Record> = all.iter().filter(|r| r.trace_id == last.trace_id).collect();
@@ -263,7 +276,11 @@ fn Sequence(records: RwSignal<Vec<Record>>) -> impl IntoView {
             }));
             for rec in action {
                 let payload = rec.payload.clone();
-                steps.push((actor.clone(), "window".to_string(), format!("{} v{} {payload}", rec.name, rec.version.unwrap_or(0))));
+                steps.push((
+                    actor.clone(),
+                    "window".to_string(),
+                    format!("{} v{} {payload}", rec.name, rec.version.unwrap_or(0)),
+                ));
                 for c in &rec.consumers {
                     let verb = match c.outcome {
                         ConsumeOutcome::Handled => "handles",
