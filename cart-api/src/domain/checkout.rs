@@ -180,9 +180,12 @@ mod tests {
         assert_eq!(checked.country, "DE");
     }
 
+    /// Makes one field of a good address bad.
+    type Spoil = fn(&mut Address);
+
     #[test]
     fn bad_fields_are_named() {
-        let cases: [(fn(&mut Address), &str); 4] = [
+        let cases: [(Spoil, &str); 4] = [
             (|a| a.name = "  ".into(), "name"),
             (|a| a.country = "XX".into(), "country"),
             (|a| a.postal_code = "1234".into(), "postalCode"),
