@@ -188,12 +188,9 @@ pub fn build_remote_at(
     let entry = entry.clone();
     write_manifest(root, &manifest)?;
     precompress(&root.join("dist/remotes").join(name))?;
-    for file in ["remotes.json"] {
-        let path = root.join("dist").join(file);
-        let bytes = read(&path)?;
-        write(&path.with_extension("json.gz"), &gzip(&bytes))?;
-        write(&path.with_extension("json.br"), &brotli(&bytes))?;
-    }
+    let bytes = read(&manifest_path)?;
+    write(&manifest_path.with_extension("json.gz"), &gzip(&bytes))?;
+    write(&manifest_path.with_extension("json.br"), &brotli(&bytes))?;
     println!(
         "\nPublished {}@{} ({}){}",
         entry.name,
@@ -394,30 +391,6 @@ fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
     std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn stylesheets_are_scoped_to_their_remote() {
-        let scoped = scope_css("cart", ".cart-line { color: red } /* } */ .x::after { content: \"}\" }").unwrap();
-        assert!(scoped.starts_with("@scope ([data-remote=\"cart\"]) {"));
-        assert!(scoped.trim_end().ends_with('}'));
-        for escape in ["} body { background: red } @scope (x) {", ".a { color: red", ".a { content: \"}"] {
-            assert!(scope_css("cart", escape).is_err(), "{escape}");
-        }
-    }
-
-    #[test]
-    fn hashes_name_and_protect_content() {
-        assert_eq!(content_hash(b"abc"), "ba7816bf8f01cfea");
-        assert_eq!(content_hash(b"abc").len(), 16);
-        assert_ne!(content_hash(b"abc"), content_hash(b"abd"));
-        // The SRI value browsers compute for "abc".
-        assert_eq!(integrity(b"abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
-    }
-}
-
 /// Every file under `dir` with its SHA-256, by path relative to `dir`.
 fn snapshot(dir: &Path) -> Result<std::collections::BTreeMap<PathBuf, String>, String> {
     fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, String>) -> Result<(), String> {
@@ -507,4 +480,28 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
     build_remote(root, tools, remote, Rollout::Everyone)?;
     println!("Rebuilding {remote} alone changed only its own files and manifest entry.");
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stylesheets_are_scoped_to_their_remote() {
+        let scoped = scope_css("cart", ".cart-line { color: red } /* } */ .x::after { content: \"}\" }").unwrap();
+        assert!(scoped.starts_with("@scope ([data-remote=\"cart\"]) {"));
+        assert!(scoped.trim_end().ends_with('}'));
+        for escape in ["} body { background: red } @scope (x) {", ".a { color: red", ".a { content: \"}"] {
+            assert!(scope_css("cart", escape).is_err(), "{escape}");
+        }
+    }
+
+    #[test]
+    fn hashes_name_and_protect_content() {
+        assert_eq!(content_hash(b"abc"), "ba7816bf8f01cfea");
+        assert_eq!(content_hash(b"abc").len(), 16);
+        assert_ne!(content_hash(b"abc"), content_hash(b"abd"));
+        // The SRI value browsers compute for "abc".
+        assert_eq!(integrity(b"abc"), "sha384-ywB1P0WjXou1oD1pmsZQBycsMqsO3tFjGotgWkP/W+2AhgcroefMI1i67KE0yCWn");
+    }
 }

@@ -79,7 +79,7 @@ fn report(name: &str, named: &Path) -> Result<(), String> {
         *by_crate.entry(owner(item, &app)).or_default() += size;
     }
     let mut crates: Vec<_> = by_crate.into_iter().collect();
-    crates.sort_by(|a, b| b.1.cmp(&a.1));
+    crates.sort_by_key(|c| std::cmp::Reverse(c.1));
     println!(
         "\n{name}: {:.1} KB raw, {:.1} KB gzip shipped; {:.1} KB of code and data by item",
         shipped.len() as f64 / 1024.0,
@@ -134,7 +134,7 @@ fn parse(csv: &str) -> Vec<(String, u64)> {
             !name.contains("\"function names\" subsection") && !name.contains("\"data names\" subsection")
         })
         .collect();
-    items.sort_by(|a, b| b.1.cmp(&a.1));
+    items.sort_by_key(|i| std::cmp::Reverse(i.1));
     items
 }
 
