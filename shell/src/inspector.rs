@@ -34,7 +34,7 @@ thread_local! {
 pub fn start(platform: Platform) {
     let Some(window) = web_sys::window() else { return };
     for &(name, _) in CATALOGUE {
-        EventListener::new(&window, name, |event| record(event)).forget();
+        EventListener::new(&window, name, record).forget();
     }
     EventListener::new(&window, "keydown", move |event| {
         let Some(key) = event.dyn_ref::<web_sys::KeyboardEvent>() else { return };
