@@ -5,8 +5,10 @@
 //! cargo xtask build --remote <name> [--canary <percent>] [--base-url <origin>]   one remote alone
 //! cargo xtask demo     build, then serve the store on http://127.0.0.1:8080
 //! cargo xtask dev [<remote>]   live reload: the whole store, or one remote alone on its own page
-//! cargo xtask test [--postgres]   every test: unit, contract, API and the browser journeys;
-//!                      with --postgres the API tests and a load test also run on PostgreSQL
+//! cargo xtask test [--postgres]   every check and test, cheapest first: fmt, clippy, boundaries,
+//!                      the build, unit, contract and API tests, the browser journeys; with
+//!                      --postgres the API tests, a load test and the journeys also run on PostgreSQL
+//! cargo xtask test --list | --only <stage>...   the stages' names; the named stages alone
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
 //! cargo xtask bench --api [--postgres] [--server PATH]   the API load rows alone (wrk)
 //! cargo xtask size     where each bundle's bytes go (twiggy, by crate and by function)
@@ -29,6 +31,7 @@ mod postgres;
 mod scaffold;
 mod screenshots;
 mod size;
+mod stages;
 mod tools;
 mod wrk;
 
@@ -49,7 +52,7 @@ fn main() -> ExitCode {
         }
         Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
         Some("size") => size::size(&workspace_root()),
-        Some("test") => test(&args[1..]),
+        Some("test") => stages::test(&args[1..]),
         Some("dev") => {
             let root = workspace_root();
             tools::ensure_build_tools(&root).and_then(|tools| dev::dev(&root, &tools, args.get(1).map(String::as_str)))
@@ -180,131 +183,4 @@ fn demo() -> Result<(), String> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     step(&format!("Starting the store on http://{addr} (Ctrl-C stops it)"));
     run(Command::new(server).current_dir(&root).env("ADDR", &addr).env("DIST_DIR", root.join("dist")))
-}
-
-/// `TEST_POSTGRES_URL`: a PostgreSQL server the API tests and journeys also run against (each
-/// test creates its own database on it, through `e2e::database`).
-use e2e::database::POSTGRES_ENV;
-
-fn test(args: &[String]) -> Result<(), String> {
-    let with_postgres = match args {
-        [] => false,
-        [flag] if flag == "--postgres" => true,
-        _ => return Err("usage: cargo xtask test [--postgres]".into()),
-    };
-    let root = workspace_root();
-    tools::ensure_browser()?;
-    step("Checking the boundaries between crates");
-    boundaries::check(&root)?;
-    let server = build()?;
-
-    let mut tally = Tally::default();
-    step("Unit, contract and API tests");
-    tally.run(cargo().args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]).env_remove(POSTGRES_ENV))?;
-    // A server named in the environment is used as it is; --postgres starts a throwaway one.
-    let given = std::env::var(POSTGRES_ENV).ok();
-    let throwaway = if given.is_none() && with_postgres { Some(postgres::Postgres::start()?) } else { None };
-    let postgres = given.or_else(|| throwaway.as_ref().map(|p| p.url.clone()));
-    if let Some(url) = &postgres {
-        step("cart-api's tests again, on PostgreSQL");
-        tally.run(cargo().args(["test", "-p", "cart-api"]).env(POSTGRES_ENV, url))?;
-    }
-
-    step("Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)");
-    let tools = tools::ensure_build_tools(&root)?;
-    tally.run(tools.browser_tests(cargo().args([
-        "test",
-        "-p",
-        "contracts",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--no-default-features",
-    ])))?;
-    let mut remote_tests = cargo();
-    remote_tests.args(["test", "--target", "wasm32-unknown-unknown", "--lib"]);
-    for remote in frontend::remotes(&root)? {
-        remote_tests.args(["-p", &remote.name]);
-    }
-    tally.run(tools.browser_tests(&mut remote_tests))?;
-
-    step("Remotes deploy independently: rebuild one, compare every file of dist/");
-    frontend::check_independent_rebuild(&root, &tools::ensure_build_tools(&root)?)?;
-
-    step("The remote scaffolder, in a copy of the workspace");
-    scaffold::check_scaffold(&root, &tools::ensure_build_tools(&root)?, &server)?;
-
-    step("The standalone host of `cargo xtask dev <remote>`");
-    dev::check_dev_host(&root, &server)?;
-
-    step("A short load test: no errors, no lost writes (the full one is `cargo xtask loadtest`)");
-    loadtest::loadtest(&server, loadtest::Options { shoppers: 8, seconds: 5, ..Default::default() })?;
-    if with_postgres {
-        step("The short load test on PostgreSQL, through two cart-api processes");
-        loadtest::loadtest(
-            &server,
-            loadtest::Options { shoppers: 8, seconds: 5, replicas: 2, postgres: true, ..Default::default() },
-        )?;
-    }
-
-    let journeys = || {
-        let mut command = cargo();
-        command
-            .args(["test", "-p", "e2e", "--tests", "--", "--test-threads=2"])
-            .env("CART_API_BIN", &server)
-            .env("DIST_DIR", root.join("dist"))
-            .env_remove(POSTGRES_ENV);
-        command
-    };
-    step("Browser journeys (headless Chromium)");
-    tally.run(&mut journeys())?;
-    if let Some(url) = &postgres {
-        step("The browser journeys again, with the store on PostgreSQL");
-        tally.run(journeys().env(POSTGRES_ENV, url))?;
-    }
-    drop(throwaway);
-    println!("\nAll tests passed.\n{} passed, {} failed", tally.passed, tally.failed);
-    Ok(())
-}
-
-/// Adds up cargo's `test result:` lines across the test runs, for one closing line.
-#[derive(Default)]
-struct Tally {
-    passed: u64,
-    failed: u64,
-}
-
-impl Tally {
-    /// Runs a `cargo test`, echoing its output, and counts its results.
-    fn run(&mut self, command: &mut Command) -> Result<(), String> {
-        use std::io::{BufRead, BufReader};
-        let description = format!("{command:?}");
-        let mut child = command
-            .stdout(std::process::Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {description}: {e}"))?;
-        if let Some(stdout) = child.stdout.take() {
-            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
-                println!("{line}");
-                if let Some(result) = line.trim().strip_prefix("test result: ") {
-                    let count = |word: &str| {
-                        result
-                            .split(';')
-                            .find_map(|part| {
-                                part.trim().strip_suffix(word)?.trim().rsplit(' ').next()?.parse::<u64>().ok()
-                            })
-                            .unwrap_or(0)
-                    };
-                    self.passed += count("passed");
-                    self.failed += count("failed");
-                }
-            }
-        }
-        let status = child.wait().map_err(|e| e.to_string())?;
-        if status.success() {
-            Ok(())
-        } else {
-            println!("{} passed, {} failed", self.passed, self.failed.max(1));
-            Err(format!("{description} failed ({status})"))
-        }
-    }
 }

@@ -108,7 +108,7 @@ pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
     Ok(Tools { bin_dirs: vec![node_bin, cargo_bin] })
 }
 
-fn ensure_wasm_target() -> Result<(), String> {
+pub fn ensure_wasm_target() -> Result<(), String> {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         return Ok(());
@@ -127,15 +127,23 @@ pub const TWIGGY_VERSION: &str = "0.8.0";
 /// The standard library's source, which `release_wasm` builds from, and the crates it depends
 /// on: trunk runs cargo `--offline`, so they must be in the registry cache before it does.
 fn ensure_rust_src() -> Result<(), String> {
-    let installed = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
-    if !installed.lines().any(|l| l.trim().starts_with("rust-src")) {
-        step("Installing the Rust component rust-src");
-        run(Command::new("rustup").args(["component", "add", "rust-src"]))?;
-    }
+    ensure_component("rust-src")?;
     let sysroot = output("rustc", &["--print", "sysroot"]).ok_or("`rustc --print sysroot` failed")?;
     let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
     // The library's manifest uses unstable cargo features; fetching is quick once cached.
     run(crate::cargo().arg("fetch").arg("--quiet").arg("--manifest-path").arg(&library).env("RUSTC_BOOTSTRAP", "1"))
+}
+
+/// A rustup component of the toolchain (`rust-src`, `clippy`, `rustfmt`), added when missing.
+pub fn ensure_component(name: &str) -> Result<(), String> {
+    let installed = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
+    // `rust-src`, `clippy-x86_64-unknown-linux-gnu`
+    let prefix = format!("{name}-");
+    if !installed.lines().map(str::trim).any(|l| l == name || l.starts_with(&prefix)) {
+        step(&format!("Installing the Rust component {name}"));
+        run(Command::new("rustup").args(["component", "add", name]))?;
+    }
+    Ok(())
 }
 
 fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, locked: bool) -> Result<(), String> {
