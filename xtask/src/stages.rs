@@ -303,7 +303,11 @@ pub fn test(args: &[String]) -> Result<(), String> {
         )),
         None => {
             let what = if args.only.is_empty() { "All tests passed." } else { "The selected stages passed." };
-            println!("{what}\n{} passed, {} failed", run.tally.passed, run.tally.failed);
+            println!("{what}");
+            // Stages such as fmt and clippy run no tests: no line of zeros for them alone.
+            if run.tally.passed + run.tally.failed > 0 {
+                println!("{} passed, {} failed", run.tally.passed, run.tally.failed);
+            }
             Ok(())
         }
     }
