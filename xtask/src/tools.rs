@@ -1,7 +1,7 @@
 //! Installs what the build and the tests need when it is missing, at the exact versions the
 //! project is pinned to: trunk, wasm-bindgen-cli (the version in Cargo.lock), wasm-opt
-//! (npm `binaryen`), the wasm32 target, and for the tests Debian's Chromium and ChromeDriver and,
-//! with `--postgres`, Debian's PostgreSQL.
+//! (npm `binaryen`), the wasm32 target, and for the tests rustup's rustfmt and clippy (the gates),
+//! Debian's Chromium and ChromeDriver and, with `--postgres`, Debian's PostgreSQL.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
