@@ -26,9 +26,20 @@ pub struct Config {
     /// this server. Only a request from one of them has its `X-Forwarded-For` believed, for the
     /// per-address sign-in limit; from anyone else the header could be forged.
     pub trusted_proxies: Vec<IpAddr>,
+    /// `COMPOSER_URL`: the shell team's composer (`http://127.0.0.1:8090`). With it, every page
+    /// goes out with the remotes' server-rendered slots; without it (or when it does not answer
+    /// within [`COMPOSE_BUDGET`]) pages are rendered in the browser only, as they always can be.
+    pub composer_url: Option<String>,
+    /// `PUBLIC_ORIGIN`: the origin visitors use (`https://shop.example.com`), for canonical links
+    /// and the sitemap; default the request's own `Host` over http.
+    pub public_origin: Option<String>,
     /// What one connection, one request and the whole process may take (see [`Limits`]).
     pub limits: Limits,
 }
+
+/// How long a page may wait for the composer in all. The composer gives each fragment less
+/// (`FRAGMENT_BUDGET_MS`); this only covers a composer that does not answer at all.
+pub const COMPOSE_BUDGET: Duration = Duration::from_millis(1_000);
 
 /// The limits that keep slow, greedy or too many clients from hurting the others. Each is a
 /// setting; the defaults suit one process on a small machine behind a proxy.
@@ -138,6 +149,14 @@ impl Config {
                 .filter(|a| !a.is_empty())
                 .map(|a| a.parse().map_err(|_| ConfigError::Proxy(a.to_string())))
                 .collect::<Result<_, _>>()?,
+            composer_url: match std::env::var("COMPOSER_URL") {
+                Ok(o) if !o.is_empty() => Some(parse_origin(&o).ok_or(ConfigError::Origin(o))?),
+                _ => None,
+            },
+            public_origin: match std::env::var("PUBLIC_ORIGIN") {
+                Ok(o) if !o.is_empty() => Some(parse_origin(&o).ok_or(ConfigError::Origin(o))?),
+                _ => None,
+            },
             limits: Limits::from_env()?,
         })
     }

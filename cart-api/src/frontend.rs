@@ -12,8 +12,11 @@ use axum::response::{IntoResponse, Response};
 use tower::ServiceExt;
 use tower_http::services::ServeDir;
 
+use contracts::context::{MountContext, Theme};
+use contracts::fragment::ComposeRequest;
 use contracts::manifest::RemoteManifest;
 
+use crate::config::COMPOSE_BUDGET;
 use crate::error::ApiError;
 use crate::session::{Session, WithSession};
 use crate::AppState;
@@ -26,6 +29,12 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     if path == "/api" || path.starts_with("/api/") {
         return ApiError::NotFound("this API route".into()).into_response();
     }
+    if path == "/sitemap.xml" {
+        return sitemap(&state, request.headers()).await;
+    }
+    if path == "/robots.txt" {
+        return robots(&state, request.headers());
+    }
     if path == "/remotes.json" {
         if let Some(response) = manifest_with_canaries(&state, request.headers()).await {
             return response;
@@ -33,6 +42,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
     }
     let is_file = path.rsplit('/').next().is_some_and(|last| last.contains('.'));
     let request_cookies = request.headers().get(header::COOKIE).cloned();
+    let mut server_rendered = false;
     let mut response = if is_file {
         // `cargo xtask build` writes .br and .gz next to each text and wasm file.
         match ServeDir::new(&state.dist_dir).precompressed_br().precompressed_gzip().oneshot(request).await {
@@ -40,8 +50,13 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
             Err(never) => match never {},
         }
     } else {
-        match page(&state, request.headers()).await {
-            Some(page) => page,
+        match page(&state, request.headers(), &format!("{path}{search}")).await {
+            Some(page) => {
+                let owner = contracts::routes::Remote::owning(&path).map(|r| r.name());
+                let rendered = page.headers().get(contracts::fragment::RENDERED_HEADER).and_then(|v| v.to_str().ok());
+                server_rendered = rendered.is_some_and(|names| names.split(',').any(|n| Some(n.trim()) == owner));
+                page
+            }
             None => {
                 return (StatusCode::SERVICE_UNAVAILABLE, "The front end is not built: run `cargo xtask build`.")
                     .into_response()
@@ -49,7 +64,7 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
         }
     };
     if !is_file {
-        if let Some(link) = preload_links(&state, &path, &search, request_cookies.as_ref()).await {
+        if let Some(link) = preload_links(&state, &path, &search, request_cookies.as_ref(), server_rendered).await {
             response.headers_mut().insert(header::LINK, link);
         }
     }
@@ -76,42 +91,189 @@ pub async fn serve(State(state): State<AppState>, request: Request) -> Response 
 /// `index.html` for this visitor: `<html lang data-theme>` from the shell's preference cookies and
 /// the identity summary in the data block the shell reads (`contracts::context::IDENTITY_ELEMENT`).
 /// A visitor without a session is a guest, found without touching the database.
-async fn page(state: &AppState, headers: &axum::http::HeaderMap) -> Option<Response> {
+///
+/// With a composer (`COMPOSER_URL`), that page goes to it and comes back with the remotes'
+/// server-rendered slots; a composer that fails or is slow costs the page nothing but its
+/// server rendering.
+async fn page(state: &AppState, headers: &axum::http::HeaderMap, url: &str) -> Option<Response> {
     let html = tokio::fs::read_to_string(state.dist_dir.join("index.html")).await.ok()?;
-    let identity = match Session::existing(&state.db, headers).await {
-        Ok(Some(session)) => crate::domain::identity::summary(&state.db, Some(&session)).await.unwrap_or_default(),
-        _ => contracts::context::IdentitySummary::default(),
+    let session = Session::existing(&state.db, headers).await.ok().flatten();
+    let identity = match &session {
+        Some(session) => crate::domain::identity::summary(&state.db, Some(session)).await.unwrap_or_default(),
+        None => contracts::context::IdentitySummary::default(),
     };
-    let cookie = |name: &str| {
-        headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
-            |c| {
-                let (key, value) = c.trim().split_once('=')?;
-                (key == name).then(|| value.to_string())
-            },
-        )
-    };
-    let html = personalise(&html, cookie("shell-theme").as_deref(), cookie("shell-locale").as_deref(), &identity);
+    let preferences = Preferences::of(headers);
+    let html = personalise(&html, &preferences, &identity);
+    if let Some(composer) = &state.composer {
+        let bucket = session.as_ref().map_or(99, |s| contracts::manifest::bucket(&s.id));
+        if let Some(manifest) = read_manifest(&state.dist_dir).await.map(|m| m.for_bucket(bucket)) {
+            let request = ComposeRequest {
+                url: url.to_string(),
+                origin: origin(state, headers),
+                page: html.clone(),
+                context: MountContext {
+                    contracts_major: contracts::CONTRACTS_MAJOR,
+                    shell: "shell".into(),
+                    api_base: "/api".into(),
+                    locale: preferences.locale.to_string(),
+                    theme: preferences.theme.unwrap_or_default(),
+                    identity,
+                },
+                manifest,
+            };
+            if let Some(composed) = composer.compose(&request, headers.get(header::COOKIE)).await {
+                return Some(composed);
+            }
+        }
+    }
     let mut response = (StatusCode::OK, html).into_response();
     response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
     Some(response)
 }
 
-/// The page with the visitor's theme, language and identity. Only values the store knows get in:
-/// a cookie is the visitor's to write, so anything else is ignored.
-fn personalise(
-    html: &str,
-    theme: Option<&str>,
-    locale: Option<&str>,
-    identity: &contracts::context::IdentitySummary,
-) -> String {
-    let locale = locale.filter(|l| contracts::context::LOCALES.contains(l)).unwrap_or(contracts::context::LOCALES[0]);
-    let theme =
-        theme.filter(|t| matches!(*t, "light" | "dark")).map(|t| format!(" data-theme=\"{t}\"")).unwrap_or_default();
-    // `<` never appears in the block as it is, so a display name cannot close the script element.
-    let json = serde_json::to_string(identity).unwrap_or_else(|_| "{}".into()).replace('<', "\\u003c");
+/// `/robots.txt`: every shop page may be indexed, the visitor's own pages and the API not.
+fn robots(state: &AppState, headers: &axum::http::HeaderMap) -> Response {
+    let body = format!(
+        "User-agent: *\nAllow: /\nDisallow: /api/\nDisallow: /cart\nDisallow: /checkout\nDisallow: /orders\nDisallow: /sign-in\nSitemap: {}/sitemap.xml\n",
+        origin(state, headers)
+    );
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], body)
+        .into_response()
+}
+
+/// `/sitemap.xml`: the catalogue's pages (the listings and every product), for search engines.
+async fn sitemap(state: &AppState, headers: &axum::http::HeaderMap) -> Response {
+    let snapshot = match state.catalogue.snapshot(&state.db).await {
+        Ok(snapshot) => snapshot,
+        Err(error) => return error.into_response(),
+    };
+    let origin = contracts::fragment::escape_html(&origin(state, headers));
+    let pages = std::iter::once("/".to_string())
+        .chain(
+            snapshot
+                .categories()
+                .into_iter()
+                .map(|c| contracts::routes::CatalogQuery { category: Some(c.slug), ..Default::default() }.to_url()),
+        )
+        .chain(snapshot.product_ids().into_iter().map(|id| contracts::routes::product_path(id, None)));
+    let mut xml = String::from(r#"<?xml version="1.0" encoding="UTF-8"?>"#);
+    xml.push_str(r#"<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">"#);
+    for page in pages {
+        xml.push_str(&format!("<url><loc>{origin}{}</loc></url>", contracts::fragment::escape_html(&page)));
+    }
+    xml.push_str("</urlset>");
+    let mut response = (StatusCode::OK, xml).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/xml"));
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=3600"));
+    response
+}
+
+/// The shell's composer, reached over HTTP: the front door and the composer are deployed apart.
+#[derive(Clone)]
+pub struct Composer {
+    client: reqwest::Client,
+    url: String,
+}
+
+impl Composer {
+    pub fn new(url: String) -> Self {
+        let client = reqwest::Client::builder().timeout(COMPOSE_BUDGET).build().unwrap_or_default();
+        Self { client, url }
+    }
+
+    /// The composed page, or `None` when the composer cannot give one (the caller sends the
+    /// page without server rendering).
+    async fn compose(&self, request: &ComposeRequest, cookie: Option<&HeaderValue>) -> Option<Response> {
+        let mut call = self.client.post(format!("{}{}", self.url, contracts::fragment::COMPOSE_PATH)).json(request);
+        if let Some(cookie) = cookie {
+            call = call.header(header::COOKIE, cookie.clone());
+        }
+        let answer = match call.send().await {
+            Ok(answer) if answer.status().is_success() || answer.status().is_client_error() => answer,
+            Ok(answer) => {
+                tracing::warn!(status = %answer.status(), "the composer failed; the page goes out without server rendering");
+                return None;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "the composer did not answer; the page goes out without server rendering");
+                return None;
+            }
+        };
+        let status = StatusCode::from_u16(answer.status().as_u16()).unwrap_or(StatusCode::OK);
+        let timing = answer.headers().get("server-timing").cloned();
+        let rendered = answer.headers().get(contracts::fragment::RENDERED_HEADER).cloned();
+        let html = answer.text().await.ok()?;
+        let mut response = (status, html).into_response();
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
+        if let Some(timing) = timing {
+            response.headers_mut().insert("server-timing", timing);
+        }
+        if let Some(rendered) = rendered {
+            response.headers_mut().insert(contracts::fragment::RENDERED_HEADER, rendered);
+        }
+        Some(response)
+    }
+}
+
+/// `scheme://host` as the visitor sees this store.
+fn origin(state: &AppState, headers: &axum::http::HeaderMap) -> String {
+    if let Some(origin) = &state.public_origin {
+        return origin.clone();
+    }
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
+    let scheme = if state.cookie_secure { "https" } else { "http" };
+    format!("{scheme}://{host}")
+}
+
+/// The visitor's theme and language as the shell will find them: its preference cookies, else
+/// (language only) the browser's first language, which is what the shell falls back to.
+#[derive(Debug, Clone, PartialEq)]
+struct Preferences {
+    locale: &'static str,
+    theme: Option<Theme>,
+}
+
+impl Preferences {
+    /// Only values the store knows get in: a cookie is the visitor's to write.
+    fn of(headers: &axum::http::HeaderMap) -> Self {
+        let cookie = |name: &str| {
+            headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(';')).find_map(
+                |c| {
+                    let (key, value) = c.trim().split_once('=')?;
+                    (key == name).then(|| value.to_string())
+                },
+            )
+        };
+        let supported = |tag: &str| contracts::context::LOCALES.into_iter().find(|l| *l == tag);
+        let first_language = headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(|tag| tag.split(';').next().unwrap_or_default().trim().to_string());
+        let locale = cookie("shell-locale")
+            .and_then(|l| supported(&l))
+            .or_else(|| first_language.and_then(|l| supported(&l)))
+            .unwrap_or(contracts::context::LOCALES[0]);
+        let theme = match cookie("shell-theme").as_deref() {
+            Some("dark") => Some(Theme::Dark),
+            Some("light") => Some(Theme::Light),
+            _ => None,
+        };
+        Self { locale, theme }
+    }
+}
+
+/// The page with the visitor's theme, language and identity.
+fn personalise(html: &str, preferences: &Preferences, identity: &contracts::context::IdentitySummary) -> String {
+    let theme = match preferences.theme {
+        Some(Theme::Dark) => " data-theme=\"dark\"",
+        Some(Theme::Light) => " data-theme=\"light\"",
+        None => "",
+    };
+    let json = contracts::fragment::script_json(&serde_json::to_string(identity).unwrap_or_else(|_| "{}".into()));
     let block =
         format!(r#"<script type="application/json" id="{}">{json}</script>"#, contracts::context::IDENTITY_ELEMENT);
-    html.replacen("<html lang=\"en\">", &format!("<html lang=\"{locale}\"{theme}>"), 1).replacen(
+    html.replacen("<html lang=\"en\">", &format!("<html lang=\"{}\"{theme}>", preferences.locale), 1).replacen(
         "</head>",
         &format!("{block}</head>"),
         1,
@@ -130,6 +292,7 @@ async fn preload_links(
     path: &str,
     search: &str,
     cookie: Option<&HeaderValue>,
+    server_rendered: bool,
 ) -> Option<HeaderValue> {
     let remote = contracts::routes::Remote::owning(path)?;
     let mut manifest = read_manifest(&state.dist_dir).await?;
@@ -148,11 +311,14 @@ async fn preload_links(
     if let Some(css) = &release.css {
         links.push(format!("<{css}>; rel=preload; as=style; crossorigin"));
     }
-    links.extend(
-        contracts::routes::first_requests(path, search)
-            .into_iter()
-            .map(|api| format!("<{api}>; rel=preload; as=fetch; crossorigin")),
-    );
+    // A server-rendered slot came with its data: its remote asks the API for nothing at first.
+    if !server_rendered {
+        links.extend(
+            contracts::routes::first_requests(path, search)
+                .into_iter()
+                .map(|api| format!("<{api}>; rel=preload; as=fetch; crossorigin")),
+        );
+    }
     HeaderValue::from_str(&links.join(", ")).ok()
 }
 
@@ -197,12 +363,30 @@ fn is_content_hashed(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use contracts::context::IdentitySummary;
+    use axum::http::{header, HeaderMap, HeaderValue};
+    use contracts::context::{IdentitySummary, Theme};
+
+    use super::Preferences;
+
+    fn headers(pairs: &[(header::HeaderName, &'static str)]) -> HeaderMap {
+        pairs.iter().map(|(k, v)| (k.clone(), HeaderValue::from_static(v))).collect()
+    }
+
+    #[test]
+    fn preferences_come_from_the_cookies_then_the_browser_language() {
+        let chosen = Preferences::of(&headers(&[(header::COOKIE, "a=b; shell-locale=de-DE; shell-theme=dark")]));
+        assert_eq!(chosen, Preferences { locale: "de-DE", theme: Some(Theme::Dark) });
+        let browser = Preferences::of(&headers(&[(header::ACCEPT_LANGUAGE, "de-DE,de;q=0.9,en;q=0.8")]));
+        assert_eq!(browser, Preferences { locale: "de-DE", theme: None });
+        let unknown = Preferences::of(&headers(&[(header::COOKIE, "shell-locale=xx; shell-theme=\"><script>")]));
+        assert_eq!(unknown, Preferences { locale: "en-US", theme: None });
+    }
 
     #[test]
     fn a_page_carries_only_what_the_store_knows() {
         let html = "<!DOCTYPE html><html lang=\"en\"><head></head><body></body></html>";
-        let guest = super::personalise(html, Some("dark"), Some("de-DE"), &IdentitySummary::default());
+        let dark_german = Preferences { locale: "de-DE", theme: Some(Theme::Dark) };
+        let guest = super::personalise(html, &dark_german, &IdentitySummary::default());
         assert!(guest.contains("<html lang=\"de-DE\" data-theme=\"dark\">"), "{guest}");
         assert!(guest.contains(r#"<script type="application/json" id="platform-identity">{"userId":null"#), "{guest}");
         let hostile = IdentitySummary {
@@ -210,7 +394,7 @@ mod tests {
             logged_in: true,
             ..Default::default()
         };
-        let page = super::personalise(html, Some("\"><script>"), Some("xx"), &hostile);
+        let page = super::personalise(html, &Preferences { locale: "en-US", theme: None }, &hostile);
         assert!(page.contains("<html lang=\"en-US\">"), "{page}");
         assert_eq!(page.matches("<script").count(), 1, "{page}");
         assert!(page.contains("\\u003c/script>"), "{page}");

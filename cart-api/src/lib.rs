@@ -31,6 +31,9 @@ pub struct AppState {
     pub(crate) hashing: overload::Gate,
     /// The catalogue in memory, dropped when this process changes stock.
     pub(crate) catalogue: std::sync::Arc<domain::catalog::Catalogue>,
+    /// The composer pages are sent through, when there is one (`COMPOSER_URL`).
+    pub(crate) composer: Option<frontend::Composer>,
+    pub(crate) public_origin: Option<String>,
 }
 
 /// A bound, ready server. Built on port 0 it lets every test run its own instance in parallel.
@@ -65,6 +68,8 @@ impl Application {
                 config.limits.request_timeout / 2,
             ),
             catalogue: Default::default(),
+            composer: config.composer_url.map(frontend::Composer::new),
+            public_origin: config.public_origin,
         };
         let listener = TcpListener::bind(config.addr).await?;
         let router = routes::router(state, &config.remote_origins, &config.limits);

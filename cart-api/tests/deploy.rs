@@ -14,6 +14,7 @@ fn release(version: &str) -> Release {
         js: format!("/remotes/cart/cart-{version}.js"),
         wasm: format!("/remotes/cart/cart-{version}_bg.wasm"),
         css: None,
+        server: None,
         integrity: Integrity { js: "sha384-js".into(), wasm: "sha384-wasm".into(), css: None },
     }
 }

@@ -13,12 +13,16 @@
 //! Plus the two things the shell hands to every remote: the [`context::MountContext`] it passes
 //! to `mount`, and the [`manifest`] it reads to find remotes at run time.
 //!
+//! For server rendering, [`fragment`] is what the composer and a remote's server half say to
+//! each other.
+//!
 //! Nothing here knows about Leptos, so a remote written with any framework can use it.
 
 pub mod api;
 pub mod context;
 pub mod events;
 pub mod format;
+pub mod fragment;
 #[cfg(feature = "schema")]
 pub mod governance;
 pub mod manifest;
@@ -26,6 +30,8 @@ pub mod routes;
 
 #[cfg(target_arch = "wasm32")]
 pub mod browser;
+#[cfg(all(feature = "server", not(target_arch = "wasm32")))]
+pub mod server;
 
 /// Major version of these contracts. A remote built against another major is refused by the shell.
 pub const CONTRACTS_MAJOR: u32 = 1;

@@ -47,6 +47,8 @@ struct EntryWire {
     wasm: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     css: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    server: Option<String>,
     integrity: Integrity,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     fallback: Option<Release>,
@@ -62,6 +64,7 @@ impl From<EntryWire> for RemoteEntry {
             js: w.js,
             wasm: w.wasm,
             css: w.css,
+            server: w.server,
             integrity: w.integrity,
         };
         Self { name: w.name, routes: w.routes, release, fallback: w.fallback, canary: w.canary }
@@ -70,7 +73,7 @@ impl From<EntryWire> for RemoteEntry {
 
 impl From<RemoteEntry> for EntryWire {
     fn from(e: RemoteEntry) -> Self {
-        let Release { version, contracts_major, js, wasm, css, integrity } = e.release;
+        let Release { version, contracts_major, js, wasm, css, server, integrity } = e.release;
         Self {
             name: e.name,
             routes: e.routes,
@@ -79,6 +82,7 @@ impl From<RemoteEntry> for EntryWire {
             js,
             wasm,
             css,
+            server,
             integrity,
             fallback: e.fallback,
             canary: e.canary,
@@ -102,6 +106,11 @@ pub struct Release {
     /// URL of the remote's own stylesheet, whose rules apply inside its slot only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub css: Option<String>,
+    /// Base URL of the release's server half (e.g. `http://127.0.0.1:4101`), which renders the
+    /// remote's slot on the server (`crate::fragment`). Without one the slot is rendered in the
+    /// browser only. Deploying a server half is starting it and writing its URL here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
     /// Subresource Integrity hashes (`sha384-...`) of the files.
     pub integrity: Integrity,
 }
@@ -178,6 +187,7 @@ mod tests {
             js: format!("/remotes/cart/cart-{version}.js"),
             wasm: format!("/remotes/cart/cart-{version}_bg.wasm"),
             css: None,
+            server: None,
             integrity: Integrity { js: "sha384-a".into(), wasm: "sha384-b".into(), css: None },
         }
     }

@@ -20,7 +20,9 @@ use tokio::process::{Child, Command};
 use tokio::sync::oneshot;
 
 pub mod database;
+pub mod server_rendering;
 use database::TestDatabase;
+use server_rendering::ServerRendering;
 
 /// How long a journey waits for the page to reach an expected state.
 pub const PATIENCE: Duration = Duration::from_secs(20);
@@ -97,7 +99,7 @@ fn copy_dir(from: &Path, to: &Path) -> std::io::Result<()> {
 
 /// What a child process printed (stdout and stderr interleaved), kept while it runs.
 #[derive(Clone, Default)]
-struct Log(Arc<Mutex<VecDeque<String>>>);
+pub(crate) struct Log(Arc<Mutex<VecDeque<String>>>);
 
 impl Log {
     /// Enough for any journey: every request the server handles is one line.
@@ -111,7 +113,7 @@ impl Log {
         }
     }
 
-    fn all(&self) -> String {
+    pub(crate) fn all(&self) -> String {
         self.0.lock().unwrap_or_else(|e| e.into_inner()).iter().cloned().collect::<Vec<_>>().join("\n")
     }
 
@@ -238,6 +240,8 @@ pub struct Store {
     database: TestDatabase,
     _data: TempDir,
     _dist: Option<TempDir>,
+    /// The composer and the server halves, unless `E2E_SERVER_RENDERING=off`.
+    rendering: Option<ServerRendering>,
     log: Log,
 }
 
@@ -265,11 +269,33 @@ impl Store {
         Self::launch_with(dist, keep, Vec::new()).await
     }
 
-    async fn launch_with(dist: PathBuf, keep: Option<TempDir>, env: Vec<(String, String)>) -> Store {
+    async fn launch_with(dist: PathBuf, keep: Option<TempDir>, mut env: Vec<(String, String)>) -> Store {
         let data = TempDir::new().expect("temp dir");
         let database = TestDatabase::fresh(&data.path().join("store.db")).await;
+        let (dist, keep, mut rendering) = if server_rendering::enabled() {
+            // The server halves' addresses go into the manifest: never into the shared build.
+            let keep = keep.unwrap_or_else(|| copy_tree(&dist, |_| ()));
+            let rendering = ServerRendering::start_composer(&required_env("CART_API_BIN")).await;
+            env.push(("COMPOSER_URL".into(), rendering.composer_url.clone()));
+            (keep.path().to_path_buf(), Some(keep), Some(rendering))
+        } else {
+            (dist, keep, None)
+        };
         let (server, base_url, log) = Self::spawn_server(&dist, &database.url, "127.0.0.1:0", &env).await;
-        Store { base_url, server: Some(server), dist_path: dist, env, database, _data: data, _dist: keep, log }
+        if let Some(rendering) = &mut rendering {
+            rendering.start_halves(&base_url, &dist).await;
+        }
+        Store {
+            base_url,
+            server: Some(server),
+            dist_path: dist,
+            env,
+            database,
+            _data: data,
+            _dist: keep,
+            log,
+            rendering,
+        }
     }
 
     async fn spawn_server(dist: &Path, database: &str, addr: &str, env: &[(String, String)]) -> (Child, String, Log) {
@@ -326,6 +352,18 @@ impl Store {
     /// Everything the server has printed so far (its request log included).
     pub fn server_log(&self) -> String {
         self.log.all()
+    }
+
+    /// Whether the store renders pages on the server (see [`server_rendering`]).
+    pub fn renders_on_the_server(&self) -> bool {
+        self.rendering.is_some()
+    }
+
+    /// Stops `remote`'s server half: its slot is then left to the browser.
+    pub async fn stop_server_half(&mut self, remote: &str) {
+        if let Some(rendering) = &mut self.rendering {
+            rendering.stop_half(remote).await;
+        }
     }
 }
 

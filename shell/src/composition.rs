@@ -12,6 +12,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use contracts::browser::js::{from_js, to_js};
+use contracts::fragment::SERVER_RENDERED_ATTRIBUTE;
 use contracts::manifest::{Release, RemoteManifest};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -269,7 +270,10 @@ pub fn RemoteSlot(
                 }
             }
             status.set(SlotStatus::Loading);
-            host.set_inner_html("");
+            // Server-rendered markup stays until the remote replaces it with its own.
+            if !host.has_attribute(SERVER_RENDERED_ATTRIBUTE) {
+                host.set_inner_html("");
+            }
             spawn_local(async move {
                 let result = match load(name, attempt).await {
                     Ok(module) if alive.load(Ordering::Acquire) => {
@@ -338,6 +342,30 @@ pub fn RemoteSlot(
             }}
             <div class="remote-host" node_ref=host></div>
         </section>
+    }
+}
+
+/// Moves the slots the server rendered into `frame` (the page index.html painted first) into the
+/// shell's own slots for the same remotes, marked as server-rendered: the remote's `mount` then
+/// replaces that markup with its own instead of adding to it. Called in the task that built the
+/// shell's page, before anything is painted again.
+pub fn adopt_server_rendered(frame: &web_sys::Element) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let marked = format!("[{SERVER_RENDERED_ATTRIBUTE}]");
+    while let Some(host) = frame.query_selector(&marked).ok().flatten() {
+        let Some(rendered_by) = host.get_attribute(SERVER_RENDERED_ATTRIBUTE) else { break };
+        // Taken once: the frame goes right after.
+        let _ = host.remove_attribute(SERVER_RENDERED_ATTRIBUTE);
+        let remote = rendered_by.split('@').next().unwrap_or_default();
+        // The shell's slot for that remote, outside the frame (which has no id="main").
+        let selector = format!(
+            r#"#main .remote-slot[data-remote="{remote}"] > .remote-host, [data-testid=shell-header] .remote-slot[data-remote="{remote}"] > .remote-host"#
+        );
+        let Some(target) = document.query_selector(&selector).ok().flatten() else { continue };
+        while let Some(child) = host.first_child() {
+            let _ = target.append_child(&child);
+        }
+        let _ = target.set_attribute(SERVER_RENDERED_ATTRIBUTE, &rendered_by);
     }
 }
 

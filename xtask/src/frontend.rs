@@ -44,7 +44,7 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
             canary: None,
         });
     }
-    write_manifest(root, &manifest)?;
+    write_manifest(&root.join("dist"), &manifest)?;
 
     step("Pre-compressing (brotli and gzip)");
     precompress(&root.join("dist"))
@@ -175,6 +175,9 @@ pub fn build_remote_at(
         }
     };
     entry.routes = remote.routes;
+    // Where the remote's server half runs is the deployment's business, not the build's: a new
+    // browser release keeps it (the composer only uses it while the versions match).
+    release.server = entry.release.server.clone();
     match rollout {
         Rollout::Everyone if entry.release != release => {
             let previous = std::mem::replace(&mut entry.release, release);
@@ -186,11 +189,8 @@ pub fn build_remote_at(
         Rollout::Canary(percent) => entry.canary = Some(Canary { percent, release }),
     }
     let entry = entry.clone();
-    write_manifest(root, &manifest)?;
+    write_manifest(&root.join("dist"), &manifest)?;
     precompress(&root.join("dist/remotes").join(name))?;
-    let bytes = read(&manifest_path)?;
-    write(&manifest_path.with_extension("json.gz"), &gzip(&bytes))?;
-    write(&manifest_path.with_extension("json.br"), &brotli(&bytes))?;
     println!(
         "\nPublished {}@{} ({}){}",
         entry.name,
@@ -201,9 +201,13 @@ pub fn build_remote_at(
     Ok(())
 }
 
-fn write_manifest(root: &Path, manifest: &RemoteManifest) -> Result<(), String> {
+/// Writes `dist/remotes.json` and its precompressed copies, which are what browsers get.
+pub fn write_manifest(dist: &Path, manifest: &RemoteManifest) -> Result<(), String> {
     let json = serde_json::to_string_pretty(manifest).map_err(|e| e.to_string())?;
-    write(&root.join("dist/remotes.json"), json.as_bytes())
+    let path = dist.join("remotes.json");
+    write(&path, json.as_bytes())?;
+    write(&path.with_extension("json.gz"), &gzip(json.as_bytes()))?;
+    write(&path.with_extension("json.br"), &brotli(json.as_bytes()))
 }
 
 /// Writes `<file>.br` and `<file>.gz` next to every text and wasm file, so the server sends
@@ -321,6 +325,8 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
         js: publish(&js, ".js")?,
         wasm: publish(&wasm, "_bg.wasm")?,
         css: css.as_deref().map(|c| publish(c, ".css")).transpose()?,
+        // Where the server half runs is a deploy-time fact: whoever starts it writes it in.
+        server: None,
         integrity: Integrity { js: integrity(&js), wasm: integrity(&wasm), css: css.as_deref().map(integrity) },
     })
 }

@@ -156,12 +156,21 @@ fn build_one(args: &[String]) -> Result<(), String> {
     frontend::build_remote_at(&root, &tools, &remote.ok_or(usage)?, rollout, base_url.as_deref())
 }
 
-/// The release server alone (no front end), for the load test.
+/// The release servers (no front end): cart-api, and the shell's composer and the remotes'
+/// server halves next to it (`target/release/`), where the journeys and the demo find them.
 fn server() -> Result<PathBuf, String> {
-    step("Building cart-api (release)");
-    run(cargo().args(["build", "--release", "-p", "cart-api"]))?;
+    step("Building cart-api, the composer and the server halves (release)");
+    let mut build = cargo();
+    build.args(["build", "--release", "-p", "cart-api", "-p", "composer"]);
+    for (package, binary) in SERVER_HALVES {
+        build.args(["-p", package, "--bin", binary, "--features", &format!("{package}/server")]);
+    }
+    run(build.args(["--bin", "cart-api", "--bin", "composer"]))?;
     Ok(target_dir(&workspace_root()).join("release/cart-api"))
 }
+
+/// The remotes with a server half: (package, binary).
+pub const SERVER_HALVES: [(&str, &str); 1] = [("catalog", "catalog-server")];
 
 /// The release build. Returns the path of the server binary.
 pub fn build_release() -> Result<PathBuf, String> {
@@ -181,6 +190,58 @@ fn demo() -> Result<(), String> {
     let server = build()?;
     let root = workspace_root();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
+    let rendering = start_server_rendering(&server, &root.join("dist"), &format!("http://{addr}"))?;
     step(&format!("Starting the store on http://{addr} (Ctrl-C stops it)"));
-    run(Command::new(server).current_dir(&root).env("ADDR", &addr).env("DIST_DIR", root.join("dist")))
+    let result = run(Command::new(&server)
+        .current_dir(&root)
+        .env("ADDR", &addr)
+        .env("DIST_DIR", root.join("dist"))
+        .env("COMPOSER_URL", &rendering.composer_url));
+    drop(rendering);
+    result
+}
+
+/// The composer and the remotes' server halves of the demo, stopped when dropped.
+struct ServerRendering {
+    composer_url: String,
+    children: Vec<std::process::Child>,
+}
+
+impl Drop for ServerRendering {
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+/// Starts the composer and each server half on fixed ports next to the store's (`COMPOSER_ADDR`,
+/// default 127.0.0.1:8090; server halves from 8091) and writes the server halves' addresses into
+/// the manifest of `dist`: the deployment of a server half, by hand.
+fn start_server_rendering(cart_api: &Path, dist: &Path, api: &str) -> Result<ServerRendering, String> {
+    let composer_addr = std::env::var("COMPOSER_ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());
+    let spawn = |binary: &str, addr: &str| {
+        Command::new(cart_api.with_file_name(binary))
+            .env("ADDR", addr)
+            .env("CART_API_URL", api)
+            .spawn()
+            .map_err(|e| format!("cannot start {binary}: {e}"))
+    };
+    let mut rendering = ServerRendering { composer_url: format!("http://{composer_addr}"), children: Vec::new() };
+    rendering.children.push(spawn("composer", &composer_addr)?);
+    let manifest_path = dist.join("remotes.json");
+    let mut manifest: contracts::manifest::RemoteManifest = serde_json::from_slice(
+        &std::fs::read(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?,
+    )
+    .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    for (i, (package, binary)) in SERVER_HALVES.iter().enumerate() {
+        let addr = format!("127.0.0.1:{}", 8091 + i);
+        rendering.children.push(spawn(binary, &addr)?);
+        if let Some(entry) = manifest.remotes.iter_mut().find(|e| e.name == *package) {
+            entry.release.server = Some(format!("http://{addr}"));
+        }
+    }
+    frontend::write_manifest(dist, &manifest)?;
+    Ok(rendering)
 }

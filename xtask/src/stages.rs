@@ -83,7 +83,7 @@ impl Stage {
             Stage::Clippy => "Lints, warnings denied: clippy on the native crates, then on the wasm crates for wasm32",
             Stage::Boundaries => "Checking the boundaries between crates",
             Stage::Build => "The release build: front end into dist/, server into target/release/cart-api",
-            Stage::Unit => "Unit, contract and API tests",
+            Stage::Unit => "Unit, contract and API tests; the composer; the server halves' renders",
             Stage::ApiPostgres => "cart-api's tests again, on PostgreSQL (with --postgres or TEST_POSTGRES_URL)",
             Stage::WasmUnit => "Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)",
             Stage::Rebuild => "Remotes deploy independently: rebuild one, compare every file of dist/",
@@ -373,8 +373,16 @@ impl Run {
             Stage::Build => self.server = Some(crate::build()?),
             Stage::Unit => {
                 let mut unit = cargo();
-                unit.args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask"]).env_remove(POSTGRES_ENV);
+                unit.args(["test", "-p", "contracts", "-p", "cart-api", "-p", "xtask", "-p", "composer"])
+                    .env_remove(POSTGRES_ENV);
                 self.tally.run(&mut unit)?;
+                // The server halves' renders, natively: the same views the browser mounts.
+                let mut halves = cargo();
+                halves.args(["test", "--lib"]);
+                for (package, _) in crate::SERVER_HALVES {
+                    halves.args(["-p", package, "--features", &format!("{package}/server")]);
+                }
+                self.tally.run(&mut halves)?;
             }
             Stage::ApiPostgres => {
                 let Some(url) = self.postgres()? else { return Ok(no_postgres()) };
@@ -466,6 +474,13 @@ fn clippy(root: &std::path::Path) -> Result<(), String> {
         native.args(["--exclude", name]);
     }
     crate::run(native.args(["--", "-D", "warnings"]))?;
+    // The server halves are wasm crates built natively too: their server side is linted here.
+    let mut halves = cargo();
+    halves.args(["clippy", "--lib", "--bins"]);
+    for (package, _) in crate::SERVER_HALVES {
+        halves.args(["-p", package, "--features", &format!("{package}/server")]);
+    }
+    crate::run(halves.args(["--", "-D", "warnings"]))?;
     let mut wasm = cargo();
     wasm.args(["clippy", "--target", "wasm32-unknown-unknown", "--all-targets"]);
     wasm.args(["--no-default-features", "-p", "contracts"]);

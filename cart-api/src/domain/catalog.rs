@@ -245,6 +245,11 @@ impl Snapshot {
         Some(self.products[at].product.clone())
     }
 
+    /// Every product's id, in id order (for the sitemap).
+    pub fn product_ids(&self) -> Vec<u32> {
+        self.products.iter().map(|p| p.product.id).collect()
+    }
+
     pub fn categories(&self) -> Vec<Category> {
         self.categories.clone()
     }

@@ -160,6 +160,8 @@ mod tests {
             trusted_proxies: Vec::new().into(),
             hashing: crate::overload::Gate::new(1, 1, Duration::from_secs(1)),
             catalogue: Default::default(),
+            composer: None,
+            public_origin: None,
         };
         let router = Router::new().route("/ready", get(ready)).with_state(state);
         assert_eq!(call(&router, "/ready").await.2["status"], "ready");

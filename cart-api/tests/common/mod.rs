@@ -57,6 +57,8 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
         remote_origins: Vec::new(),
         cors_allow_origin: None,
         trusted_proxies: Vec::new(),
+        composer_url: None,
+        public_origin: None,
         limits: Default::default(),
     };
     configure(&mut config);

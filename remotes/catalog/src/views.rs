@@ -1,18 +1,19 @@
 //! The listing: category navigation, search, sort, filters, the product grid and pagination.
+//!
+//! The same components render in the browser and on the server (`crate::server`); what differs
+//! is only where their data comes from, see [`Listing`] and `crate::browser`.
 
 use contracts::api::{Category, Money, Product, ProductPage};
-use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
-use contracts::events::{CatalogProductClicked, Envelope, LocaleChanged, SearchSubmitted};
+use contracts::events::{CatalogProductClicked, SearchSubmitted};
 use contracts::format::money as format_money;
 use contracts::routes::{product_path, CatalogQuery};
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
+use serde::{Deserialize, Serialize};
 
+use crate::browser::{self, go, Data};
 use crate::filters::{format_major, parse_major, variant_value, CURRENCY, VARIANTS};
 use crate::i18n::{self, t, Key, Lang};
-use crate::{api, PUBLISHER};
 
 const SORTS: [(&str, Key); 5] = [
     ("", Key::SortFeatured),
@@ -22,41 +23,40 @@ const SORTS: [(&str, Key); 5] = [
     ("newest", Key::SortNewest),
 ];
 
-/// Moves to `next` unless the browser already shows it: a second history entry for the same
-/// view would make Back look broken (a price field's `change` and the form's submit both ask).
-fn go(next: CatalogQuery) {
-    if next != CatalogQuery::from_url(&current_path(), &current_search()) {
-        navigate(PUBLISHER, &next.to_url(), false);
-    }
+/// What the listing shows for one URL: its path and query, and what the API answered for it so
+/// far. The server half fills it in and embeds it in its fragment, so the browser half starts
+/// from the same data and renders the same markup without asking again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Listing {
+    pub path: String,
+    pub search: String,
+    pub categories: Option<Vec<Category>>,
+    pub products: Option<ProductPage>,
 }
 
 #[component]
-pub fn Catalog(context: MountContext) -> impl IntoView {
-    let url = RwSignal::new((current_path(), current_search()));
+pub fn Catalog(context: MountContext, listing: Listing) -> impl IntoView {
+    let url = RwSignal::new((listing.path.clone(), listing.search.clone()));
     let locale = RwSignal::new(Lang::of(&context.locale).tag().to_string());
-    let listeners = SendWrapper::new((
-        on_route_change("catalog", move |route| url.set((route.path, route.search))),
-        subscribe::<LocaleChanged, _>("catalog", move |e: Envelope<LocaleChanged>| {
-            locale.set(Lang::of(&e.payload.locale).tag().to_string())
-        }),
-    ));
-    on_cleanup(move || drop(listeners));
+    browser::follow(url, locale);
 
     let query = Memo::new(move |_| url.with(|(path, search)| CatalogQuery::from_url(path, search)));
-    let categories = LocalResource::new(api::categories);
-    let products = LocalResource::new(move || {
-        let query = query.get();
-        async move { api::products(&query).await }
-    });
+    let loaded = listing.products.is_some().then(|| CatalogQuery::from_url(&listing.path, &listing.search));
+    let data = Data {
+        categories: RwSignal::new(listing.categories),
+        products: RwSignal::new(listing.products.map(Ok)),
+        reload: RwSignal::new(0),
+    };
+    browser::load(query, data, loaded);
     let text = move |key| t(&locale.get(), key);
 
     let title = move || {
         let q = query.get();
         match (&q.category, &q.q) {
-            (Some(slug), _) => categories
-                .get()
-                .and_then(|r| r.ok())
-                .and_then(|cs| cs.into_iter().find(|c| &c.slug == slug).map(|c| c.name))
+            (Some(slug), _) => data
+                .categories
+                .with(|cs| cs.as_ref().and_then(|cs| cs.iter().find(|c| &c.slug == slug).map(|c| c.name.clone())))
                 .unwrap_or_else(|| slug.clone()),
             (None, Some(search)) => i18n::results_for(&locale.get(), search),
             (None, None) => text(Key::AllProducts).to_string(),
@@ -67,23 +67,22 @@ pub fn Catalog(context: MountContext) -> impl IntoView {
         <div class="catalog">
             <nav class="catalog-categories" aria-label=move || text(Key::Categories)>
                 <a href="/" aria-current=move || query.with(|q| q.category.is_none()).then_some("page")>{move || text(Key::AllProducts)}</a>
-                {move || categories.get().and_then(|r| r.ok()).map(|cs| category_links(cs, query))}
+                {move || data.categories.get().map(|cs| category_links(cs, query))}
             </nav>
             <div class="catalog-results">
                 <h1 class="catalog-title">{title}</h1>
                 <Toolbar query locale />
                 <Filters query locale />
-                <Transition fallback=move || view! { <p class="catalog-status">{move || text(Key::Loading)}</p> }>
-                    {move || products.get().map(|result| match result {
-                        Ok(page) => results(page, query.get(), locale).into_any(),
-                        Err(error) => view! {
-                            <div class="catalog-error" role="alert">
-                                <p>{move || text(Key::LoadFailed)} " " {error.to_string()}</p>
-                                <button type="button" on:click=move |_| products.refetch()>{move || text(Key::TryAgain)}</button>
-                            </div>
-                        }.into_any(),
-                    })}
-                </Transition>
+                {move || match data.products.get() {
+                    None => view! { <p class="catalog-status">{move || text(Key::Loading)}</p> }.into_any(),
+                    Some(Ok(page)) => results(page, query.get(), locale).into_any(),
+                    Some(Err(error)) => view! {
+                        <div class="catalog-error" role="alert">
+                            <p>{move || text(Key::LoadFailed)} " " {error}</p>
+                            <button type="button" on:click=move |_| data.reload.update(|n| *n += 1)>{move || text(Key::TryAgain)}</button>
+                        </div>
+                    }.into_any(),
+                }}
             </div>
         </div>
     }
@@ -111,10 +110,14 @@ fn Toolbar(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
         let text = search_input.get().map(|i| i.value()).unwrap_or_default();
         let text = text.trim();
         if !text.is_empty() {
-            publish(PUBLISHER, &new_trace_id(), SearchSubmitted { query: text.chars().take(100).collect() });
+            browser::publish(SearchSubmitted { query: text.chars().take(100).collect() });
         }
         go(CatalogQuery { q: (!text.is_empty()).then(|| text.to_string()), page: None, ..query.get_untracked() });
     };
+    // Attributes for the server's markup (and a page without JavaScript), properties for the
+    // browser: once the visitor has typed or picked, only the property counts.
+    let sorted = move |value: &'static str| move || query.with(|q| q.sort.as_deref().unwrap_or("") == value);
+    let search_text = move || query.with(|q| q.q.clone().unwrap_or_default());
     let on_sort = move |ev: leptos::ev::Event| {
         let sort = event_target_value(&ev);
         go(CatalogQuery { sort: (!sort.is_empty()).then_some(sort), page: None, ..query.get_untracked() });
@@ -125,7 +128,7 @@ fn Toolbar(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
             <form class="catalog-search" role="search" on:submit=on_search>
                 <label for="catalog-q" class="catalog-visually-hidden">{move || text(Key::SearchLabel)}</label>
                 <input id="catalog-q" name="q" type="search" placeholder=move || text(Key::SearchLabel) data-testid="search-input"
-                    node_ref=search_input prop:value=move || query.with(|q| q.q.clone().unwrap_or_default()) />
+                    node_ref=search_input value=search_text prop:value=search_text />
                 <button type="submit">{move || text(Key::SearchButton)}</button>
             </form>
             <label class="catalog-sort" for="catalog-sort">{move || text(Key::SortLabel)}</label>
@@ -133,7 +136,7 @@ fn Toolbar(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
                 {SORTS.into_iter().map(|(value, key)| view! {
                     // A property, not the attribute: the attribute stops counting once the
                     // visitor has picked an option, and Back must still show the URL's sort.
-                    <option value=value prop:selected=move || query.with(|q| q.sort.as_deref().unwrap_or("") == value)>
+                    <option value=value selected=sorted(value) prop:selected=sorted(value)>
                         {move || text(key)}
                     </option>
                 }).collect_view()}
@@ -151,7 +154,7 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
     let max_input = NodeRef::<leptos::html::Input>::new();
     let problem = RwSignal::new(None::<Key>);
     // A new URL (a filter applied, Back, Forward) shows its own values, without the old complaint.
-    Effect::new(move |_| {
+    browser::effect(move || {
         query.track();
         problem.set(None);
     });
@@ -197,12 +200,17 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
     };
     let invalid = move || problem.get().is_some().then_some("true");
     let step = if exponent == 0 { "1".to_string() } else { format!("0.{}1", "0".repeat(exponent as usize - 1)) };
+    let no_variant = move || query.with(|q| q.variant.is_none());
+    let variant_is = move |name: &'static str| {
+        move || query.with(|q| q.variant.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(name)))
+    };
+    let in_stock = move || query.with(|q| q.in_stock);
     // A variant in the URL that the list does not name still shows as chosen.
     let other_variant = move || {
         query
             .with(|q| q.variant.clone())
             .filter(|v| !VARIANTS.iter().any(|name| name.eq_ignore_ascii_case(v)))
-            .map(|v| view! { <option value=v.clone() prop:selected=true>{v.clone()}</option> })
+            .map(|v| view! { <option value=v.clone() selected=true prop:selected=true>{v.clone()}</option> })
     };
 
     // A disclosure: on a phone the filters stay folded under their button, so the first screen
@@ -221,22 +229,22 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
                 <input id="catalog-min-price" name="minPrice" type="number" inputmode="decimal" min="0" step=step.clone()
                     data-testid="filter-min-price" node_ref=min_input aria-invalid=invalid
                     aria-describedby="catalog-filter-problem"
-                    prop:value=price_value(|q| q.min_price) on:change=move |_| apply_prices() />
+                    value=price_value(|q| q.min_price) prop:value=price_value(|q| q.min_price) on:change=move |_| apply_prices() />
             </div>
             <div class="catalog-field">
                 <label for="catalog-max-price">{move || text(Key::MaxPrice)} " (" {CURRENCY} ")"</label>
                 <input id="catalog-max-price" name="maxPrice" type="number" inputmode="decimal" min="0" step=step
                     data-testid="filter-max-price" node_ref=max_input aria-invalid=invalid
                     aria-describedby="catalog-filter-problem"
-                    prop:value=price_value(|q| q.max_price) on:change=move |_| apply_prices() />
+                    value=price_value(|q| q.max_price) prop:value=price_value(|q| q.max_price) on:change=move |_| apply_prices() />
             </div>
             <div class="catalog-field">
                 <label for="catalog-variant">{move || text(Key::VariantLabel)}</label>
                 <select id="catalog-variant" name="variant" data-testid="filter-variant" on:change=on_variant>
-                    <option value="" prop:selected=move || query.with(|q| q.variant.is_none())>{move || text(Key::AnyVariant)}</option>
+                    <option value="" selected=no_variant prop:selected=no_variant>{move || text(Key::AnyVariant)}</option>
                     {VARIANTS.into_iter().map(|name| view! {
                         <option value=variant_value(name)
-                            prop:selected=move || query.with(|q| q.variant.as_deref().is_some_and(|v| v.eq_ignore_ascii_case(name)))>
+                            selected=variant_is(name) prop:selected=variant_is(name)>
                             {name}
                         </option>
                     }).collect_view()}
@@ -245,7 +253,7 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
             </div>
             <label class="catalog-filter">
                 <input type="checkbox" name="inStock" data-testid="filter-in-stock"
-                    prop:checked=move || query.with(|q| q.in_stock) on:change=on_stock />
+                    checked=in_stock prop:checked=in_stock on:change=on_stock />
                 " " {move || text(Key::InStockOnly)}
             </label>
             <button type="submit">{move || text(Key::Apply)}</button>
@@ -271,7 +279,7 @@ fn results(page: ProductPage, query: CatalogQuery, locale: RwSignal<String>) -> 
         }
         .into_any();
     }
-    contracts::browser::mark("catalog:grid-rendered");
+    browser::mark("catalog:grid-rendered");
     view! {
         <p class="catalog-count" data-testid="result-count" role="status">{count}</p>
         <ul class="catalog-grid">
@@ -294,7 +302,7 @@ fn card(product: Product, position: u32, locale: RwSignal<String>) -> impl IntoV
     let href = product_path(product.id, None);
     let product_id = product.id;
     // The shell's router follows the link; this only reports the click.
-    let clicked = move |_| publish(PUBLISHER, &new_trace_id(), CatalogProductClicked { product_id, position });
+    let clicked = move |_| browser::publish(CatalogProductClicked { product_id, position });
     let price = product.price.clone();
     let image = product.images.first().cloned().unwrap_or_default();
     let in_stock = product.variants.iter().any(|v| v.stock > 0);

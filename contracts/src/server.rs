@@ -1,0 +1,177 @@
+//! The skeleton of a remote's server half (feature `server`, native only): an HTTP endpoint
+//! that answers the composer's [`FragmentRequest`]s, and a client of the cart API.
+//!
+//! A remote's server half is its own process, deployed by its own team: `main` calls [`serve`]
+//! with the remote's render function and nothing else. It is stateless (every answer comes
+//! from the request and the cart API), so it runs as any number of replicas.
+//!
+//! Settings (environment): `ADDR` (default `127.0.0.1:0`, a free port; the address is printed
+//! as `<name> server listening on http://…`), `CART_API_URL` (default `http://127.0.0.1:8080`).
+
+use std::future::Future;
+use std::time::Duration;
+
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::de::DeserializeOwned;
+
+use crate::fragment::{FragmentRequest, FragmentResponse, FRAGMENT_PATH};
+
+/// Why a fragment could not be rendered. The composer then leaves the slot to the browser.
+#[derive(Debug, thiserror::Error)]
+pub enum FragmentError {
+    #[error("the cart API could not be reached: {0}")]
+    Network(String),
+    #[error("the cart API answered {status} for {path}")]
+    Status { status: u16, path: String },
+    #[error("the cart API's answer for {path} could not be read: {reason}")]
+    Decode { path: String, reason: String },
+    #[error("the request cannot be rendered: {0}")]
+    BadRequest(String),
+}
+
+impl IntoResponse for FragmentError {
+    fn into_response(self) -> Response {
+        let status = match self {
+            FragmentError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            _ => StatusCode::BAD_GATEWAY,
+        };
+        (status, self.to_string()).into_response()
+    }
+}
+
+/// The cart API as a server half sees it: the same endpoints and JSON shapes the browser half
+/// reads, asked on the visitor's behalf (their session cookie travels along).
+#[derive(Clone)]
+pub struct Api {
+    client: reqwest::Client,
+    base: String,
+}
+
+impl Api {
+    /// `base` is the API's origin, e.g. `http://127.0.0.1:8080`.
+    pub fn new(base: &str) -> Self {
+        // A fragment is only worth its slot if it is fast: the composer gives up long before this.
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(5))
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build()
+            .unwrap_or_default();
+        Self { client, base: base.trim_end_matches('/').to_string() }
+    }
+
+    /// `GET path` (e.g. `/api/products?page=1`), decoded from JSON.
+    pub async fn get_json<T: DeserializeOwned>(&self, path: &str, visitor: &Visitor) -> Result<T, FragmentError> {
+        let mut request = self.client.get(format!("{}{path}", self.base));
+        if let Some(cookie) = &visitor.cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        let response = request.send().await.map_err(|e| FragmentError::Network(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(FragmentError::Status { status: response.status().as_u16(), path: path.to_string() });
+        }
+        response.json().await.map_err(|e| FragmentError::Decode { path: path.to_string(), reason: e.to_string() })
+    }
+}
+
+/// Who the fragment is for, beyond the platform context: the visitor's cookies, forwarded by
+/// the composer so that the API answers as it would answer their browser.
+#[derive(Debug, Clone, Default)]
+pub struct Visitor {
+    pub cookie: Option<String>,
+}
+
+#[derive(Clone)]
+struct AppState<F> {
+    api: Api,
+    render: F,
+    name: &'static str,
+}
+
+/// Serves a remote's fragments until the process is stopped: `POST /fragment` answers a
+/// [`FragmentRequest`] with `render`'s [`FragmentResponse`]; `GET /health` says it is up.
+pub async fn serve<F, Fut>(name: &'static str, render: F) -> std::io::Result<()>
+where
+    F: Fn(FragmentRequest, Api, Visitor) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<FragmentResponse, FragmentError>> + Send + 'static,
+{
+    let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:0".into());
+    let api = Api::new(&std::env::var("CART_API_URL").unwrap_or_else(|_| "http://127.0.0.1:8080".into()));
+    let listener = tokio::net::TcpListener::bind(&addr).await?;
+    let app = router(name, api, render);
+    // The harness and `cargo xtask demo` read this line to find the port.
+    println!("{name} server listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, app).with_graceful_shutdown(stopped()).await
+}
+
+fn router<F, Fut>(name: &'static str, api: Api, render: F) -> Router
+where
+    F: Fn(FragmentRequest, Api, Visitor) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<FragmentResponse, FragmentError>> + Send + 'static,
+{
+    Router::new()
+        .route(FRAGMENT_PATH, post(fragment::<F, Fut>))
+        .route("/health", get(|| async { "ok" }))
+        .with_state(AppState { api, render, name })
+}
+
+async fn fragment<F, Fut>(
+    State(state): State<AppState<F>>,
+    headers: HeaderMap,
+    Json(request): Json<FragmentRequest>,
+) -> Result<Json<FragmentResponse>, FragmentError>
+where
+    F: Fn(FragmentRequest, Api, Visitor) -> Fut + Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<FragmentResponse, FragmentError>> + Send + 'static,
+{
+    let visitor = Visitor { cookie: headers.get(header::COOKIE).and_then(|v| v.to_str().ok()).map(str::to_string) };
+    let url = request.url.clone();
+    match (state.render)(request, state.api.clone(), visitor).await {
+        Ok(answer) => Ok(Json(answer)),
+        Err(error) => {
+            eprintln!("[{}] {url}: {error}", state.name);
+            Err(error)
+        }
+    }
+}
+
+async fn stopped() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = interrupt => {}, _ = terminate => {} }
+}
+
+/// Splits a page URL (`/search?q=red`) into its path and its query with the `?` (`?q=red`),
+/// as the browser's `location.pathname` and `location.search` give them.
+pub fn split_url(url: &str) -> (String, String) {
+    match url.split_once('?') {
+        Some((path, query)) if !query.is_empty() => (path.to_string(), format!("?{query}")),
+        Some((path, _)) => (path.to_string(), String::new()),
+        None => (url.to_string(), String::new()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn splits_a_url_as_location_does() {
+        assert_eq!(super::split_url("/search?q=red"), ("/search".into(), "?q=red".into()));
+        assert_eq!(super::split_url("/"), ("/".into(), String::new()));
+        assert_eq!(super::split_url("/?"), ("/".into(), String::new()));
+    }
+}

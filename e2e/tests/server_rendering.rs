@@ -1,0 +1,138 @@
+//! Journeys of server rendering: the page arrives as HTML composed from the remotes' server
+//! halves, the browser halves take it over with the same text and without asking the API
+//! again, and a server half that is down or slow leaves only its own slot to the browser.
+
+use e2e::{Browser, Store};
+use serde_json::Value;
+
+/// The catalog's slot once its browser half has taken it over.
+const TAKEN_OVER: &str =
+    "#main .remote-slot[data-remote=catalog][data-version] > .remote-host:not([data-server-rendered]) .catalog-title";
+
+/// Fetches the current page again (with the browser's cookies) and returns
+/// `[the server-rendered catalog slot's text, the live slot's text, the page's <title>]`, both
+/// texts with whitespace collapsed and without the state block.
+const TEXTS: &str = r#"
+    const done = arguments[arguments.length - 1];
+    const squash = t => t.replace(/\s+/g, ' ').trim();
+    fetch(location.href, { credentials: 'same-origin' }).then(r => r.text()).then(html => {
+        const page = new DOMParser().parseFromString(html, 'text/html');
+        const served = page.querySelector('[data-server-rendered^="catalog@"]');
+        if (served) served.querySelectorAll('script').forEach(s => s.remove());
+        const live = document.querySelector('#main .remote-slot[data-remote=catalog] > .remote-host');
+        done([served ? squash(served.textContent) : null, live ? squash(live.textContent) : null, page.title]);
+    }).catch(e => done([String(e), null, null]));
+"#;
+
+/// The canonical link of `/categories/tractors?page=1`, as a crawler reads it.
+const CANONICAL: &str = r#"
+    const done = arguments[arguments.length - 1];
+    fetch('/categories/tractors?page=1').then(r => r.text())
+        .then(h => done(new DOMParser().parseFromString(h, 'text/html').querySelector('link[rel=canonical]')?.href ?? null));
+"#;
+
+/// API requests the page made for the product listing.
+const LISTING_REQUESTS: &str =
+    "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/products')).map(e => e.name)";
+
+async fn texts(browser: &Browser) -> (String, String, String) {
+    let value = browser.execute_async(TEXTS).await;
+    let text = |i: usize| value.get(i).and_then(Value::as_str).unwrap_or_default().to_string();
+    (text(0), text(1), text(2))
+}
+
+#[tokio::test]
+async fn the_listing_arrives_as_html_and_the_catalog_takes_it_over_unchanged() {
+    let store = Store::start().await;
+    assert!(store.renders_on_the_server(), "the journeys run with server rendering on");
+    let browser = Browser::open(&store).await;
+
+    browser.goto("/categories/tractors").await;
+    browser.wait_for(TAKEN_OVER).await;
+    let (served, live, title) = texts(&browser).await;
+    assert!(served.contains("Tractors") && served.contains("€"), "the server rendered the listing: {served:?}");
+    assert_eq!(served, live, "the browser half shows exactly what the server rendered");
+    assert_eq!(title, "Tractors · Tractor & Co.");
+    assert_eq!(
+        browser.execute(LISTING_REQUESTS).await,
+        Value::Array(Vec::new()),
+        "the browser half used the listing the server sent instead of asking again"
+    );
+
+    // The catalog still follows the URL in the browser: the next page of results is its own.
+    browser.click("a[href='/categories/workwear']").await;
+    browser.wait_for_text(".catalog-title", "Workwear").await;
+
+    // In German and in the dark theme (both travel in the shell's cookies) the texts match too.
+    browser.select("[data-testid=locale-select]", "de-DE").await;
+    browser.click("[data-testid=theme-toggle]").await;
+    browser.goto("/").await;
+    browser.wait_for(TAKEN_OVER).await;
+    let (served, live, _) = texts(&browser).await;
+    assert!(served.contains("Alle Produkte"), "rendered in German on the server: {served:?}");
+    assert_eq!(served, live);
+    let root = browser.execute("return [document.documentElement.lang, document.documentElement.dataset.theme]").await;
+    assert_eq!(root, serde_json::json!(["de-DE", "dark"]));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_stopped_server_half_leaves_its_slot_to_the_browser() {
+    let mut store = Store::start().await;
+    store.stop_server_half("catalog").await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for("[data-testid=product-card]").await;
+    let served = browser.execute_async(TEXTS).await;
+    assert_eq!(served[0], Value::Null, "nothing was server-rendered for the catalog");
+    assert_eq!(browser.count("[data-testid=product-card]").await, 12, "the browser half rendered the listing itself");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_server_half_that_never_answers_costs_only_the_budget() {
+    let store = Store::start().await;
+    // A server half that accepts connections and never says a word.
+    let silent = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("a port");
+    let address = silent.local_addr().expect("an address");
+    tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = silent.accept().await {
+            open.push(socket);
+        }
+    });
+    e2e::manifest::edit(store.dist_path(), "catalog", |entry| entry["server"] = format!("http://{address}").into());
+
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    browser.wait_for("[data-testid=product-card]").await;
+    let served = browser.execute_async(TEXTS).await;
+    assert_eq!(served[0], Value::Null, "the slot was left to the browser");
+    assert_eq!(served[2], "Tractor & Co.", "the page went out with the shell's own head");
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn search_engines_get_a_sitemap_robots_and_canonical_links() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/").await;
+    let fetch = |path: &str| {
+        format!(
+            "const done = arguments[arguments.length - 1]; fetch({}).then(r => r.text()).then(done, e => done(String(e)));",
+            serde_json::json!(path)
+        )
+    };
+    let robots = browser.execute_async(&fetch("/robots.txt")).await;
+    assert!(
+        robots.as_str().unwrap_or_default().contains(&format!("Sitemap: {}/sitemap.xml", store.base_url())),
+        "{robots}"
+    );
+    let sitemap = browser.execute_async(&fetch("/sitemap.xml")).await;
+    let sitemap = sitemap.as_str().unwrap_or_default();
+    assert!(sitemap.contains(&format!("<loc>{}/categories/tractors</loc>", store.base_url())), "{sitemap}");
+    assert!(sitemap.contains(&format!("<loc>{}/products/1</loc>", store.base_url())), "{sitemap}");
+    let canonical = browser.execute_async(CANONICAL).await;
+    assert_eq!(canonical, format!("{}/categories/tractors", store.base_url()));
+    browser.close().await;
+}
