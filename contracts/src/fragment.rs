@@ -34,6 +34,9 @@ pub const STATE_ATTRIBUTE: &str = "data-fragment-state";
 pub struct FragmentRequest {
     /// The page's path and query, e.g. `/categories/tractors?sort=name`.
     pub url: String,
+    /// `scheme://host` the visitor used, for absolute links in the head (JSON-LD, canonical).
+    #[serde(default)]
+    pub origin: String,
     /// The same context the browser half gets from `mount`.
     pub context: MountContext,
 }

@@ -12,7 +12,8 @@ use tokio::process::{Child, Command};
 use crate::{spawn_until_ready, Log};
 
 /// The remotes with a server half: (remote, binary next to `cart-api`).
-pub const SERVER_HALVES: [(&str, &str); 1] = [("catalog", "catalog-server")];
+pub const SERVER_HALVES: [(&str, &str); 2] =
+    [("catalog", "catalog-server"), ("product-details", "product-details-server")];
 
 pub fn enabled() -> bool {
     std::env::var("E2E_SERVER_RENDERING").map_or(true, |v| v != "off")

@@ -10,18 +10,21 @@ const TAKEN_OVER: &str =
     "#main .remote-slot[data-remote=catalog][data-version] > .remote-host:not([data-server-rendered]) .catalog-title";
 
 /// Fetches the current page again (with the browser's cookies) and returns
-/// `[the server-rendered catalog slot's text, the live slot's text, the page's <title>]`, both
-/// texts with whitespace collapsed and without the state block.
-const TEXTS: &str = r#"
-    const done = arguments[arguments.length - 1];
+/// `[the server-rendered slot's text, the live slot's text, the page's <title>, its JSON-LD]`
+/// for the remote named by the first argument, both texts with whitespace collapsed and without
+/// the state block.
+const SLOT_TEXTS: &str = r#"
+    const [remote, done] = [arguments[0], arguments[arguments.length - 1]];
     const squash = t => t.replace(/\s+/g, ' ').trim();
     fetch(location.href, { credentials: 'same-origin' }).then(r => r.text()).then(html => {
         const page = new DOMParser().parseFromString(html, 'text/html');
-        const served = page.querySelector('[data-server-rendered^="catalog@"]');
+        const served = page.querySelector(`[data-server-rendered^="${remote}@"]`);
         if (served) served.querySelectorAll('script').forEach(s => s.remove());
-        const live = document.querySelector('#main .remote-slot[data-remote=catalog] > .remote-host');
-        done([served ? squash(served.textContent) : null, live ? squash(live.textContent) : null, page.title]);
-    }).catch(e => done([String(e), null, null]));
+        const live = document.querySelector(`#main .remote-slot[data-remote=${remote}] > .remote-host`);
+        const ld = page.querySelector('script[type="application/ld+json"]');
+        done([served ? squash(served.textContent) : null, live ? squash(live.textContent) : null, page.title,
+              ld ? JSON.parse(ld.textContent) : null]);
+    }).catch(e => done([String(e), null, null, null]));
 "#;
 
 /// The canonical link of `/categories/tractors?page=1`, as a crawler reads it.
@@ -35,8 +38,14 @@ const CANONICAL: &str = r#"
 const LISTING_REQUESTS: &str =
     "return performance.getEntriesByType('resource').filter(e => e.name.includes('/api/products')).map(e => e.name)";
 
-async fn texts(browser: &Browser) -> (String, String, String) {
-    let value = browser.execute_async(TEXTS).await;
+/// [`SLOT_TEXTS`] for `remote`.
+async fn slot(browser: &Browser, remote: &str) -> Value {
+    browser.client().execute_async(SLOT_TEXTS, vec![Value::from(remote)]).await.unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The server-rendered and the live text of `remote`'s slot, and the page's title.
+async fn texts(browser: &Browser, remote: &str) -> (String, String, String) {
+    let value = slot(browser, remote).await;
     let text = |i: usize| value.get(i).and_then(Value::as_str).unwrap_or_default().to_string();
     (text(0), text(1), text(2))
 }
@@ -49,7 +58,7 @@ async fn the_listing_arrives_as_html_and_the_catalog_takes_it_over_unchanged() {
 
     browser.goto("/categories/tractors").await;
     browser.wait_for(TAKEN_OVER).await;
-    let (served, live, title) = texts(&browser).await;
+    let (served, live, title) = texts(&browser, "catalog").await;
     assert!(served.contains("Tractors") && served.contains("€"), "the server rendered the listing: {served:?}");
     assert_eq!(served, live, "the browser half shows exactly what the server rendered");
     assert_eq!(title, "Tractors · Tractor & Co.");
@@ -68,11 +77,52 @@ async fn the_listing_arrives_as_html_and_the_catalog_takes_it_over_unchanged() {
     browser.click("[data-testid=theme-toggle]").await;
     browser.goto("/").await;
     browser.wait_for(TAKEN_OVER).await;
-    let (served, live, _) = texts(&browser).await;
+    let (served, live, _) = texts(&browser, "catalog").await;
     assert!(served.contains("Alle Produkte"), "rendered in German on the server: {served:?}");
     assert_eq!(served, live);
     let root = browser.execute("return [document.documentElement.lang, document.documentElement.dataset.theme]").await;
     assert_eq!(root, serde_json::json!(["de-DE", "dark"]));
+    browser.close().await;
+}
+
+#[tokio::test]
+async fn a_product_page_arrives_with_its_product_and_its_json_ld() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/products/1").await;
+    browser.wait_for("#main .remote-slot[data-remote=product-details][data-version] > .remote-host:not([data-server-rendered]) .pd-product").await;
+    let value = slot(&browser, "product-details").await;
+    let (served, live) = (value[0].as_str().unwrap_or_default(), value[1].as_str().unwrap_or_default());
+    let name = browser.text(".pd-product h1").await;
+    assert!(served.contains(&name), "the server rendered the product: {served:?}");
+    assert_eq!(served, live, "the browser half shows exactly what the server rendered");
+    assert_eq!(value[2], format!("{name} · Tractor & Co."));
+    let ld = &value[3];
+    assert_eq!((ld["@type"].as_str(), ld["name"].as_str()), (Some("Product"), Some(name.as_str())), "{ld}");
+    assert!(ld["offers"]["price"].as_str().is_some_and(|p| p.parse::<f64>().is_ok()), "{ld}");
+    assert_eq!(ld["offers"]["priceCurrency"], "EUR");
+    let product_requests = browser
+        .execute(
+            "return performance.getEntriesByType('resource').filter(e => e.name.endsWith('/api/products/1')).length",
+        )
+        .await;
+    assert_eq!(product_requests, 0, "the browser half used the product the server sent");
+
+    // A variant is still the URL's business, in the browser.
+    browser.click(".pd-variant[aria-pressed=false]").await;
+    browser
+        .until("the variant in the URL", "return location.search", |v| {
+            v.as_str().is_some_and(|s| s.starts_with("?variant="))
+        })
+        .await;
+
+    // A product that does not exist is a 404 page, rendered on the server too.
+    let status = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1]; fetch('/products/9999').then(r => done(r.status));",
+        )
+        .await;
+    assert_eq!(status, 404);
     browser.close().await;
 }
 
@@ -83,7 +133,7 @@ async fn a_stopped_server_half_leaves_its_slot_to_the_browser() {
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for("[data-testid=product-card]").await;
-    let served = browser.execute_async(TEXTS).await;
+    let served = slot(&browser, "catalog").await;
     assert_eq!(served[0], Value::Null, "nothing was server-rendered for the catalog");
     assert_eq!(browser.count("[data-testid=product-card]").await, 12, "the browser half rendered the listing itself");
     browser.close().await;
@@ -106,7 +156,7 @@ async fn a_server_half_that_never_answers_costs_only_the_budget() {
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for("[data-testid=product-card]").await;
-    let served = browser.execute_async(TEXTS).await;
+    let served = slot(&browser, "catalog").await;
     assert_eq!(served[0], Value::Null, "the slot was left to the browser");
     assert_eq!(served[2], "Tractor & Co.", "the page went out with the shell's own head");
     browser.close().await;

@@ -170,7 +170,7 @@ fn server() -> Result<PathBuf, String> {
 }
 
 /// The remotes with a server half: (package, binary).
-pub const SERVER_HALVES: [(&str, &str); 1] = [("catalog", "catalog-server")];
+pub use e2e::server_rendering::SERVER_HALVES;
 
 /// The release build. Returns the path of the server binary.
 pub fn build_release() -> Result<PathBuf, String> {

@@ -307,6 +307,10 @@ fn card(product: Product, position: u32, locale: RwSignal<String>) -> impl IntoV
     let image = product.images.first().cloned().unwrap_or_default();
     let in_stock = product.variants.iter().any(|v| v.stock > 0);
     let options = product.variants.len();
+    // The first row is on the first screen (it is the page's largest paint): fetched at once,
+    // the very first before anything else; the rest only when scrolled near.
+    let loading = if position <= 4 { "eager" } else { "lazy" };
+    let priority = (position == 1).then_some("high");
     let meta = move || {
         let locale = locale.get();
         let stock = t(&locale, if in_stock { Key::InStock } else { Key::OutOfStock });
@@ -319,7 +323,7 @@ fn card(product: Product, position: u32, locale: RwSignal<String>) -> impl IntoV
     view! {
         <li class="catalog-card" data-testid="product-card">
             <a class="catalog-card-link" href=href on:click=clicked>
-                <img src=image alt="" width="300" height="260" loading="lazy" />
+                <img src=image alt="" width="300" height="260" loading=loading fetchpriority=priority />
                 <span class="catalog-card-name">{product.name}</span>
             </a>
             <p class="catalog-card-price" data-testid="product-price">{move || format_money(&price, &locale.get())}</p>

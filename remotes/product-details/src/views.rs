@@ -1,90 +1,70 @@
 //! One product: picture, price, variant choice (in the URL), quantity and Add to cart, and the
 //! products this browser viewed before it.
+//!
+//! The same components render in the browser and on the server (`crate::server`); what differs
+//! is only where their data comes from, see [`Shown`] and `crate::browser`.
 
 use contracts::api::{AddCartItem, Product};
-use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::browser::http::HttpError;
-use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
 use contracts::context::MountContext;
-use contracts::events::{
-    CartItemAdded, CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested,
-};
 use contracts::format::money as format_money;
 use contracts::routes::{parse_product_path, product_path, query_param};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use send_wrapper::SendWrapper;
+use serde::{Deserialize, Serialize};
 
+use crate::browser::{self, Adding, Answer, Data};
 use crate::i18n::{self, t, Key, Lang};
-use crate::{api, recent, PUBLISHER};
+
+/// What the page shows for one URL: its path and query, and what the API answered for its
+/// product, if it was asked. The server half fills it in and embeds it in its fragment, so the
+/// browser half starts from the same product and renders the same markup without asking again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shown {
+    pub path: String,
+    pub search: String,
+    pub product: Option<Product>,
+    /// The API said there is no such product.
+    pub missing: bool,
+}
+
+impl Shown {
+    fn answer(&self) -> Option<Answer> {
+        match (&self.product, self.missing) {
+            (Some(product), _) => Some(Answer::Found(product.clone())),
+            (None, true) => Some(Answer::Missing),
+            (None, false) => None,
+        }
+    }
+}
 
 #[component]
-pub fn ProductDetails(context: MountContext) -> impl IntoView {
-    let url = RwSignal::new((current_path(), current_search()));
+pub fn ProductDetails(context: MountContext, shown: Shown) -> impl IntoView {
+    let url = RwSignal::new((shown.path.clone(), shown.search.clone()));
     let locale = RwSignal::new(Lang::of(&context.locale).tag().to_string());
-    let listeners = SendWrapper::new((
-        on_route_change("product-details", move |route| url.set((route.path, route.search))),
-        subscribe::<LocaleChanged, _>("product-details", move |e: Envelope<LocaleChanged>| {
-            locale.set(Lang::of(&e.payload.locale).tag().to_string())
-        }),
-    ));
-    on_cleanup(move || drop(listeners));
+    browser::follow(url, locale);
     let text = move |key| t(&locale.get(), key);
 
     let id = Memo::new(move |_| url.with(|(path, _)| parse_product_path(path)));
     let wanted_variant = Memo::new(move |_| url.with(|(_, search)| query_param(search, "variant")));
-    let product = LocalResource::new(move || {
-        let id = id.get();
-        async move {
-            match id {
-                Some(id) => api::product(id).await.map(Some),
-                None => Ok(None),
-            }
-        }
-    });
-    // Only a product the API has shown joins the list; one it no longer knows leaves it.
-    Effect::new(move |_| match product.get() {
-        Some(Ok(Some(p))) => recent::record(p.id),
-        Some(Err(HttpError::Status { status: 404, .. })) => {
-            if let Some(id) = id.get_untracked() {
-                recent::forget(id)
-            }
-        }
-        _ => {}
-    });
-    let recently_viewed = LocalResource::new(move || {
-        let current = id.get();
-        async move {
-            let mut found = Vec::new();
-            // One at a time: at most six small reads, and the strip is below the fold.
-            for other in recent::others(&recent::load(), current) {
-                match api::product(other).await {
-                    Ok(p) => found.push(p),
-                    Err(HttpError::Status { status: 404, .. }) => recent::forget(other),
-                    Err(_) => {}
-                }
-            }
-            found
-        }
-    });
+    let answer = shown.answer();
+    let loaded = answer.is_some().then(|| parse_product_path(&shown.path));
+    let data = Data { product: RwSignal::new(answer), recent: RwSignal::new(Vec::new()), reload: RwSignal::new(0) };
+    browser::load(id, data, loaded);
 
     view! {
         <div class="pd">
-            <Transition fallback=move || view! { <p class="pd-status">{move || text(Key::Loading)}</p> }>
-                {move || product.get().map(|result| match result {
-                    Ok(Some(p)) => view! { <Details product=p wanted_variant locale /> }.into_any(),
-                    Ok(None) | Err(HttpError::Status { status: 404 | 400, .. }) => not_found(locale).into_any(),
-                    Err(error) => view! {
-                        <div class="pd-error" role="alert">
-                            <p>{move || text(Key::LoadFailed)} " " {error.to_string()}</p>
-                            <button type="button" on:click=move |_| product.refetch()>{move || text(Key::TryAgain)}</button>
-                        </div>
-                    }.into_any(),
-                })}
-            </Transition>
-            <Transition fallback=|| ()>
-                {move || recently_viewed.get().filter(|ps| !ps.is_empty()).map(|ps| recent_strip(ps, locale))}
-            </Transition>
+            {move || match data.product.get() {
+                None => view! { <p class="pd-status">{move || text(Key::Loading)}</p> }.into_any(),
+                Some(Answer::Found(p)) => view! { <Details product=p wanted_variant locale /> }.into_any(),
+                Some(Answer::Missing) => not_found(locale).into_any(),
+                Some(Answer::Failed(error)) => view! {
+                    <div class="pd-error" role="alert">
+                        <p>{move || text(Key::LoadFailed)} " " {error}</p>
+                        <button type="button" on:click=move |_| data.reload.update(|n| *n += 1)>{move || text(Key::TryAgain)}</button>
+                    </div>
+                }.into_any(),
+            }}
+            {move || data.recent.with(|ps| !ps.is_empty()).then(|| recent_strip(data.recent.get(), locale))}
         </div>
     }
 }
@@ -137,8 +117,7 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
         })
     });
     let quantity = RwSignal::new(1u32);
-    let adding = RwSignal::new(false);
-    let error = RwSignal::new(None::<String>);
+    let adding = Adding { busy: RwSignal::new(false), error: RwSignal::new(None) };
     let stock = move || variant.get().map(|v| v.stock).unwrap_or(0);
     let max_quantity = move || stock().clamp(1, 99);
     let sold_out = move || stock() == 0;
@@ -146,15 +125,15 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
     let choose = move |variant_id: String| {
         let id = product.with_value(|p| p.id);
         quantity.set(1);
-        error.set(None);
+        adding.error.set(None);
         // Replace, not push: trying colours should not fill the Back button.
-        navigate(PUBLISHER, &product_path(id, Some(&variant_id)), true);
+        browser::navigate(&product_path(id, Some(&variant_id)), true);
     };
 
     let add = move |_| {
         let Some(v) = variant.get_untracked() else { return };
         // The button is disabled then; a click that still arrives (e.g. scripted) changes nothing.
-        if v.stock == 0 || adding.get_untracked() {
+        if v.stock == 0 || adding.busy.get_untracked() {
             return;
         }
         let item = AddCartItem {
@@ -163,30 +142,7 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
             quantity: quantity.get_untracked().clamp(1, v.stock.min(99)),
         };
         let name = product.with_value(|p| p.name.clone());
-        let message = i18n::added(&locale.get_untracked(), &name);
-        adding.set(true);
-        error.set(None);
-        spawn_local(async move {
-            // One trace id links the POST, the event and the toast in logs and the inspector.
-            let trace_id = new_trace_id();
-            match api::add_to_cart(&item, &trace_id).await {
-                Ok(cart) => {
-                    publish(PUBLISHER, &trace_id, CartUpdated { cart_id: cart.cart_id, item_count: cart.item_count });
-                    publish(
-                        PUBLISHER,
-                        &trace_id,
-                        CartItemAdded {
-                            product_id: item.product_id,
-                            variant_id: item.variant_id,
-                            quantity: item.quantity,
-                        },
-                    );
-                    publish(PUBLISHER, &trace_id, NotificationRequested { level: NotificationLevel::Success, message });
-                }
-                Err(e) => error.set(Some(e.to_string())),
-            }
-            adding.set(false);
-        });
+        browser::add_to_cart(item, i18n::added(&locale.get_untracked(), &name), adding);
     };
 
     let (name, description, price, image, variants, multi) = product.with_value(|p| {
@@ -207,7 +163,7 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
         }
     };
 
-    contracts::browser::mark("product-details:ready");
+    browser::mark("product-details:ready");
     view! {
         <article class="pd-product">
             <img class="pd-image" src=image alt=alt width="600" height="520" />
@@ -247,26 +203,25 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
                     <label for="pd-quantity">{move || text(Key::Quantity)}</label>
                     <input id="pd-quantity" type="number" name="quantity" data-testid="quantity" inputmode="numeric"
                         min="1" max=move || max_quantity().to_string() disabled=sold_out
-                        prop:value=move || quantity.get().to_string()
+                        value=move || quantity.get().to_string() prop:value=move || quantity.get().to_string()
                         on:change=move |ev| {
                             // Whatever was typed ends up a whole number the stock allows.
                             let n = event_target_value(&ev).trim().parse::<u32>().unwrap_or(1);
                             let n = n.clamp(1, max_quantity());
                             quantity.set(n);
-                            // The signal may already hold `n` while the field shows what was typed.
-                            event_target::<web_sys::HtmlInputElement>(&ev).set_value(&n.to_string());
+                            browser::show_value(&ev, &n.to_string());
                         } />
                     </div>
                     <button type="button" class="pd-add" data-testid="add-to-cart"
                         aria-describedby=move || sold_out().then_some("pd-add-reason")
-                        disabled=move || adding.get() || sold_out() on:click=add>
-                        {move || text(if adding.get() { Key::Adding } else { Key::AddToCart })}
+                        disabled=move || adding.busy.get() || sold_out() on:click=add>
+                        {move || text(if adding.busy.get() { Key::Adding } else { Key::AddToCart })}
                     </button>
                 </div>
                 {move || sold_out().then(|| view! {
                     <p id="pd-add-reason" class="pd-reason" data-testid="add-disabled-reason">{move || text(Key::SoldOutReason)}</p>
                 })}
-                {move || error.get().map(|e| view! { <p class="pd-error" role="alert">{e}</p> })}
+                {move || adding.error.get().map(|e| view! { <p class="pd-error" role="alert">{e}</p> })}
             </div>
         </article>
     }

@@ -119,7 +119,11 @@ impl Composer {
         let release =
             entry.release_for(contracts::CONTRACTS_MAJOR).ok_or("no release for this shell's contracts")?.clone();
         let server = release.server.clone().ok_or("no server half")?;
-        let fragment_request = FragmentRequest { url: request.url.clone(), context: request.context.clone() };
+        let fragment_request = FragmentRequest {
+            url: request.url.clone(),
+            origin: request.origin.clone(),
+            context: request.context.clone(),
+        };
         let key = format!("{server}\n{}", serde_json::to_string(&fragment_request).unwrap_or_default());
         if let Some(response) = self.cached(&key) {
             return Ok((release, response, 0, true));
