@@ -295,6 +295,11 @@ async fn preload_links(
     server_rendered: bool,
 ) -> Option<HeaderValue> {
     let remote = contracts::routes::Remote::owning(path)?;
+    // A server-rendered page is already what the visitor came for: its remote's files load after
+    // the page's pictures instead of competing with them (see the shell's boot script).
+    if server_rendered {
+        return None;
+    }
     let mut manifest = read_manifest(&state.dist_dir).await?;
     // Only a canary makes the session matter; without one no page load touches the database.
     if manifest.has_canaries() {
@@ -311,14 +316,11 @@ async fn preload_links(
     if let Some(css) = &release.css {
         links.push(format!("<{css}>; rel=preload; as=style; crossorigin"));
     }
-    // A server-rendered slot came with its data: its remote asks the API for nothing at first.
-    if !server_rendered {
-        links.extend(
-            contracts::routes::first_requests(path, search)
-                .into_iter()
-                .map(|api| format!("<{api}>; rel=preload; as=fetch; crossorigin")),
-        );
-    }
+    links.extend(
+        contracts::routes::first_requests(path, search)
+            .into_iter()
+            .map(|api| format!("<{api}>; rel=preload; as=fetch; crossorigin")),
+    );
     HeaderValue::from_str(&links.join(", ")).ok()
 }
 

@@ -56,7 +56,8 @@ pub async fn trace(request: Request, next: Next) -> Response {
         headers.insert(TRACEPARENT.clone(), value);
     }
     if let Ok(value) = HeaderValue::from_str(&format!("app;dur={:.2}", elapsed.as_secs_f64() * 1000.0)) {
-        headers.insert(SERVER_TIMING.clone(), value);
+        // Next to what the handler said (a composed page names its fragments).
+        headers.append(SERVER_TIMING.clone(), value);
     }
     response
 }

@@ -24,6 +24,11 @@ pub const FRAGMENT_PATH: &str = "/fragment";
 /// `name@version` that rendered it: the browser half replaces that HTML instead of adding to it.
 pub const SERVER_RENDERED_ATTRIBUTE: &str = "data-server-rendered";
 
+/// The attribute that marks the shell's wasm preload in its `index.html`. The composer drops it
+/// from a page with server-rendered slots, whose shell waits for the page's pictures before it
+/// fetches its wasm.
+pub const SHELL_WASM_PRELOAD_ATTRIBUTE: &str = "data-shell-wasm";
+
 /// The attribute of the `<script type="application/json">` inside a fragment that carries what
 /// the server half read from the API for it.
 pub const STATE_ATTRIBUTE: &str = "data-fragment-state";

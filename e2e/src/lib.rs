@@ -359,6 +359,15 @@ impl Store {
         self.rendering.is_some()
     }
 
+    /// Deploys `remote`'s server half anew (a new process, the manifest pointed at it, the old
+    /// process stopped), while everything else keeps running.
+    pub async fn redeploy_server_half(&mut self, remote: &str) {
+        let (api, dist) = (self.base_url.clone(), self.dist_path.clone());
+        if let Some(rendering) = &mut self.rendering {
+            rendering.redeploy_half(remote, &api, &dist).await;
+        }
+    }
+
     /// Stops `remote`'s server half: its slot is then left to the browser.
     pub async fn stop_server_half(&mut self, remote: &str) {
         if let Some(rendering) = &mut self.rendering {
@@ -465,9 +474,25 @@ impl Browser {
     }
 
     /// Opens `path` (which starts with `/`) on the store and waits for the page to load.
+    /// Like a visitor who waits for the page to be the browser's: until every server-rendered
+    /// slot has been taken over by its remote (or shows its fallback), at most [`PATIENCE`]. A
+    /// journey that acts on a server-rendered page before that would talk to no one yet.
     pub async fn goto(&self, path: &str) {
         let url = format!("{}{path}", self.base_url);
         self.client.goto(&url).await.unwrap_or_else(|e| panic!("cannot open {url}: {e}"));
+        self.settle().await;
+    }
+
+    async fn settle(&self) {
+        const SETTLED: &str = "return !document.querySelector('[data-server-rendered]') \
+            || !!document.querySelector('[data-testid=remote-fallback]')";
+        let deadline = tokio::time::Instant::now() + self.patience;
+        while tokio::time::Instant::now() < deadline {
+            if self.try_execute(SETTLED).await.ok().and_then(|v| v.as_bool()) == Some(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn try_execute(&self, script: &str) -> Result<Value, fantoccini::error::CmdError> {
@@ -608,6 +633,7 @@ impl Browser {
 
     pub async fn reload(&self) {
         self.client.refresh().await.expect("reload");
+        self.settle().await;
     }
 
     pub async fn back(&self) {

@@ -77,6 +77,19 @@ impl ServerRendering {
         url.trim().to_string()
     }
 
+    /// Deploys `remote`'s server half again, as its team would: starts a new process, points the
+    /// manifest of `dist` at it, then stops the old one. Nothing else is restarted.
+    pub async fn redeploy_half(&mut self, remote: &str, api: &str, dist: &Path) {
+        let Some((_, binary)) = SERVER_HALVES.into_iter().find(|(name, _)| *name == remote) else { return };
+        let old: Vec<usize> = (0..self.halves.len()).filter(|&i| self.halves[i].0 == remote).collect();
+        let url = self.start_half(remote, binary, api).await;
+        crate::manifest::edit(dist, remote, |entry| entry["server"] = url.into());
+        for i in old.into_iter().rev() {
+            let (_, mut child, _) = self.halves.remove(i);
+            let _ = child.kill().await;
+        }
+    }
+
     /// Stops the server half of `remote`, as an outage of that team's servers would.
     pub async fn stop_half(&mut self, remote: &str) {
         for (name, child, _) in &mut self.halves {

@@ -140,6 +140,19 @@ async fn a_stopped_server_half_leaves_its_slot_to_the_browser() {
 }
 
 #[tokio::test]
+async fn a_server_half_deploys_on_its_own() {
+    let mut store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    // The catalog team ships its server half again: a new process, the manifest pointed at it,
+    // the old one gone. The store, the composer and every other server half keep running.
+    store.redeploy_server_half("catalog").await;
+    browser.goto("/categories/workwear").await;
+    let value = slot(&browser, "catalog").await;
+    assert!(value[0].as_str().is_some_and(|t| t.contains("Workwear")), "rendered by the new process: {value}");
+    browser.close().await;
+}
+
+#[tokio::test]
 async fn a_server_half_that_never_answers_costs_only_the_budget() {
     let store = Store::start().await;
     // A server half that accepts connections and never says a word.

@@ -320,7 +320,28 @@ async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<
         );
     }
 
+    rows.extend(page_rows(&store.url(""))?);
     rows.extend(api_rows(&store.url(""), &product)?);
+    Ok(rows)
+}
+
+/// A composed page's time to answer under wrk's load, against a static file of the same server
+/// as the floor: what server-side composition costs per page.
+fn page_rows(base: &str) -> Result<Vec<Row>, String> {
+    use crate::wrk::{measure, Load};
+    step(&format!("Page load (wrk): {} connections, 5 s per page", crate::wrk::CONNECTIONS));
+    let file = measure(base, Load::Get("/images/favicon.svg"))?;
+    let mut rows = vec![row("page", "GET /images/favicon.svg (floor)", file.p99_ms, "ms")
+        .detail(format!("p99; p50 {:.2} ms, {:.0} req/s, {} errors", file.p50_ms, file.rps, file.errors))];
+    for path in ["/", "/products/1"] {
+        let page = measure(base, Load::Get(path))?;
+        rows.push(
+            row("page", format!("GET {path} composed, p99"), page.p99_ms, "ms")
+                .detail(format!("p50 {:.2} ms, {:.0} req/s, {} errors", page.p50_ms, page.rps, page.errors))
+                .ratio(file.p99_ms)
+                .at_most(3.0, "≤ 3× static p99"),
+        );
+    }
     Ok(rows)
 }
 
@@ -474,7 +495,10 @@ fn lighthouse(root: &Path, server: &Path, dist: &Path, runtime: &tokio::runtime:
         step(&format!("Lighthouse {path} ({LIGHTHOUSE_RUNS} runs)"));
         let reports: Vec<Value> =
             (0..LIGHTHOUSE_RUNS).filter_map(|_| lighthouse_run(&cli, &store.url(path)).ok()).collect();
-        rows.extend(lighthouse_rows(path, &reports, 90.0));
+        // With server rendering the server-rendered JavaScript stores' figures are the bar (issue:
+        // ≥ 97, LCP ≤ 2 s, TBT ≤ 100 ms); without it, the client-rendered budget.
+        let performance = if store.renders_on_the_server() { 97.0 } else { 90.0 };
+        rows.extend(lighthouse_rows(path, &reports, performance));
     }
     Ok(rows)
 }
@@ -544,8 +568,10 @@ fn lighthouse_rows(path: &str, reports: &[Value], performance: f64) -> Vec<Row> 
             .at_least(100.0, "100"),
         row("lighthouse", format!("{path} SEO"), median(&score("seo")), "").at_least(100.0, "100"),
         row("lighthouse", format!("{path} LCP"), median(&audit("largest-contentful-paint")), "ms")
-            .detail(format!("FCP {:.0} ms, {runs}", median(&audit("first-contentful-paint")))),
-        row("lighthouse", format!("{path} TBT"), median(&audit("total-blocking-time")), "ms"),
+            .detail(format!("FCP {:.0} ms, {runs}", median(&audit("first-contentful-paint"))))
+            .at_most(2000.0, "≤ 2000 ms"),
+        row("lighthouse", format!("{path} TBT"), median(&audit("total-blocking-time")), "ms")
+            .at_most(100.0, "≤ 100 ms"),
         row("lighthouse", format!("{path} CLS"), median(&audit("cumulative-layout-shift")), "").at_most(0.01, "≤ 0.01"),
     ]
 }

@@ -276,7 +276,14 @@ pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
     const OPEN: &str = "<script type=\"module\">";
     let Some(start) = html.find(OPEN) else { return Ok(()) };
     let end = html[start..].find("</script>").map(|e| start + e).ok_or("unterminated script in index.html")?;
-    let code = html[start + OPEN.len()..end].trim().to_string() + "\n";
+    // A page whose slots the server rendered is already the page: its wasm waits until the
+    // page's own pictures are in (`load`), so it never competes with them for the network.
+    let code = format!(
+        "if (document.querySelector('[{attribute}]') && document.readyState !== 'complete') {{\n  \
+         await new Promise((done) => addEventListener('load', done, {{ once: true }}));\n}}\n{}\n",
+        html[start + OPEN.len()..end].trim(),
+        attribute = contracts::fragment::SERVER_RENDERED_ATTRIBUTE,
+    );
     let file = format!("boot-{}.js", content_hash(code.as_bytes()));
     write(&dist.join(&file), code.as_bytes())?;
     let tag = format!(
@@ -284,8 +291,17 @@ pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
         integrity(code.as_bytes())
     );
     let html = format!("{}{tag}{}", &html[..start], &html[end + "</script>".len()..]);
+    // Marked for the composer, which drops it from a server-rendered page (see above).
+    let html = html.replacen(
+        r#"<link rel="preload" href="/shell-"#,
+        &format!(r#"<link {SHELL_WASM_PRELOAD} rel="preload" href="/shell-"#),
+        1,
+    );
     write(&index, html.as_bytes())
 }
+
+/// The attribute of the shell's wasm preload in `index.html`.
+pub const SHELL_WASM_PRELOAD: &str = contracts::fragment::SHELL_WASM_PRELOAD_ATTRIBUTE;
 
 /// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under
 /// content-hashed names.

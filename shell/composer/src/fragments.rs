@@ -105,6 +105,9 @@ impl Composer {
                 Err(reason) => outcomes.push(Outcome::Skipped { remote: slot.remote.clone(), reason }),
             }
         }
+        if outcomes.iter().any(|o| matches!(o, Outcome::Rendered { .. })) {
+            html = crate::page::without_wasm_preload(&html);
+        }
         Composed { html, status, outcomes }
     }
 

@@ -88,6 +88,16 @@ pub fn with_head(page: &str, head: &Head, origin: &str, stylesheet: Option<(&str
     page.replacen("</head>", &format!("{extra}</head>"), 1)
 }
 
+/// The page without the shell's wasm preload: once a slot is server-rendered the wasm is no
+/// longer on the way to the first paint, and must not take the network from the page's pictures.
+pub fn without_wasm_preload(page: &str) -> String {
+    let marker = contracts::fragment::SHELL_WASM_PRELOAD_ATTRIBUTE;
+    let Some(at) = page.find(marker) else { return page.to_string() };
+    let Some(start) = page[..at].rfind('<') else { return page.to_string() };
+    let Some(end) = page[at..].find('>').map(|i| at + i + 1) else { return page.to_string() };
+    format!("{}{}", &page[..start], &page[end..])
+}
+
 /// `page` with the text between the first `start` and the `end` after it replaced.
 fn replace_between(page: &str, start: &str, end: &str, with: &str) -> String {
     let Some(from) = page.find(start).map(|i| i + start.len()) else { return page.to_string() };
@@ -124,6 +134,13 @@ mod tests {
             "{page}"
         );
         assert!(!page.contains("Loading"), "{page}");
+    }
+
+    #[test]
+    fn the_wasm_preload_goes() {
+        let page = r#"<head><link rel="icon" href="/i.svg"><link data-shell-wasm rel="preload" href="/shell_bg.wasm" as="fetch"><title>x</title></head>"#;
+        assert_eq!(without_wasm_preload(page), r#"<head><link rel="icon" href="/i.svg"><title>x</title></head>"#);
+        assert_eq!(without_wasm_preload("<head></head>"), "<head></head>");
     }
 
     #[test]
