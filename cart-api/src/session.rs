@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 use crate::domain::new_id;
 use crate::error::ApiError;
 
-pub const COOKIE_NAME: &str = "store_session";
+pub const COOKIE_NAME: &str = contracts::api::SESSION_COOKIES[0];
 /// The name with `COOKIE_SECURE=true`. Browsers take a `__Host-` cookie only from HTTPS, with
 /// `Secure`, `Path=/` and no `Domain`, so a site on a sibling subdomain cannot plant one.
-pub const SECURE_COOKIE_NAME: &str = "__Host-store_session";
+pub const SECURE_COOKIE_NAME: &str = contracts::api::SESSION_COOKIES[1];
 /// 16 random bytes = 128 bits, hex-encoded.
 const ID_HEX_LEN: usize = 32;
 /// A session unused for this long is over: the visitor goes on as a new guest (an account's cart

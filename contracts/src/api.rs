@@ -3,6 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
+/// The names of the visitor's session cookie (the cart API answers with one of them; the second
+/// with `COOKIE_SECURE=true`). A server half asks for a visitor's cart only when they have one:
+/// asking without it would open a session whose cookie never reaches the browser.
+pub const SESSION_COOKIES: [&str; 2] = ["store_session", "__Host-store_session"];
+
 /// An amount of money in minor units (cents) with its ISO 4217 currency.
 ///
 /// Front ends only display money; every price and total is computed by the server.
@@ -131,7 +136,7 @@ pub struct Cart {
 /// The part of a [`Cart`] a summary shows (the header's count and subtotal), read from the same
 /// `GET /api/cart` answer. A consumer that needs three fields does not decode the lines: in a
 /// browser bundle every decoded type costs bytes.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CartSummary {
     pub cart_id: String,

@@ -84,6 +84,18 @@ pub struct Visitor {
     pub cookie: Option<String>,
 }
 
+impl Visitor {
+    /// Whether the visitor has a session with the cart API (one of
+    /// [`SESSION_COOKIES`](crate::api::SESSION_COOKIES)). Without one they have no cart yet.
+    pub fn has_session(&self) -> bool {
+        self.cookie
+            .iter()
+            .flat_map(|c| c.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .any(|(name, value)| crate::api::SESSION_COOKIES.contains(&name) && !value.is_empty())
+    }
+}
+
 #[derive(Clone)]
 struct AppState<F> {
     api: Api,
@@ -173,5 +185,15 @@ mod tests {
         assert_eq!(super::split_url("/search?q=red"), ("/search".into(), "?q=red".into()));
         assert_eq!(super::split_url("/"), ("/".into(), String::new()));
         assert_eq!(super::split_url("/?"), ("/".into(), String::new()));
+    }
+
+    #[test]
+    fn a_visitor_has_a_session_only_with_the_session_cookie() {
+        let visitor = |cookie: Option<&str>| super::Visitor { cookie: cookie.map(str::to_string) };
+        assert!(visitor(Some("theme=dark; store_session=abc")).has_session());
+        assert!(visitor(Some("__Host-store_session=abc")).has_session());
+        assert!(!visitor(Some("theme=dark; locale=de-DE")).has_session());
+        assert!(!visitor(Some("store_session=")).has_session());
+        assert!(!visitor(None).has_session());
     }
 }

@@ -12,8 +12,12 @@ use tokio::process::{Child, Command};
 use crate::{spawn_until_ready, Log};
 
 /// The remotes with a server half: (remote, binary next to `cart-api`).
-pub const SERVER_HALVES: [(&str, &str); 2] =
-    [("catalog", "catalog-server"), ("product-details", "product-details-server")];
+pub const SERVER_HALVES: [(&str, &str); 4] = [
+    ("catalog", "catalog-server"),
+    ("product-details", "product-details-server"),
+    ("cart", "cart-server"),
+    ("cart-summary", "cart-summary-server"),
+];
 
 pub fn enabled() -> bool {
     std::env::var("E2E_SERVER_RENDERING").map_or(true, |v| v != "off")

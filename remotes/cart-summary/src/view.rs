@@ -1,5 +1,5 @@
 //! The summary's DOM, written by hand: four elements are not worth a UI framework's bytes on
-//! every page.
+//! every page. Built from the same HTML the server half sends ([`crate::markup`]).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -7,12 +7,13 @@ use std::rc::Rc;
 use contracts::api::CartSummary;
 use contracts::browser::events::subscribe;
 use contracts::browser::http;
-use contracts::context::{Language, MountContext};
+use contracts::context::MountContext;
 use contracts::events::{CartUpdated, Envelope, LocaleChanged};
-use contracts::format::money as format_money;
-use contracts::routes::CART_PATH;
 use gloo_events::EventListener;
+use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
+
+use crate::markup::{html, Seen, Shown};
 
 /// The link and its three parts.
 struct Parts {
@@ -47,6 +48,10 @@ impl State {
         }
         ours
     }
+
+    fn shown(&self) -> Shown {
+        Shown::new(&self.locale, self.count, self.cart.as_ref())
+    }
 }
 
 /// A mounted summary: dropping it (the shell's `unmount`) stops its listeners and clears `host`.
@@ -57,15 +62,18 @@ pub struct Summary {
 
 impl Summary {
     pub fn mount(host: HtmlElement, context: MountContext) -> Summary {
-        let state = Rc::new(RefCell::new(State {
-            parts: build(&host),
-            locale: context.locale,
-            cart: None,
-            count: 0,
-            latest: 0,
-        }));
-        render(&state.borrow());
-        refresh(state.clone());
+        // What the server half read, when it rendered this slot: no need to ask again.
+        let seen = contracts::browser::mount::server_state::<Seen>(&host);
+        let mut state = State { parts: None, locale: context.locale, cart: None, count: 0, latest: 0 };
+        if let Some(Seen { cart: Some(cart) }) = &seen {
+            state.count = cart.item_count;
+            state.cart = Some(cart.clone());
+        }
+        state.parts = build(&host, &state.shown());
+        let state = Rc::new(RefCell::new(state));
+        if seen.is_none() {
+            refresh(state.clone());
+        }
         let on_cart = {
             let state = state.clone();
             subscribe::<CartUpdated, _>("cart-summary", move |e: Envelope<CartUpdated>| {
@@ -89,28 +97,20 @@ impl Drop for Summary {
     }
 }
 
-fn build(host: &HtmlElement) -> Option<Parts> {
-    let document = host.owner_document()?;
-    let element = |tag: &str, class: &str, testid: Option<&str>| -> Option<Element> {
-        let e = document.create_element(tag).ok()?;
-        e.set_class_name(class);
-        if let Some(testid) = testid {
-            e.set_attribute("data-testid", testid).ok()?;
-        }
-        Some(e)
+/// Adds the summary's markup to `host` and finds its parts.
+fn build(host: &HtmlElement, shown: &Shown) -> Option<Parts> {
+    let holder = host.owner_document()?.create_element("div").ok()?;
+    holder.set_inner_html(&html(shown));
+    let link = holder.first_element_child()?;
+    let part = |class: &str| link.query_selector(class).ok().flatten();
+    let parts = Parts {
+        label: part(".cart-summary-label")?,
+        badge: part(".cart-summary-badge")?,
+        subtotal: part(".cart-summary-subtotal")?,
+        link: link.clone(),
     };
-    let link = element("a", "cart-summary", Some("cart-summary"))?;
-    link.set_attribute("href", CART_PATH).ok()?;
-    let label = element("span", "cart-summary-label", None)?;
-    let badge = element("span", "cart-summary-badge", Some("cart-badge"))?;
-    let subtotal = element("span", "cart-summary-subtotal", Some("cart-summary-subtotal"))?;
-    for part in [&label, &badge, &subtotal] {
-        // The link's label says it all for assistive technology.
-        part.set_attribute("aria-hidden", "true").ok()?;
-        link.append_child(part).ok()?;
-    }
-    host.append_child(&link).ok()?;
-    Some(Parts { link, label, badge, subtotal })
+    host.append_child(link.unchecked_ref()).ok()?;
+    Some(parts)
 }
 
 fn refresh(state: Rc<RefCell<State>>) {
@@ -136,35 +136,11 @@ fn refresh(state: Rc<RefCell<State>>) {
 
 fn render(state: &State) {
     let Some(parts) = &state.parts else { return };
-    let count = state.count;
-    let language = Language::of(&state.locale);
-    let _ = parts.link.set_attribute("aria-label", &label(language, count));
-    parts.label.set_text_content(Some(cart_word(language)));
-    parts.badge.set_text_content(Some(&count.to_string()));
-    parts.subtotal.set_text_content(subtotal(state).as_deref());
-}
-
-/// The subtotal beside the badge. One read for another count (an event's count arrives before
-/// the API's new answer) would be wrong beside it, so none is shown until that answer comes.
-fn subtotal(state: &State) -> Option<String> {
-    let count = state.count;
-    state.cart.as_ref().filter(|c| count > 0 && c.item_count == count).map(|c| format_money(&c.subtotal, &state.locale))
-}
-
-fn cart_word(language: Language) -> &'static str {
-    match language {
-        Language::En => "Cart",
-        Language::De => "Warenkorb",
-    }
-}
-
-/// What a screen reader hears for the whole link.
-fn label(language: Language, count: u32) -> String {
-    match (language, count) {
-        (Language::En, 1) => "Cart, 1 item".to_string(),
-        (Language::En, n) => format!("Cart, {n} items"),
-        (Language::De, n) => format!("Warenkorb, {n} Artikel"),
-    }
+    let shown = state.shown();
+    let _ = parts.link.set_attribute("aria-label", &shown.label);
+    parts.label.set_text_content(Some(shown.word));
+    parts.badge.set_text_content(Some(&shown.badge));
+    parts.subtotal.set_text_content(shown.subtotal.as_deref());
 }
 
 #[cfg(test)]
@@ -174,13 +150,10 @@ mod tests {
     use super::*;
 
     fn state_with(cart_id: Option<&str>) -> State {
-        let cart = cart_id.map(|id| {
-            serde_json::from_value(serde_json::json!({
-                "cartId": id, "version": 3, "itemCount": 2, "lines": [],
-                "subtotal": { "amount": 0, "currency": "EUR" }, "shipping": { "amount": 0, "currency": "EUR" },
-                "tax": { "amount": 0, "currency": "EUR" }, "total": { "amount": 0, "currency": "EUR" }
-            }))
-            .expect("a cart")
+        let cart = cart_id.map(|id| CartSummary {
+            cart_id: id.into(),
+            item_count: 2,
+            subtotal: contracts::api::Money::new(0, "EUR"),
         });
         State { parts: None, locale: "en-US".into(), count: 2, cart, latest: 0 }
     }
@@ -200,20 +173,11 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn a_subtotal_is_shown_only_beside_the_count_it_was_read_with() {
-        let mut state = state_with(Some("cart_1"));
-        assert!(subtotal(&state).is_some(), "the API's count and subtotal belong together");
-        state.counted(&CartUpdated { cart_id: "cart_1".into(), item_count: 3 });
-        assert_eq!(subtotal(&state), None, "until the API answers for the new count");
-        state.count = 0;
-        state.cart = None;
-        assert_eq!(subtotal(&state), None);
-    }
-
-    #[wasm_bindgen_test]
-    fn the_label_counts_in_the_visitors_language() {
-        assert_eq!(label(Language::En, 1), "Cart, 1 item");
-        assert_eq!(label(Language::En, 3), "Cart, 3 items");
-        assert_eq!(label(Language::De, 1), "Warenkorb, 1 Artikel");
+    fn the_dom_is_built_from_the_servers_markup() {
+        let document = web_sys::window().and_then(|w| w.document()).expect("a document");
+        let host: HtmlElement = document.create_element("div").expect("a div").unchecked_into();
+        let parts = build(&host, &state_with(Some("cart_1")).shown()).expect("the parts");
+        assert_eq!(parts.badge.text_content().as_deref(), Some("2"));
+        assert_eq!(host.inner_html(), html(&state_with(Some("cart_1")).shown()));
     }
 }

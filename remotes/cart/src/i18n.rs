@@ -18,6 +18,7 @@ pub enum Text {
     OneLess,
     OneMore,
     Remove,
+    #[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
     NotChanged,
 }
 

@@ -1,75 +1,30 @@
 //! The cart page, rendered from what the cart API answers. Every change goes to the API first;
-//! the page shows the cart the API answered and publishes `cart:updated` with its count.
+//! the page shows the cart the API answered and publishes `cart:updated` with its count
+//! (`crate::browser`). The server half renders the same views from the cart it read.
 
 use contracts::api::{Cart, CartLine};
-use contracts::browser::events::{new_trace_id, publish, subscribe};
-use contracts::browser::http::HttpError;
 use contracts::context::MountContext;
-use contracts::events::{CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested};
 use contracts::format::money as format_money;
 use contracts::routes::{product_path, CHECKOUT_PATH};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
-use send_wrapper::SendWrapper;
 
+use crate::browser::{self, Change};
 use crate::i18n::{t, Text};
-use crate::{api, PUBLISHER};
 
-/// What to do with a line.
-#[derive(Clone, Copy)]
-enum Change {
-    Quantity(u32),
-    Remove,
-}
-
-/// The locale of the mount context, following `platform:locale-changed` while mounted.
-fn locale_signal(context: &MountContext, consumer: &'static str) -> RwSignal<String> {
-    let locale = RwSignal::new(context.locale.clone());
-    let listener =
-        subscribe::<LocaleChanged, _>(consumer, move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale));
-    // Dropped with the view's owner, so an unmounted view stops listening.
-    let listener = SendWrapper::new(listener);
-    on_cleanup(move || drop(listener));
-    locale
-}
-
+/// The cart page. `cart` is what the server already read, if it rendered the page: the page
+/// starts from it instead of asking the API again.
 #[component]
-pub fn CartPage(context: MountContext) -> impl IntoView {
-    let cart = RwSignal::new(None::<Result<Cart, HttpError>>);
+pub fn CartPage(context: MountContext, cart: Option<Cart>) -> impl IntoView {
+    let known = cart.is_some();
+    let cart: browser::Shown = RwSignal::new(cart.map(Ok));
     let busy = RwSignal::new(false);
-    let locale = locale_signal(&context, "cart");
-    let load = move || spawn_local(async move { cart.set(Some(api::cart().await)) });
-    load();
+    let locale = browser::locale_signal(&context);
+    let load = move || browser::load(cart);
+    if !known {
+        load();
+    }
 
-    let change = move |line_id: String, change: Change| {
-        busy.set(true);
-        spawn_local(async move {
-            let trace_id = new_trace_id();
-            let answer = match change {
-                Change::Quantity(q) => api::set_quantity(&line_id, q, &trace_id).await,
-                Change::Remove => api::remove(&line_id, &trace_id).await,
-            };
-            match answer {
-                Ok(updated) => {
-                    publish(
-                        PUBLISHER,
-                        &trace_id,
-                        CartUpdated { cart_id: updated.cart_id.clone(), item_count: updated.item_count },
-                    );
-                    cart.set(Some(Ok(updated)));
-                }
-                Err(e) => publish(
-                    PUBLISHER,
-                    &trace_id,
-                    NotificationRequested {
-                        level: NotificationLevel::Error,
-                        message: format!("{} {e}", t(&locale.get_untracked(), Text::NotChanged)),
-                    },
-                ),
-            }
-            busy.set(false);
-        });
-    };
+    let change = move |line_id: String, what: Change| browser::change(cart, busy, locale, line_id, what);
 
     let text = move |key| t(&locale.get(), key);
     view! {
@@ -80,7 +35,7 @@ pub fn CartPage(context: MountContext) -> impl IntoView {
                 Some(Ok(c)) => lines(c, locale.get(), busy, change).into_any(),
                 Some(Err(error)) => view! {
                     <div class="cart-error" role="alert" data-testid="cart-error">
-                        <p>{text(Text::LoadFailed)} " " {error.to_string()}</p>
+                        <p>{text(Text::LoadFailed)} " " {error}</p>
                         <button type="button" on:click=move |_| load()>{text(Text::TryAgain)}</button>
                     </div>
                 }.into_any(),
