@@ -120,6 +120,55 @@ pub const CATEGORIES_API: &str = "/api/categories";
 /// `GET /api/cart`
 pub const CART_API: &str = "/api/cart";
 
+/// Add to cart without JavaScript: the product page's form posts `product_id`, `variant_id`,
+/// `quantity` and `idempotency_key` here (`application/x-www-form-urlencoded`). The cart API
+/// adds the item with the same rules as `POST /api/cart/items` and answers `303 See Other`: to
+/// the cart page, or back to the product page with `?problem=` and a [`FormProblem`].
+pub const ADD_TO_CART_FORM: &str = "/cart/items";
+
+/// Why a form was not accepted, in the `problem` query parameter of the page it returns to. A
+/// code, not a text: the page says it in the visitor's language, and a link cannot make the
+/// store show words of someone else's choosing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormProblem {
+    /// The quantity is not a whole number the cart allows.
+    Quantity,
+    /// Not that many are in stock.
+    Stock,
+    /// The product or variant does not exist.
+    Unknown,
+    /// Anything else (the store is busy, a database error): trying again may work.
+    Failed,
+}
+
+impl FormProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            FormProblem::Quantity => "quantity",
+            FormProblem::Stock => "stock",
+            FormProblem::Unknown => "unknown",
+            FormProblem::Failed => "failed",
+        }
+    }
+
+    /// The problem a page URL's `search` names, if it names one this version knows.
+    pub fn in_search(search: &str) -> Option<FormProblem> {
+        match query_param(search, "problem")?.as_str() {
+            "quantity" => Some(FormProblem::Quantity),
+            "stock" => Some(FormProblem::Stock),
+            "unknown" => Some(FormProblem::Unknown),
+            "failed" => Some(FormProblem::Failed),
+            _ => None,
+        }
+    }
+
+    /// `path` (which may have a query already) naming this problem.
+    pub fn on(self, path: &str) -> String {
+        let separator = if path.contains('?') { '&' } else { '?' };
+        format!("{path}{separator}problem={}", self.code())
+    }
+}
+
 /// `GET /api/products/{id}`
 pub fn product_api(id: u32) -> String {
     format!("/api/products/{id}")
@@ -298,6 +347,17 @@ mod first_request_tests {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_form_problem_travels_as_a_code_in_the_url() {
+        for problem in [FormProblem::Quantity, FormProblem::Stock, FormProblem::Unknown, FormProblem::Failed] {
+            let url = problem.on("/products/1?variant=red");
+            assert_eq!(url, format!("/products/1?variant=red&problem={}", problem.code()));
+            assert_eq!(FormProblem::in_search(url.split_once('?').map(|(_, q)| q).unwrap_or_default()), Some(problem));
+        }
+        assert_eq!(FormProblem::Stock.on("/products/1"), "/products/1?problem=stock");
+        assert_eq!(FormProblem::in_search("?problem=<script>"), None, "only known codes");
+    }
+
     use super::*;
 
     #[test]

@@ -391,6 +391,8 @@ pub struct Browser {
     patience: Duration,
     driver_log: Log,
     profile: TempDir,
+    /// Whether pages may run their scripts ([`Browser::open_without_javascript`] says no).
+    javascript: bool,
 }
 
 impl Browser {
@@ -404,16 +406,23 @@ impl Browser {
     /// screen, touch and a mobile user agent (ChromeDriver's mobile emulation).
     pub async fn open_phone(store: &Store, width: u32, height: u32) -> Browser {
         let metrics = json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 2.0, "mobile": true, "touch": true } });
-        Self::open_with(&store.url(""), Some(metrics)).await
+        Self::open_with(&store.url(""), Some(metrics), true).await
+    }
+
+    /// Like [`Browser::open`], with JavaScript switched off for every page (Chromium's content
+    /// setting): what a visitor without scripts, or a crawler, gets. WebDriver still reads the
+    /// page; the page's own scripts, and so the wasm, never run.
+    pub async fn open_without_javascript(store: &Store) -> Browser {
+        Self::open_with(&store.url(""), None, false).await
     }
 
     /// Like [`Browser::open`], for a server this crate did not start (`base_url` without a
     /// trailing slash, e.g. `http://127.0.0.1:8080`).
     pub async fn open_at(base_url: &str) -> Browser {
-        Self::open_with(base_url, None).await
+        Self::open_with(base_url, None, true).await
     }
 
-    async fn open_with(base_url: &str, mobile_emulation: Option<Value>) -> Browser {
+    async fn open_with(base_url: &str, mobile_emulation: Option<Value>, javascript: bool) -> Browser {
         let driver_bin = std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
         let (driver, driver_port, driver_log) = start_driver(&driver_bin).await;
@@ -433,6 +442,9 @@ impl Browser {
         );
         if let (Some(emulation), Some(options)) = (mobile_emulation, capabilities.get_mut("goog:chromeOptions")) {
             options["mobileEmulation"] = emulation;
+        }
+        if let (false, Some(options)) = (javascript, capabilities.get_mut("goog:chromeOptions")) {
+            options["prefs"] = json!({ "profile.managed_default_content_settings.javascript": 2 });
         }
         let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
             .capabilities(capabilities)
@@ -455,6 +467,7 @@ impl Browser {
             patience: PATIENCE,
             driver_log,
             profile,
+            javascript,
         }
     }
 
@@ -484,6 +497,9 @@ impl Browser {
     }
 
     async fn settle(&self) {
+        if !self.javascript {
+            return; // Nothing will take the page over.
+        }
         const SETTLED: &str = "return !document.querySelector('[data-server-rendered]') \
             || !!document.querySelector('[data-testid=remote-fallback]')";
         let deadline = tokio::time::Instant::now() + self.patience;

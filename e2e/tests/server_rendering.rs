@@ -20,7 +20,8 @@ const SLOT_TEXTS: &str = r#"
         const page = new DOMParser().parseFromString(html, 'text/html');
         const served = page.querySelector(`[data-server-rendered^="${remote}@"]`);
         if (served) served.querySelectorAll('script').forEach(s => s.remove());
-        const live = document.querySelector(`#main .remote-slot[data-remote=${remote}] > .remote-host`);
+        const live = document.querySelector(`#main .remote-slot[data-remote=${remote}] > .remote-host, `
+            + `[data-testid=shell-header] .remote-slot[data-remote=${remote}] > .remote-host`);
         const ld = page.querySelector('script[type="application/ld+json"]');
         done([served ? squash(served.textContent) : null, live ? squash(live.textContent) : null, page.title,
               ld ? JSON.parse(ld.textContent) : null]);
@@ -126,6 +127,72 @@ async fn a_product_page_arrives_with_its_product_and_its_json_ld() {
     browser.close().await;
 }
 
+/// The header's cart summary once its browser half has taken it over.
+const SUMMARY_TAKEN_OVER: &str = "[data-testid=shell-header] .remote-slot[data-remote=cart-summary][data-version] \
+    > .remote-host:not([data-server-rendered]) [data-testid=cart-badge]";
+
+/// The cart page once its browser half has taken it over.
+const CART_TAKEN_OVER: &str =
+    "#main .remote-slot[data-remote=cart][data-version] > .remote-host:not([data-server-rendered]) [data-testid=cart-line]";
+
+/// Requests the page made for the cart.
+const CART_REQUESTS: &str =
+    "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/cart').length";
+
+#[tokio::test]
+async fn the_header_and_the_cart_page_arrive_with_the_visitors_cart() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+
+    // A first visit has no session and so no cart: the server says 0 without asking the API
+    // (which would open a session the browser never hears of), and the browser half believes it.
+    browser.goto("/").await;
+    browser.wait_for(SUMMARY_TAKEN_OVER).await;
+    let (served, live, _) = texts(&browser, "cart-summary").await;
+    assert_eq!((served.as_str(), live.as_str()), ("Cart0", "Cart0"));
+    assert_eq!(browser.execute(CART_REQUESTS).await, 0, "nothing to read for a visitor without a cart");
+
+    // With two items in the cart, the next page arrives with them in its header.
+    browser.goto("/products/1").await;
+    browser.click("[data-testid=add-to-cart]").await;
+    browser.wait_for_text("[data-testid=cart-badge]", "1").await;
+    browser.click("[data-testid=add-to-cart]").await;
+    browser.wait_for_text("[data-testid=cart-badge]", "2").await;
+    browser.goto("/categories/tractors").await;
+    browser.wait_for(SUMMARY_TAKEN_OVER).await;
+    let (served, live, _) = texts(&browser, "cart-summary").await;
+    assert!(served.starts_with("Cart2") && served.contains('€'), "count and subtotal from the server: {served:?}");
+    assert_eq!(served, live, "the browser half shows exactly what the server rendered");
+    assert_eq!(browser.execute(CART_REQUESTS).await, 0, "the browser half used the cart the server sent");
+    assert_eq!(browser.text("[data-testid=cart-badge]").await, "2");
+
+    // The cart page too: its lines and totals come in the page, and it still changes the cart.
+    browser.goto("/cart").await;
+    browser.wait_for(CART_TAKEN_OVER).await;
+    let (served, live, title) = texts(&browser, "cart").await;
+    assert!(served.contains("Your cart") && served.contains('€'), "the server rendered the cart: {served:?}");
+    assert_eq!(served, live, "the browser half shows exactly what the server rendered");
+    assert_eq!(title, "Your cart · Tractor & Co.");
+    assert_eq!(browser.execute(CART_REQUESTS).await, 0, "neither the page nor the header asked again");
+    browser.click("[data-testid=quantity-increase]").await;
+    browser.wait_for_text("[data-testid=line-quantity]", "3").await;
+    browser.wait_for_text("[data-testid=cart-badge]", "3").await;
+
+    // In German the header matches too.
+    browser.select("[data-testid=locale-select]", "de-DE").await;
+    browser.goto("/").await;
+    browser.wait_for(SUMMARY_TAKEN_OVER).await;
+    let (served, live, _) = texts(&browser, "cart-summary").await;
+    assert!(served.starts_with("Warenkorb3"), "{served:?}");
+    assert_eq!(served, live);
+
+    // Events still drive it after the takeover: the next add shows at once.
+    browser.goto("/products/1").await;
+    browser.click("[data-testid=add-to-cart]").await;
+    browser.wait_for_text("[data-testid=cart-badge]", "4").await;
+    browser.close().await;
+}
+
 #[tokio::test]
 async fn a_stopped_server_half_leaves_its_slot_to_the_browser() {
     let mut store = Store::start().await;
@@ -197,5 +264,57 @@ async fn search_engines_get_a_sitemap_robots_and_canonical_links() {
     assert!(sitemap.contains(&format!("<loc>{}/products/1</loc>", store.base_url())), "{sitemap}");
     let canonical = browser.execute_async(CANONICAL).await;
     assert_eq!(canonical, format!("{}/categories/tractors", store.base_url()));
+    browser.close().await;
+}
+
+/// Whether the page is still as the server sent it: the frame painted before any script is
+/// there and the slots still carry the server's mark.
+const UNTOUCHED_BY_SCRIPTS: &str =
+    "return !!document.getElementById('shell-frame') && !!document.querySelector('[data-server-rendered]')";
+
+#[tokio::test]
+async fn without_javascript_a_visitor_browses_chooses_and_adds_to_the_cart() {
+    let store = Store::start().await;
+    let browser = Browser::open_without_javascript(&store).await;
+
+    browser.goto("/").await;
+    assert_eq!(browser.execute(UNTOUCHED_BY_SCRIPTS).await, true, "no script ran");
+    assert_eq!(browser.count("[data-testid=product-card]").await, 12, "the listing is in the page");
+
+    // Plain links drive the catalog.
+    browser.click(".shell-nav a[href='/categories/tractors']").await;
+    browser.wait_for_text(".catalog-title", "Tractors").await;
+    browser.goto("/").await;
+
+    // A product, and its variants as links of the same page.
+    browser.click("[data-testid=product-card] a[href='/products/1']").await;
+    browser.wait_for("[data-testid=add-to-cart]").await;
+    if browser.count(".pd-variant").await > 1 {
+        browser.click(".pd-variant[aria-pressed=false]").await;
+        browser
+            .until("the variant in the URL", "return location.search", |v| {
+                v.as_str().is_some_and(|s| s.starts_with("?variant="))
+            })
+            .await;
+        browser.wait_for("[data-testid=add-to-cart]").await;
+    }
+    let name = browser.text(".pd-product h1").await;
+
+    // Add to cart is a form: the cart API answers 303 with the cart page, rendered on the server.
+    browser.fill("[data-testid=quantity]", "2").await;
+    browser.click("[data-testid=add-to-cart]").await;
+    browser.until("the cart page", "return location.pathname", |v| v == "/cart").await;
+    browser.wait_for_text("[data-testid=line-quantity]", "2").await;
+    assert!(browser.text("[data-testid=cart-line]").await.contains(&name), "the line names the product");
+    assert_eq!(browser.text("[data-testid=cart-badge]").await, "2", "the header's summary is the server's too");
+    assert_eq!(browser.execute(UNTOUCHED_BY_SCRIPTS).await, true);
+
+    // Reloading the cart page posts nothing again.
+    browser.reload().await;
+    browser.wait_for_text("[data-testid=line-quantity]", "2").await;
+
+    // A form that comes back says why, on its own page.
+    browser.goto("/products/1?problem=stock").await;
+    assert_eq!(browser.text("[data-testid=add-problem]").await, "Not added: not that many are in stock.");
     browser.close().await;
 }

@@ -5,6 +5,7 @@ mod cart;
 mod catalog;
 mod checkout;
 mod extract;
+mod forms;
 mod identity;
 
 use std::time::Duration;
@@ -62,6 +63,7 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
     // panic guard and the deadline, in that order, before the routes.
     Router::new()
         .nest("/api", api)
+        .route(contracts::routes::ADD_TO_CART_FORM, post(forms::add_to_cart))
         .fallback(crate::frontend::serve)
         .with_state(state)
         .layer(from_fn(crate::security::refuse_cross_site))

@@ -24,6 +24,21 @@ pub enum Key {
     RecentlyViewed,
 }
 
+/// What the page says when the form sent without JavaScript came back.
+pub fn problem(locale: &str, problem: contracts::routes::FormProblem) -> &'static str {
+    use contracts::routes::FormProblem::*;
+    match (Lang::of(locale), problem) {
+        (Lang::En, Quantity) => "Not added: the quantity must be a whole number from 1 to 99.",
+        (Lang::De, Quantity) => "Nicht hinzugefügt: Die Menge muss eine ganze Zahl von 1 bis 99 sein.",
+        (Lang::En, Stock) => "Not added: not that many are in stock.",
+        (Lang::De, Stock) => "Nicht hinzugefügt: So viele sind nicht auf Lager.",
+        (Lang::En, Unknown) => "Not added: this product or option does not exist.",
+        (Lang::De, Unknown) => "Nicht hinzugefügt: Dieses Produkt oder diese Option gibt es nicht.",
+        (Lang::En, Failed) => "Not added: the store could not take it just now. Please try again.",
+        (Lang::De, Failed) => "Nicht hinzugefügt: Der Shop konnte es gerade nicht annehmen. Bitte erneut versuchen.",
+    }
+}
+
 pub fn t(locale: &str, key: Key) -> &'static str {
     use Key::*;
     match (Lang::of(locale), key) {

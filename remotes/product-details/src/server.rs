@@ -23,11 +23,20 @@ pub async fn render(request: FragmentRequest, api: Api, visitor: Visitor) -> Res
         },
         None => None,
     };
-    let shown = Shown { path, search, missing: answer.is_none(), product: answer };
+    let shown = Shown { path, search, missing: answer.is_none(), product: answer, form_key: form_key() };
     let head = head(&shown, &request.origin, &request.context.locale);
     let mut html = to_html(request.context, shown.clone());
     html.push_str(&state_block(&shown));
     Ok(FragmentResponse { version: env!("CARGO_PKG_VERSION").to_string(), html, head, shared_max_age: 0 })
+}
+
+/// A new idempotency key for one rendering of the Add to cart form: 128 bits that no other
+/// page view shares (std's hasher keys are random per process and per `RandomState`).
+fn form_key() -> String {
+    use std::hash::BuildHasher;
+    let now = std::time::SystemTime::now();
+    let (a, b) = (std::hash::RandomState::new().hash_one(now), std::hash::RandomState::new().hash_one(now));
+    format!("form-{a:016x}{b:016x}")
 }
 
 /// The page's markup, as the browser half renders it on its first frame.
@@ -121,7 +130,13 @@ mod tests {
     }
 
     fn shown(search: &str) -> Shown {
-        Shown { path: "/products/3".into(), search: search.into(), product: Some(tractor()), missing: false }
+        Shown {
+            path: "/products/3".into(),
+            search: search.into(),
+            product: Some(tractor()),
+            missing: false,
+            form_key: "form-1".into(),
+        }
     }
 
     #[test]
@@ -135,6 +150,23 @@ mod tests {
             "{html}"
         );
         assert!(html.contains("Nur noch 2"), "the green one's stock, in German: {html}");
+    }
+
+    #[test]
+    fn without_javascript_the_page_is_forms() {
+        let html = to_html(context("en-US"), shown("?variant=green&problem=stock"));
+        assert!(html.contains(r#"<form method="post" action="/cart/items" class="pd-buy">"#), "{html}");
+        for field in [
+            r#"name="product_id" value="3""#,
+            r#"name="variant_id" value="green""#,
+            r#"name="idempotency_key" value="form-1""#,
+        ] {
+            assert!(html.contains(field), "{field} in {html}");
+        }
+        assert!(html.contains(r#"<form method="get" action="/products/3" class="pd-variants-form">"#), "{html}");
+        assert!(html.contains(r#"type="submit" name="variant" value="red""#), "{html}");
+        assert!(html.contains("Not added: not that many are in stock."), "the returned form's problem: {html}");
+        assert_ne!(form_key(), form_key(), "every rendering has its own key");
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use contracts::api::{AddCartItem, Product};
 use contracts::context::MountContext;
 use contracts::format::money as format_money;
-use contracts::routes::{parse_product_path, product_path, query_param};
+use contracts::routes::{parse_product_path, product_path, query_param, FormProblem, ADD_TO_CART_FORM};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,10 @@ pub struct Shown {
     pub product: Option<Product>,
     /// The API said there is no such product.
     pub missing: bool,
+    /// The idempotency key of the page's Add to cart form, for a browser without JavaScript
+    /// (which posts the form): a form sent twice adds once. Made by the server half.
+    #[serde(default)]
+    pub form_key: String,
 }
 
 impl Shown {
@@ -46,6 +50,9 @@ pub fn ProductDetails(context: MountContext, shown: Shown) -> impl IntoView {
 
     let id = Memo::new(move |_| url.with(|(path, _)| parse_product_path(path)));
     let wanted_variant = Memo::new(move |_| url.with(|(_, search)| query_param(search, "variant")));
+    // Why the form the visitor sent without JavaScript came back (see `ADD_TO_CART_FORM`).
+    let problem = Memo::new(move |_| url.with(|(_, search)| FormProblem::in_search(search)));
+    let form_key = shown.form_key.clone();
     let answer = shown.answer();
     let loaded = answer.is_some().then(|| parse_product_path(&shown.path));
     let data = Data { product: RwSignal::new(answer), recent: RwSignal::new(Vec::new()), reload: RwSignal::new(0) };
@@ -55,7 +62,7 @@ pub fn ProductDetails(context: MountContext, shown: Shown) -> impl IntoView {
         <div class="pd">
             {move || match data.product.get() {
                 None => view! { <p class="pd-status">{move || text(Key::Loading)}</p> }.into_any(),
-                Some(Answer::Found(p)) => view! { <Details product=p wanted_variant locale /> }.into_any(),
+                Some(Answer::Found(p)) => view! { <Details product=p wanted_variant problem form_key=form_key.clone() locale /> }.into_any(),
                 Some(Answer::Missing) => not_found(locale).into_any(),
                 Some(Answer::Failed(error)) => view! {
                     <div class="pd-error" role="alert">
@@ -103,7 +110,13 @@ fn recent_strip(products: Vec<Product>, locale: RwSignal<String>) -> impl IntoVi
 }
 
 #[component]
-fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSignal<String>) -> impl IntoView {
+fn Details(
+    product: Product,
+    wanted_variant: Memo<Option<String>>,
+    problem: Memo<Option<FormProblem>>,
+    form_key: String,
+    locale: RwSignal<String>,
+) -> impl IntoView {
     let text = move |key| t(&locale.get(), key);
     let product = StoredValue::new(product);
     // The URL's variant if it exists, else the first one in stock, else the first.
@@ -130,7 +143,9 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
         browser::navigate(&product_path(id, Some(&variant_id)), true);
     };
 
-    let add = move |_| {
+    // With JavaScript the form never leaves the page: the remote adds through the API.
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
         let Some(v) = variant.get_untracked() else { return };
         // The button is disabled then; a click that still arrives (e.g. scripted) changes nothing.
         if v.stock == 0 || adding.busy.get_untracked() {
@@ -163,6 +178,7 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
         }
     };
 
+    let id = product.with_value(|p| p.id);
     browser::mark("product-details:ready");
     view! {
         <article class="pd-product">
@@ -172,6 +188,8 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
                 <p class="pd-price" data-testid="product-price">{move || format_money(&price, &locale.get())}</p>
                 <p class="pd-description">{description}</p>
                 {multi.then(|| view! {
+                    // Without JavaScript a variant is a GET of this page with `?variant=`.
+                    <form class="pd-variants-form" method="get" action=product_path(id, None)>
                     <fieldset class="pd-variants">
                         <legend>{move || text(Key::Option)}</legend>
                         {variants.into_iter().map(|v| {
@@ -185,11 +203,13 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
                                 move || if stock == 0 { format!("{name} ({})", text(Key::SoldOut)) } else { name.clone() }
                             };
                             view! {
-                                <button type="button" class="pd-variant" aria-pressed=move || selected().to_string()
-                                    data-variant=v.id.clone() on:click=move |_| choose(id.clone())>{label}</button>
+                                <button type="submit" name="variant" value=v.id.clone() class="pd-variant"
+                                    aria-pressed=move || selected().to_string() data-variant=v.id.clone()
+                                    on:click=move |ev| { ev.prevent_default(); choose(id.clone()) }>{label}</button>
                             }
                         }).collect_view()}
                     </fieldset>
+                    </form>
                 })}
                 <p class="pd-stock" data-testid="product-stock">
                     {move || match stock() {
@@ -198,7 +218,10 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
                         _ => text(Key::InStock).to_string(),
                     }}
                 </p>
-                <div class="pd-buy">
+                <form class="pd-buy" method="post" action=ADD_TO_CART_FORM on:submit=add>
+                    <input type="hidden" name="product_id" value=id.to_string() />
+                    <input type="hidden" name="variant_id" value=move || variant.get().map(|v| v.id).unwrap_or_default() />
+                    <input type="hidden" name="idempotency_key" value=form_key />
                     <div class="pd-quantity">
                     <label for="pd-quantity">{move || text(Key::Quantity)}</label>
                     <input id="pd-quantity" type="number" name="quantity" data-testid="quantity" inputmode="numeric"
@@ -212,16 +235,17 @@ fn Details(product: Product, wanted_variant: Memo<Option<String>>, locale: RwSig
                             browser::show_value(&ev, &n.to_string());
                         } />
                     </div>
-                    <button type="button" class="pd-add" data-testid="add-to-cart"
+                    <button type="submit" class="pd-add" data-testid="add-to-cart"
                         aria-describedby=move || sold_out().then_some("pd-add-reason")
-                        disabled=move || adding.busy.get() || sold_out() on:click=add>
+                        disabled=move || adding.busy.get() || sold_out()>
                         {move || text(if adding.busy.get() { Key::Adding } else { Key::AddToCart })}
                     </button>
-                </div>
+                </form>
                 {move || sold_out().then(|| view! {
                     <p id="pd-add-reason" class="pd-reason" data-testid="add-disabled-reason">{move || text(Key::SoldOutReason)}</p>
                 })}
-                {move || adding.error.get().map(|e| view! { <p class="pd-error" role="alert">{e}</p> })}
+                {move || adding.error.get().or_else(|| problem.get().map(|p| i18n::problem(&locale.get(), p).to_string()))
+                    .map(|e| view! { <p class="pd-error" role="alert" data-testid="add-problem">{e}</p> })}
             </div>
         </article>
     }
