@@ -274,9 +274,15 @@ pub fn RemoteSlot(
             if !host.has_attribute(SERVER_RENDERED_ATTRIBUTE) {
                 host.set_inner_html("");
             }
+            let rendered = host.clone();
             spawn_local(async move {
                 let result = match load(name, attempt).await {
                     Ok(module) if alive.load(Ordering::Acquire) => {
+                        // A slot that already shows the server's markup can wait one task: the
+                        // remote's start-up and its first render then do not block as one.
+                        if host.has_attribute(SERVER_RENDERED_ATTRIBUTE) {
+                            next_task().await;
+                        }
                         version.set(module.1.clone());
                         let context = to_js(&platform.mount_context());
                         call_export(&module, "mount", &[&host.into(), &context]).map_err(|e| LoadError::Mount(name, e))
@@ -293,6 +299,13 @@ pub fn RemoteSlot(
                         web_sys::console::error_1(&format!("[shell] {error}").into());
                         // Whatever a crashed instance left behind must not be reused.
                         MODULES.with(|m| m.borrow_mut().remove(name));
+                        // A fragment's server markup would go stale without its browser half (the
+                        // badge follows events): the frame's fallback takes its place. A page's
+                        // stays, under the fallback: its links still lead on.
+                        if fragment && rendered.has_attribute(SERVER_RENDERED_ATTRIBUTE) {
+                            rendered.set_inner_html("");
+                            let _ = rendered.remove_attribute(SERVER_RENDERED_ATTRIBUTE);
+                        }
                         status.set(SlotStatus::Failed(error));
                     }
                 }
@@ -343,6 +356,16 @@ pub fn RemoteSlot(
             <div class="remote-host" node_ref=host></div>
         </section>
     }
+}
+
+/// Resolves in a later task (`setTimeout(0)`), after the browser has had its turn.
+async fn next_task() {
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 0);
+        }
+    });
+    let _ = JsFuture::from(later).await;
 }
 
 /// Moves the slots the server rendered into `frame` (the page index.html painted first) into the

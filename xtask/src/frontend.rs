@@ -277,10 +277,12 @@ pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
     let Some(start) = html.find(OPEN) else { return Ok(()) };
     let end = html[start..].find("</script>").map(|e| start + e).ok_or("unterminated script in index.html")?;
     // A page whose slots the server rendered is already the page: its wasm waits until the
-    // page's own pictures are in (`load`), so it never competes with them for the network.
+    // page's own pictures are in (`load`), so it never competes with them for the network, and
+    // until the browser has painted them, so the takeover's work never holds back that paint.
     let code = format!(
-        "if (document.querySelector('[{attribute}]') && document.readyState !== 'complete') {{\n  \
-         await new Promise((done) => addEventListener('load', done, {{ once: true }}));\n}}\n{}\n",
+        "if (document.querySelector('[{attribute}]')) {{\n  \
+         if (document.readyState !== 'complete') await new Promise((done) => addEventListener('load', done, {{ once: true }}));\n  \
+         await new Promise((done) => requestAnimationFrame(() => setTimeout(done, 0)));\n}}\n{}\n",
         html[start + OPEN.len()..end].trim(),
         attribute = contracts::fragment::SERVER_RENDERED_ATTRIBUTE,
     );
