@@ -71,7 +71,22 @@ pub fn percentile(sorted: &[f64], q: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
-pub fn bench(root: &Path, server: PathBuf) -> Result<(), String> {
+/// The `--peer URL` arguments of `cargo xtask bench`: other stores' pages to measure beside ours.
+pub fn peers(args: &[String]) -> Result<Vec<String>, String> {
+    let mut peers = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match (arg.as_str(), args.next()) {
+            ("--peer", Some(url)) if url.starts_with("http://") || url.starts_with("https://") => {
+                peers.push(url.clone())
+            }
+            _ => return Err("usage: cargo xtask bench [--peer http://host/page ...]".into()),
+        }
+    }
+    Ok(peers)
+}
+
+pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<(), String> {
     crate::tools::ensure_browser()?;
     let dist = root.join("dist");
     let mut rows = sizes(&dist)?;
@@ -84,9 +99,31 @@ pub fn bench(root: &Path, server: PathBuf) -> Result<(), String> {
 
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     rows.extend(runtime.block_on(in_browser_and_api(root, &server, &dist))?);
-    rows.extend(lighthouse(root, &server, &dist, &runtime)?);
+    let (lighthouse_rows, ours) = lighthouse(root, &server, &dist, &runtime, !peers.is_empty())?;
+    rows.extend(lighthouse_rows);
 
     print_table(&rows);
+    if !peers.is_empty() {
+        let cli = ensure_lighthouse(root)?;
+        let mut compared = ours;
+        for url in peers {
+            step(&format!("Lighthouse and a cold load of {url} ({LIGHTHOUSE_RUNS} runs)"));
+            let reports: Vec<Value> = (0..LIGHTHOUSE_RUNS).filter_map(|_| lighthouse_run(&cli, url).ok()).collect();
+            let cold = runtime.block_on(cold_load(url));
+            compared.push(Compared::new(url.clone(), &reports, cold));
+        }
+        print_comparison(&compared);
+        let json: Vec<Value> = compared
+            .iter()
+            .map(|c| {
+                json!({ "page": c.page, "scores": c.scores, "fcpLcpTbtCls": c.timings, "lighthouseKb": c.weight,
+                             "coldKb": c.cold.0, "coldCls": c.cold.1 })
+            })
+            .collect();
+        let out = root.join("target/bench-compare.json");
+        std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).map_err(|e| e.to_string())?;
+        println!("Written to {}", out.display());
+    }
     let json: Vec<Value> = rows
         .iter()
         .map(|r| {
@@ -485,12 +522,20 @@ fn api_row(name: &str, (rps, p50, p99, errors): (f64, f64, f64, usize), floor: O
 const LIGHTHOUSE_RUNS: usize = 3;
 
 /// Lighthouse (npm `lighthouse`) with Debian's Chromium, default mobile settings.
-fn lighthouse(root: &Path, server: &Path, dist: &Path, runtime: &tokio::runtime::Runtime) -> Result<Vec<Row>, String> {
+/// Lighthouse's rows for this store's pages, and (with `compare`) each page's line of the
+/// side-by-side table, with a cold load of its own.
+fn lighthouse(
+    root: &Path,
+    server: &Path,
+    dist: &Path,
+    runtime: &tokio::runtime::Runtime,
+    compare: bool,
+) -> Result<(Vec<Row>, Vec<Compared>), String> {
     let cli = ensure_lighthouse(root)?;
     std::env::set_var("CART_API_BIN", server);
     std::env::set_var("DIST_DIR", dist);
     let store = runtime.block_on(Store::start());
-    let mut rows = Vec::new();
+    let (mut rows, mut compared) = (Vec::new(), Vec::new());
     for path in ["/", "/categories/tractors", "/products/1"] {
         step(&format!("Lighthouse {path} ({LIGHTHOUSE_RUNS} runs)"));
         let reports: Vec<Value> =
@@ -499,8 +544,80 @@ fn lighthouse(root: &Path, server: &Path, dist: &Path, runtime: &tokio::runtime:
         // ≥ 97, LCP ≤ 2 s, TBT ≤ 100 ms); without it, the client-rendered budget.
         let performance = if store.renders_on_the_server() { 97.0 } else { 90.0 };
         rows.extend(lighthouse_rows(path, &reports, performance));
+        if compare {
+            let cold = runtime.block_on(cold_load(&store.url(path)));
+            compared.push(Compared::new(format!("this store {path}"), &reports, cold));
+        }
     }
-    Ok(rows)
+    Ok((rows, compared))
+}
+
+/// One page's line in the side-by-side table: the medians of its Lighthouse runs and what one
+/// cold load in headless Chromium moved and shifted.
+struct Compared {
+    page: String,
+    /// performance, accessibility, best practices, SEO
+    scores: [f64; 4],
+    /// FCP, LCP, TBT (ms), CLS
+    timings: [f64; 4],
+    /// Lighthouse's total byte weight, KB.
+    weight: f64,
+    /// The cold load's bytes (KB) and layout shift.
+    cold: (f64, f64),
+}
+
+impl Compared {
+    fn new(page: String, reports: &[Value], cold: (f64, f64)) -> Compared {
+        let median = |f: &dyn Fn(&Value) -> f64| median_p95(reports.iter().map(f).collect()).0;
+        let score = |c: &str| median(&|r: &Value| r["categories"][c]["score"].as_f64().unwrap_or(f64::NAN) * 100.0);
+        let audit = |a: &str| median(&|r: &Value| r["audits"][a]["numericValue"].as_f64().unwrap_or(f64::NAN));
+        Compared {
+            page,
+            scores: [score("performance"), score("accessibility"), score("best-practices"), score("seo")],
+            timings: [
+                audit("first-contentful-paint"),
+                audit("largest-contentful-paint"),
+                audit("total-blocking-time"),
+                audit("cumulative-layout-shift"),
+            ],
+            weight: audit("total-byte-weight") / KB,
+            cold,
+        }
+    }
+}
+
+/// Opens `url` in a fresh headless Chromium as a first-time visitor and returns the KB moved
+/// and the layout shift once the page has loaded and settled. Nothing store-specific: it
+/// measures any shop the same way.
+async fn cold_load(url: &str) -> (f64, f64) {
+    let (origin, path) = match url.find("://").and_then(|scheme| url[scheme + 3..].find('/').map(|i| scheme + 3 + i)) {
+        Some(at) => (&url[..at], &url[at..]),
+        None => (url, "/"),
+    };
+    let browser = Browser::open_at(origin).await;
+    browser.goto(path).await;
+    browser.until("the page's load event", "return document.readyState", |v| v == "complete").await;
+    // The page's own start-up (wasm, hydration) after `load`.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let shift = layout_shift(&browser, 0.0).await;
+    let bytes = wire_bytes(&browser).await / KB;
+    browser.close().await;
+    (bytes, shift)
+}
+
+fn print_comparison(pages: &[Compared]) {
+    println!(
+        "\nSide by side (medians of {LIGHTHOUSE_RUNS} Lighthouse runs, mobile defaults; one cold load each)\n{:<52} {:>5} {:>5} {:>5} {:>5} {:>7} {:>7} {:>6} {:>6} {:>8} {:>8} {:>8}",
+        "page", "perf", "a11y", "bp", "seo", "FCP ms", "LCP ms", "TBT ms", "CLS", "LH KB", "cold KB", "cold CLS"
+    );
+    for p in pages {
+        let [performance, accessibility, best, seo] = p.scores;
+        let [fcp, lcp, tbt, cls] = p.timings;
+        println!(
+            "{:<52} {performance:>5.0} {accessibility:>5.0} {best:>5.0} {seo:>5.0} {fcp:>7.0} {lcp:>7.0} {tbt:>6.0} {cls:>6.3} {:>8.1} {:>8.1} {:>8.3}",
+            p.page, p.weight, p.cold.0, p.cold.1
+        );
+    }
 }
 
 fn ensure_lighthouse(root: &Path) -> Result<PathBuf, String> {

@@ -11,6 +11,8 @@
 //! cargo xtask test --list | --only <stage>...   the stages' names; the named stages alone
 //! cargo xtask bench    sizes, page loads, clicks, API load and Lighthouse against floors and budgets
 //! cargo xtask bench --api [--postgres] [--server PATH]   the API load rows alone (wrk)
+//! cargo xtask bench --peer URL [--peer URL ...]   the whole bench, then this store's pages and
+//!                      the peers' URLs side by side (Lighthouse and a cold load each)
 //! cargo xtask size     where each bundle's bytes go (twiggy, by crate and by function)
 //! cargo xtask loadtest [--shoppers 64] [--seconds 30] [--replicas 1] [--postgres]
 //!                      virtual shoppers; zero errors, zero lost writes
@@ -50,7 +52,8 @@ fn main() -> ExitCode {
         Some("bench") if args.get(1).is_some_and(|a| a == "--api") => {
             server().and_then(|server| bench::api(&server, &args[2..]))
         }
-        Some("bench") => build().and_then(|server| bench::bench(&workspace_root(), server)),
+        Some("bench") => bench::peers(&args[1..])
+            .and_then(|peers| build().and_then(|server| bench::bench(&workspace_root(), server, &peers))),
         Some("size") => size::size(&workspace_root()),
         Some("test") => stages::test(&args[1..]),
         Some("dev") => {
