@@ -1,8 +1,13 @@
 //! `cargo xtask loadtest [--shoppers N] [--seconds S] [--replicas R] [--postgres] [--p99-bound-ms B]
-//! [--server PATH]`: bounded
+//! [--no-server-rendering] [--server PATH]`: bounded
 //! virtual shoppers against local release servers on a fresh database: one SQLite file, or with
 //! `--postgres` a throwaway PostgreSQL server. With R replicas, R cart-api processes share that
 //! database and every request goes to the next one in turn, as behind a round-robin balancer.
+//!
+//! With server rendering (the default, when `dist/` is built) the store runs as deployed: the
+//! shell's composer and every remote's server half beside cart-api, and each shopper also loads
+//! the listing, the product and the cart as pages, composed per request; the report counts the
+//! pages whose slot the server rendered and those it left to the browser (its budget ran out).
 //!
 //! Each shopper signs up, then browses, adds to its cart,
 //! changes a quantity and checks out with the test card, for the set time. Afterwards every
@@ -42,11 +47,22 @@ pub struct Options {
     pub p99_bound_ms: f64,
     /// A server binary to test instead of the one just built (an older build, for "before").
     pub server: Option<std::path::PathBuf>,
+    /// Pages composed from the server halves, as well as the API (`--no-server-rendering`: the
+    /// API alone).
+    pub server_rendering: bool,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Self { shoppers: 64, seconds: 30, replicas: 1, postgres: false, p99_bound_ms: P99_BOUND_MS, server: None }
+        Self {
+            shoppers: 64,
+            seconds: 30,
+            replicas: 1,
+            postgres: false,
+            p99_bound_ms: P99_BOUND_MS,
+            server: None,
+            server_rendering: true,
+        }
     }
 }
 
@@ -57,7 +73,7 @@ const P99_BOUND_MS: f64 = 1000.0;
 /// 256 shoppers signing up in the same second need (hashing admits a few at a time).
 const MAX_RETRIES: u32 = 60;
 
-const USAGE: &str = "usage: cargo xtask loadtest [--shoppers N] [--seconds S] [--replicas R] [--postgres] [--p99-bound-ms B] [--server PATH]";
+const USAGE: &str = "usage: cargo xtask loadtest [--shoppers N] [--seconds S] [--replicas R] [--postgres] [--p99-bound-ms B] [--no-server-rendering] [--server PATH]";
 
 impl Options {
     pub fn parse(args: &[String]) -> Result<Options, String> {
@@ -72,6 +88,7 @@ impl Options {
                 "--seconds" => options.seconds = value("--seconds")?.max(1),
                 "--replicas" => options.replicas = value("--replicas")?.clamp(1, 8) as usize,
                 "--postgres" => options.postgres = true,
+                "--no-server-rendering" => options.server_rendering = false,
                 "--p99-bound-ms" => options.p99_bound_ms = value("--p99-bound-ms")?.max(1) as f64,
                 "--server" => options.server = Some(args.next().ok_or("--server needs a path")?.into()),
                 other => return Err(format!("unknown option {other}; {USAGE}")),
@@ -93,13 +110,30 @@ struct Stats {
     sold_out: u64,
     orders: u64,
     lost_writes: Vec<String>,
+    /// Pages whose slot the server rendered, and pages it left to the browser.
+    pages_rendered: u64,
+    pages_left: u64,
 }
 
 pub fn start_server(binary: &Path, database: &str, data: &Path) -> Result<(Server, String), String> {
-    let mut child = Command::new(binary)
+    start_server_with(binary, database, &data.join("no-front-end"), None)
+}
+
+/// A cart-api serving `dist`, composing its pages through `composer` when given.
+fn start_server_with(
+    binary: &Path,
+    database: &str,
+    dist: &Path,
+    composer: Option<&str>,
+) -> Result<(Server, String), String> {
+    let mut command = Command::new(binary);
+    if let Some(composer) = composer {
+        command.env("COMPOSER_URL", composer);
+    }
+    let mut child = command
         .env("ADDR", "127.0.0.1:0")
         .env("DATABASE_URL", database)
-        .env("DIST_DIR", data.join("no-front-end"))
+        .env("DIST_DIR", dist)
         .env("RUST_LOG", "warn")
         // Shoppers name their own addresses in X-Forwarded-For, as behind a proxy.
         .env("TRUSTED_PROXIES", "127.0.0.1")
@@ -127,24 +161,43 @@ pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
         Some(postgres) => postgres.url.clone(),
         None => format!("sqlite://{}/load.db", data.path().display()),
     };
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let built = crate::workspace_root().join("dist");
+    let pages = options.server_rendering && built.join("remotes.json").exists();
+    if options.server_rendering && !pages {
+        println!("(no dist/remotes.json: the API alone; `cargo xtask build` first for pages rendered on the server)");
+    }
+    // The store as deployed: its own copy of dist/, whose manifest gets the server halves' URLs.
+    let dist = data.path().join("dist");
+    let mut rendering = None;
+    if pages {
+        crate::dev::copy_dir(&built, &dist)?;
+        rendering = Some(runtime.block_on(e2e::server_rendering::ServerRendering::start_composer(server)));
+    }
+    let composer = rendering.as_ref().map(|r| r.composer_url.clone());
+    let front_end = if pages { dist.clone() } else { data.path().join("no-front-end") };
     // One after the other: the first migrates and seeds the new database.
-    let servers =
-        (0..options.replicas).map(|_| start_server(server, &database, data.path())).collect::<Result<Vec<_>, _>>()?;
+    let servers = (0..options.replicas)
+        .map(|_| start_server_with(server, &database, &front_end, composer.as_deref()))
+        .collect::<Result<Vec<_>, _>>()?;
     let bases: Arc<[String]> = servers.iter().map(|(_, base)| base.clone()).collect();
+    if let Some(rendering) = &mut rendering {
+        runtime.block_on(rendering.start_halves(&bases[0], &dist));
+    }
     crate::step(&format!(
-        "{} shoppers for {} s against {} on {}",
+        "{} shoppers for {} s against {} on {}{}",
         options.shoppers,
         options.seconds,
         bases.join(" + "),
-        if postgres.is_some() { "PostgreSQL" } else { "SQLite" }
+        if postgres.is_some() { "PostgreSQL" } else { "SQLite" },
+        if pages { ", pages rendered on the server" } else { "" }
     ));
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
     let stats = Arc::new(Mutex::new(Stats::default()));
     let started = Instant::now();
     runtime.block_on(async {
         let deadline = Instant::now() + Duration::from_secs(options.seconds);
         let shoppers: Vec<_> = (0..options.shoppers)
-            .map(|n| tokio::spawn(Shopper::new(n, bases.clone(), stats.clone()).run(deadline)))
+            .map(|n| tokio::spawn(Shopper::new(n, bases.clone(), stats.clone(), pages).run(deadline)))
             .collect();
         for shopper in shoppers {
             let _ = shopper.await;
@@ -172,6 +225,12 @@ fn report(stats: &Stats, elapsed: f64, p99_bound_ms: f64) -> Result<(), String> 
     println!("errors          {}", stats.errors.len());
     println!("timeouts        {}", stats.timeouts.len());
     println!("lost writes     {}", stats.lost_writes.len());
+    if stats.pages_rendered + stats.pages_left > 0 {
+        println!(
+            "pages           {} rendered on the server, {} left to the browser",
+            stats.pages_rendered, stats.pages_left
+        );
+    }
     for problem in stats.errors.iter().chain(&stats.timeouts).chain(&stats.lost_writes).take(10) {
         println!("  {problem}");
     }
@@ -203,10 +262,14 @@ struct Shopper {
     /// The orders the server acknowledged.
     told_orders: Vec<String>,
     step: u64,
+    /// Whether this shopper loads pages too (server rendering on), and what they were.
+    pages: bool,
+    pages_rendered: u64,
+    pages_left: u64,
 }
 
 impl Shopper {
-    fn new(n: usize, bases: Arc<[String]>, stats: Arc<Mutex<Stats>>) -> Self {
+    fn new(n: usize, bases: Arc<[String]>, stats: Arc<Mutex<Stats>>, pages: bool) -> Self {
         let client = reqwest::Client::builder()
             .cookie_store(true)
             .timeout(Duration::from_secs(20))
@@ -226,6 +289,9 @@ impl Shopper {
             told_items: 0,
             told_orders: Vec::new(),
             step: 0,
+            pages,
+            pages_rendered: 0,
+            pages_left: 0,
         }
     }
 
@@ -352,11 +418,32 @@ impl Shopper {
         stats.shed += self.shed;
         stats.sold_out += self.sold_out;
         stats.orders += self.told_orders.len() as u64;
+        stats.pages_rendered += self.pages_rendered;
+        stats.pages_left += self.pages_left;
+    }
+
+    /// Loads `path` as a visitor's browser does the page itself; counts whether the server
+    /// rendered its slot for `remote`.
+    async fn page(&mut self, path: &str, remote: &str) {
+        if !self.pages {
+            return;
+        }
+        match self.call(Method::GET, path, None, false).await {
+            Some((StatusCode::OK, html)) if html.contains(&format!("data-server-rendered=\"{remote}@")) => {
+                self.pages_rendered += 1
+            }
+            Some((StatusCode::OK, _)) => self.pages_left += 1,
+            Some((status, _)) if !status.is_server_error() => {
+                self.errors.push(format!("GET {path}: {status} for a page"));
+            }
+            _ => {}
+        }
     }
 
     /// Browse a page and a product, add one, sometimes change a quantity, every few rounds check out.
     async fn shop_once(&mut self, round: u64) {
         let page_number = 1 + (self.n as u64 + round) % 4;
+        self.page(&format!("/?page={page_number}"), "catalog").await;
         let Some(page) = self
             .expect::<ProductPage>(
                 Method::GET,
@@ -371,6 +458,7 @@ impl Shopper {
         let Some(product) = page.items.get((self.n + round as usize) % page.items.len().max(1)).cloned() else {
             return;
         };
+        self.page(&format!("/products/{}", product.id), "product-details").await;
         let _ = self.expect::<Value>(Method::GET, &format!("/api/products/{}", product.id), None, false).await;
         let Some(variant) = product.variants.iter().find(|v| v.stock > 0) else { return };
         let add = json!({ "productId": product.id, "variantId": variant.id, "quantity": 1 });
@@ -388,6 +476,7 @@ impl Shopper {
             }
         }
         if round.is_multiple_of(4) && self.told_items > 0 {
+            self.page("/cart", "cart").await;
             self.check_out().await;
         }
     }
