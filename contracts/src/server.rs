@@ -31,12 +31,18 @@ pub enum FragmentError {
     Decode { path: String, reason: String },
     #[error("the request cannot be rendered: {0}")]
     BadRequest(String),
+    /// Not a failure: a page this server half leaves to the browser half by design (it starts
+    /// with a write, or needs a redirect the composer cannot give).
+    #[error("left to the browser: {0}")]
+    BrowserOnly(&'static str),
 }
 
 impl IntoResponse for FragmentError {
     fn into_response(self) -> Response {
         let status = match self {
             FragmentError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            // The composer shows the status in `Server-Timing`; the text says why.
+            FragmentError::BrowserOnly(_) => StatusCode::NOT_IMPLEMENTED,
             _ => StatusCode::BAD_GATEWAY,
         };
         (status, self.to_string()).into_response()
@@ -143,6 +149,7 @@ where
     let url = request.url.clone();
     match (state.render)(request, state.api.clone(), visitor).await {
         Ok(answer) => Ok(Json(answer)),
+        Err(error @ FragmentError::BrowserOnly(_)) => Err(error),
         Err(error) => {
             eprintln!("[{}] {url}: {error}", state.name);
             Err(error)

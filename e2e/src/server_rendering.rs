@@ -12,10 +12,11 @@ use tokio::process::{Child, Command};
 use crate::{spawn_until_ready, Log};
 
 /// The remotes with a server half: (remote, binary next to `cart-api`).
-pub const SERVER_HALVES: [(&str, &str); 4] = [
+pub const SERVER_HALVES: [(&str, &str); 5] = [
     ("catalog", "catalog-server"),
     ("product-details", "product-details-server"),
     ("cart", "cart-server"),
+    ("checkout", "checkout-server"),
     ("cart-summary", "cart-summary-server"),
 ];
 

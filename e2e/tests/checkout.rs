@@ -159,6 +159,22 @@ async fn the_good_card_checks_out_to_a_confirmation_and_an_empty_badge() {
     browser.wait_for("[data-testid=order-row]").await;
     assert_eq!(browser.count("[data-testid=order-row]").await, 1);
     assert!(browser.text("[data-testid=order-row]").await.contains(&order_id));
+    if store.renders_on_the_server() {
+        // The orders came in the page, rendered by the checkout's server half, and the browser
+        // half showed them without asking the API again.
+        let served = browser
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 fetch(location.href).then(r => r.text()).then(h => {
+                     const s = new DOMParser().parseFromString(h, 'text/html').querySelector('[data-server-rendered^=\"checkout@\"]');
+                     done(s ? s.querySelector('[data-testid=order-row]')?.textContent ?? '' : null);
+                 });",
+            )
+            .await;
+        assert!(served.as_str().is_some_and(|row| row.contains(&order_id)), "server-rendered orders: {served}");
+        let asked = "return performance.getEntriesByType('resource').filter(e => new URL(e.name).pathname === '/api/orders').length";
+        assert_eq!(browser.execute(asked).await, 0, "the browser half used the orders the server sent");
+    }
 
     browser.close().await;
     assert!(!store.server_log().contains(GOOD_CARD), "the server logged the card");

@@ -1,6 +1,8 @@
 //! The checkout remote's texts in every locale the store offers.
 
+// The steps' texts are the browser's alone.
 #[derive(Clone, Copy)]
+#[cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 pub enum Text {
     Checkout,
     StepAddress,

@@ -2,21 +2,23 @@
 //! the cart API, which answers only the order's owner.
 
 use contracts::api::{Order, OrderSummary};
-use contracts::browser::http::HttpError;
 use contracts::format::{date as format_date, money as format_money};
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 
-use crate::api;
+use crate::browser;
 use crate::i18n::{t, Text};
 use crate::views::{failure, summary, text, Locale};
 
+/// One order; `initial` is the order the server half read, if it rendered the page.
 #[component]
-pub fn OrderView(id: String, confirmation: bool) -> impl IntoView {
-    let loaded = RwSignal::new(None::<Result<Order, HttpError>>);
+pub fn OrderView(id: String, confirmation: bool, initial: Option<Order>) -> impl IntoView {
+    let known = initial.as_ref().is_some_and(|order| order.order_id == id);
+    let loaded: browser::Loaded<Order> = RwSignal::new(initial.filter(|_| known).map(Ok));
     let id = StoredValue::new(id);
-    let load = move || spawn_local(async move { loaded.set(Some(api::order(&id.get_value()).await)) });
-    load();
+    let load = move || browser::load_order(id.get_value(), loaded);
+    if !known {
+        load();
+    }
     let Locale(locale) = expect_context::<Locale>();
     move || match loaded.get() {
         None => view! { <p class="checkout-status" aria-busy="true">{text(Text::Loading)}</p> }.into_any(),
@@ -43,11 +45,15 @@ pub fn OrderView(id: String, confirmation: bool) -> impl IntoView {
     }
 }
 
+/// The visitor's orders; `initial` is what the server half read, if it rendered the page.
 #[component]
-pub fn OrdersList() -> impl IntoView {
-    let loaded = RwSignal::new(None::<Result<Vec<OrderSummary>, HttpError>>);
-    let load = move || spawn_local(async move { loaded.set(Some(api::orders().await)) });
-    load();
+pub fn OrdersList(initial: Option<Vec<OrderSummary>>) -> impl IntoView {
+    let known = initial.is_some();
+    let loaded: browser::Loaded<Vec<OrderSummary>> = RwSignal::new(initial.map(Ok));
+    let load = move || browser::load_orders(loaded);
+    if !known {
+        load();
+    }
     let Locale(locale) = expect_context::<Locale>();
     view! {
         <h1>{text(Text::YourOrders)}</h1>

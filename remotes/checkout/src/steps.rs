@@ -6,43 +6,14 @@ use contracts::browser::events::{new_trace_id, publish};
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate};
 use contracts::events::{CartUpdated, CheckoutCompleted, CheckoutPaymentSubmitted, OrderPlaced};
-use contracts::routes::{checkout_step_path, confirmation_path, encode_component, sign_in_path};
+use contracts::routes::{confirmation_path, sign_in_path};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 
 use crate::i18n::Text;
+use crate::pages::Step;
 use crate::views::{failure, summary, text};
 use crate::{api, PUBLISHER};
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Step {
-    Address,
-    Payment,
-    Review,
-}
-
-impl Step {
-    pub fn from_slug(slug: &str) -> Option<Step> {
-        match slug {
-            "address" => Some(Step::Address),
-            "payment" => Some(Step::Payment),
-            "review" => Some(Step::Review),
-            _ => None,
-        }
-    }
-
-    fn slug(self) -> &'static str {
-        match self {
-            Step::Address => "address",
-            Step::Payment => "payment",
-            Step::Review => "review",
-        }
-    }
-
-    fn url(self, session: &str) -> String {
-        format!("{}?session={}", checkout_step_path(self.slug()), encode_component(session))
-    }
-}
 
 /// The step the server allows for a session, given the one asked for: never past what the
 /// visitor has done, but back to an earlier step is fine.

@@ -8,61 +8,39 @@
 //! Everything here needs a signed-in visitor: without one the remote sends the visitor to the
 //! shell's sign-in page with the way back in the URL.
 
-use contracts::api::{CartLine, Totals};
-use contracts::browser::events::subscribe;
-use contracts::browser::http::HttpError;
-use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
+use contracts::api::{CartLine, Order, OrderSummary, Totals};
 use contracts::context::MountContext;
-use contracts::events::{Envelope, LocaleChanged};
 use contracts::format::money as format_money;
-use contracts::routes::{query_param, sign_in_path};
 use leptos::prelude::*;
-use send_wrapper::SendWrapper;
+use serde::{Deserialize, Serialize};
 
+use crate::browser;
 use crate::i18n::{t, Text};
 use crate::orders::{OrderView, OrdersList};
-use crate::steps::{Start, Step, StepPage};
-use crate::PUBLISHER;
+use crate::pages::{page, Page};
 
-/// Where the visitor is, as far as this remote is concerned.
-#[derive(Clone, PartialEq)]
-enum Page {
-    Start,
-    Step(Step, String),
-    Confirmation(String),
-    Orders,
-    Order(String),
-    Unknown,
-}
-
-fn page(path: &str, search: &str) -> Page {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
-    let session = query_param(search, "session").filter(|s| !s.is_empty());
-    match (segments.as_slice(), session) {
-        (["checkout"], _) => Page::Start,
-        (["checkout", step], Some(session)) => match Step::from_slug(step) {
-            Some(step) => Page::Step(step, session),
-            None => Page::Unknown,
-        },
-        // A step without its session id cannot be shown: start over.
-        (["checkout", step], None) if Step::from_slug(step).is_some() => Page::Start,
-        (["checkout", "confirmation", id], _) => Page::Confirmation(id.to_string()),
-        (["orders"], _) => Page::Orders,
-        (["orders", id], _) => Page::Order(id.to_string()),
-        _ => Page::Unknown,
-    }
+/// What the first page of a mount shows: its URL, and what the server half read for it (the
+/// orders, or one order), so the browser half starts from the same data and asks nothing again.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Shown {
+    pub path: String,
+    pub search: String,
+    #[serde(default)]
+    pub orders: Option<Vec<OrderSummary>>,
+    #[serde(default)]
+    pub order: Option<Order>,
 }
 
 #[component]
-pub fn Checkout(context: MountContext) -> impl IntoView {
+pub fn Checkout(context: MountContext, shown: Shown) -> impl IntoView {
     let locale = RwSignal::new(context.locale.clone());
-    let location = RwSignal::new((current_path(), current_search()));
-    let listeners = SendWrapper::new((
-        subscribe::<LocaleChanged, _>("checkout", move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale)),
-        on_route_change("checkout", move |route| location.set((route.path, route.search))),
-    ));
-    on_cleanup(move || drop(listeners));
+    let location = RwSignal::new((shown.path.clone(), shown.search.clone()));
+    browser::follow(locale, location);
     provide_context(Locale(locale));
+    // Used once, by the first page: a later visit to the same URL reads the API again.
+    let first = StoredValue::new(Some(shown));
+    let preloaded = move || first.try_update_value(Option::take).flatten();
 
     let signed_in = context.identity.logged_in;
     let current = Memo::new(move |_| location.with(|(path, search)| page(path, search)));
@@ -72,15 +50,20 @@ pub fn Checkout(context: MountContext) -> impl IntoView {
                 if !signed_in {
                     // The shell owns sign-in; it sends the visitor back here afterwards.
                     let (path, search) = location.get_untracked();
-                    navigate(PUBLISHER, &sign_in_path(&format!("{path}{search}")), true);
+                    browser::to_sign_in(&format!("{path}{search}"));
                     return view! { <p class="checkout-status">{t(&locale.get_untracked(), Text::Loading)}</p> }.into_any();
                 }
+                let shown = preloaded();
                 match current.get() {
-                    Page::Start => view! { <Start /> }.into_any(),
-                    Page::Step(step, session) => view! { <StepPage step session /> }.into_any(),
-                    Page::Confirmation(id) => view! { <OrderView id confirmation=true /> }.into_any(),
-                    Page::Orders => view! { <OrdersList /> }.into_any(),
-                    Page::Order(id) => view! { <OrderView id confirmation=false /> }.into_any(),
+                    Page::Start => browser::start(),
+                    Page::Step(step, session) => browser::step(step, session),
+                    Page::Confirmation(id) => {
+                        view! { <OrderView id confirmation=true initial=shown.and_then(|s| s.order) /> }.into_any()
+                    }
+                    Page::Orders => view! { <OrdersList initial=shown.and_then(|s| s.orders) /> }.into_any(),
+                    Page::Order(id) => {
+                        view! { <OrderView id confirmation=false initial=shown.and_then(|s| s.order) /> }.into_any()
+                    }
                     Page::Unknown => view! { <p class="checkout-status" data-testid="checkout-not-found">"404"</p> }.into_any(),
                 }
             }}
@@ -98,7 +81,7 @@ pub fn text(key: Text) -> impl Fn() -> &'static str + Copy + Send + Sync + 'stat
 }
 
 /// An error with a way to try again.
-pub fn failure(error: HttpError, retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
+pub fn failure(error: impl std::fmt::Display, retry: impl Fn() + Copy + Send + Sync + 'static) -> AnyView {
     view! {
         <div class="checkout-error" role="alert" data-testid="checkout-error">
             <p>{text(Text::Failed)} " " {error.to_string()}</p>
@@ -134,23 +117,5 @@ pub fn summary(lines: Vec<CartLine>, totals: Totals) -> impl IntoView {
             <dt class="checkout-total">{text(Text::Total)}</dt>
             <dd class="checkout-total" data-testid="checkout-total">{let m = totals.total.clone(); move || money(&m)}</dd>
         </dl>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    use super::*;
-
-    #[wasm_bindgen_test]
-    fn urls_name_the_page() {
-        assert!(page("/checkout", "") == Page::Start);
-        assert!(page("/checkout/payment", "?session=chk_1") == Page::Step(Step::Payment, "chk_1".into()));
-        assert!(page("/checkout/payment", "") == Page::Start);
-        assert!(page("/checkout/confirmation/ord_1", "") == Page::Confirmation("ord_1".into()));
-        assert!(page("/orders", "") == Page::Orders);
-        assert!(page("/orders/ord_1", "") == Page::Order("ord_1".into()));
-        assert!(page("/checkout/nonsense", "?session=x") == Page::Unknown);
     }
 }
