@@ -140,7 +140,14 @@ impl Composer {
         let answered = tokio::time::timeout(self.budget, async {
             let response = call.send().await.map_err(|e| format!("unreachable ({e})"))?;
             if !response.status().is_success() {
-                return Err(format!("answered {}", response.status()));
+                // A server half says why (e.g. a page it leaves to the browser by design).
+                let status = response.status();
+                let why: String = response.text().await.unwrap_or_default().chars().take(120).collect();
+                return Err(if why.is_empty() {
+                    format!("answered {status}")
+                } else {
+                    format!("answered {status}: {why}")
+                });
             }
             response.json::<FragmentResponse>().await.map_err(|e| format!("unreadable answer ({e})"))
         })
@@ -185,7 +192,13 @@ pub fn server_timing(outcomes: &[Outcome]) -> String {
                 format!(r#"fragment-{remote};dur={millis};desc="{}""#, if *cached { "shared" } else { "rendered" })
             }
             Outcome::Skipped { remote, reason } => {
-                format!(r#"fragment-{remote};desc="browser: {}""#, reason.replace(['"', '\\'], "'"))
+                // A header value: printable ASCII only, and no quote that would end the string.
+                let reason: String = reason
+                    .chars()
+                    .filter(|c| c.is_ascii_graphic() || *c == ' ')
+                    .map(|c| if c == '"' || c == '\\' { '\'' } else { c })
+                    .collect();
+                format!(r#"fragment-{remote};desc="browser: {reason}""#)
             }
         })
         .collect::<Vec<_>>()
@@ -207,6 +220,15 @@ mod tests {
             ]
         );
         assert_eq!(slots("/sign-in", &manifest), vec![Slot { slot: CART_SUMMARY, remote: CART_SUMMARY.into() }]);
+    }
+
+    #[test]
+    fn a_reason_from_a_server_half_stays_a_valid_header() {
+        let outcome =
+            Outcome::Skipped { remote: "checkout".into(), reason: "answered 501: \"the steps\" write\n, ünï".into() };
+        let header = server_timing(&[outcome]);
+        assert_eq!(header, r#"fragment-checkout;desc="browser: answered 501: 'the steps' write, n""#);
+        assert!(reqwest::header::HeaderValue::from_str(&header).is_ok());
     }
 
     #[test]
