@@ -16,9 +16,7 @@ pub type Loaded<T> = RwSignal<Option<Result<T, String>>>;
 #[cfg(target_arch = "wasm32")]
 mod live {
     use contracts::api::{Order, OrderSummary};
-    use contracts::browser::events::subscribe;
-    use contracts::browser::navigation::{navigate, on_route_change};
-    use contracts::events::{Envelope, LocaleChanged};
+    use contracts::browser::navigation::{navigate, on_locale_change, on_route_change};
     use contracts::routes::sign_in_path;
     use leptos::task::spawn_local;
     use send_wrapper::SendWrapper;
@@ -30,7 +28,7 @@ mod live {
     /// Keeps `locale` and `location` in step with the platform's events while the view lives.
     pub fn follow(locale: RwSignal<String>, location: RwSignal<(String, String)>) {
         let listeners = SendWrapper::new((
-            subscribe::<LocaleChanged, _>("checkout", move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale)),
+            on_locale_change("checkout", move |tag| locale.set(tag)),
             on_route_change("checkout", move |route| location.set((route.path, route.search))),
         ));
         on_cleanup(move || drop(listeners));
@@ -68,7 +66,7 @@ mod inert {
 
     use super::*;
     use crate::i18n::Text;
-    use crate::views::text;
+    use crate::parts::text;
 
     pub fn follow(_locale: RwSignal<String>, _location: RwSignal<(String, String)>) {}
     pub fn to_sign_in(_here: &str) {}

@@ -13,6 +13,7 @@ mod browser;
 mod i18n;
 mod orders;
 mod pages;
+mod parts;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(target_arch = "wasm32")]

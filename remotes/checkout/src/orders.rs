@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 use crate::browser;
 use crate::i18n::{t, Text};
-use crate::views::{failure, summary, text, Locale};
+use crate::parts::{failure, summary, text, Locale};
 
 /// One order; `initial` is the order the server half read, if it rendered the page.
 #[component]

@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 
 use crate::i18n::Text;
 use crate::pages::Step;
-use crate::views::{failure, summary, text};
+use crate::parts::{failure, summary, text};
 use crate::{api, PUBLISHER};
 
 /// The step the server allows for a session, given the one asked for: never past what the
