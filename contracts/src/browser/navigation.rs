@@ -1,11 +1,12 @@
-//! URL state: reading the current URL and asking the shell to change it.
+//! What a remote follows of the shell: URL state (reading the current URL, asking the shell to
+//! change it, following its changes) and the visitor's locale.
 //!
 //! A remote never calls `history.pushState` itself: the shell's router owns history, so a remote
 //! publishes [`NavigationRequested`] and follows [`RouteChanged`].
 
 use gloo_events::EventListener;
 
-use crate::events::{Envelope, NavigationRequested, RouteChanged};
+use crate::events::{Envelope, LocaleChanged, NavigationRequested, RouteChanged};
 
 /// The current path, e.g. `/categories/tractors`.
 pub fn current_path() -> String {
@@ -32,4 +33,13 @@ where
     F: FnMut(RouteChanged) + 'static,
 {
     super::events::subscribe::<RouteChanged, _>(consumer, move |e: Envelope<RouteChanged>| handler(e.payload))
+}
+
+/// Calls `handler` with the new locale tag (e.g. `de-DE`) whenever the visitor changes it: every
+/// remote follows the locale this one way (its mount context has the first one).
+pub fn on_locale_change<F>(consumer: &'static str, mut handler: F) -> EventListener
+where
+    F: FnMut(String) + 'static,
+{
+    super::events::subscribe::<LocaleChanged, _>(consumer, move |e: Envelope<LocaleChanged>| handler(e.payload.locale))
 }

@@ -7,8 +7,9 @@ use std::rc::Rc;
 use contracts::api::CartSummary;
 use contracts::browser::events::subscribe;
 use contracts::browser::http;
+use contracts::browser::navigation::on_locale_change;
 use contracts::context::MountContext;
-use contracts::events::{CartUpdated, Envelope, LocaleChanged};
+use contracts::events::{CartUpdated, Envelope};
 use gloo_events::EventListener;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, HtmlElement};
@@ -83,8 +84,8 @@ impl Summary {
                 refresh(state.clone());
             })
         };
-        let on_locale = subscribe::<LocaleChanged, _>("cart-summary", move |e: Envelope<LocaleChanged>| {
-            state.borrow_mut().locale = e.payload.locale;
+        let on_locale = on_locale_change("cart-summary", move |locale| {
+            state.borrow_mut().locale = locale;
             render(&state.borrow());
         });
         Summary { host, _listeners: [on_cart, on_locale] }

@@ -22,8 +22,9 @@ pub enum Change {
 
 #[cfg(target_arch = "wasm32")]
 mod live {
-    use contracts::browser::events::{new_trace_id, publish, subscribe};
-    use contracts::events::{CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested};
+    use contracts::browser::events::{new_trace_id, publish};
+    use contracts::browser::navigation::on_locale_change;
+    use contracts::events::{CartUpdated, NotificationLevel, NotificationRequested};
     use leptos::task::spawn_local;
     use send_wrapper::SendWrapper;
 
@@ -34,8 +35,7 @@ mod live {
     /// The locale of the mount context, following `platform:locale-changed` while mounted.
     pub fn locale_signal(context: &MountContext) -> RwSignal<String> {
         let locale = RwSignal::new(context.locale.clone());
-        let listener =
-            subscribe::<LocaleChanged, _>("cart", move |e: Envelope<LocaleChanged>| locale.set(e.payload.locale));
+        let listener = on_locale_change("cart", move |tag| locale.set(tag));
         // Dropped with the view's owner, so an unmounted view stops listening.
         let listener = SendWrapper::new(listener);
         on_cleanup(move || drop(listener));

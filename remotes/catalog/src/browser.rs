@@ -25,9 +25,7 @@ mod live {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use contracts::browser::events::subscribe;
-    use contracts::browser::navigation::{current_path, current_search, navigate, on_route_change};
-    use contracts::events::{Envelope, LocaleChanged};
+    use contracts::browser::navigation::{current_path, current_search, navigate, on_locale_change, on_route_change};
     use send_wrapper::SendWrapper;
 
     use super::*;
@@ -39,9 +37,7 @@ mod live {
     pub fn follow(url: RwSignal<(String, String)>, locale: RwSignal<String>) {
         let listeners = SendWrapper::new((
             on_route_change("catalog", move |route| url.set((route.path, route.search))),
-            subscribe::<LocaleChanged, _>("catalog", move |e: Envelope<LocaleChanged>| {
-                locale.set(Lang::of(&e.payload.locale).tag().to_string())
-            }),
+            on_locale_change("catalog", move |tag| locale.set(Lang::of(&tag).tag().to_string())),
         ));
         on_cleanup(move || drop(listeners));
     }

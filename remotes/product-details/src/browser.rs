@@ -43,12 +43,10 @@ mod live {
     use std::cell::Cell;
     use std::rc::Rc;
 
-    use contracts::browser::events::{new_trace_id, publish, subscribe};
+    use contracts::browser::events::{new_trace_id, publish};
     use contracts::browser::http::HttpError;
-    use contracts::browser::navigation::{navigate as shell_navigate, on_route_change};
-    use contracts::events::{
-        CartItemAdded, CartUpdated, Envelope, LocaleChanged, NotificationLevel, NotificationRequested,
-    };
+    use contracts::browser::navigation::{navigate as shell_navigate, on_locale_change, on_route_change};
+    use contracts::events::{CartItemAdded, CartUpdated, NotificationLevel, NotificationRequested};
     use leptos::task::spawn_local;
     use send_wrapper::SendWrapper;
 
@@ -61,9 +59,7 @@ mod live {
     pub fn follow(url: RwSignal<(String, String)>, locale: RwSignal<String>) {
         let listeners = SendWrapper::new((
             on_route_change("product-details", move |route| url.set((route.path, route.search))),
-            subscribe::<LocaleChanged, _>("product-details", move |e: Envelope<LocaleChanged>| {
-                locale.set(Lang::of(&e.payload.locale).tag().to_string())
-            }),
+            on_locale_change("product-details", move |tag| locale.set(Lang::of(&tag).tag().to_string())),
         ));
         on_cleanup(move || drop(listeners));
     }
