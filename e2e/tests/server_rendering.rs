@@ -281,9 +281,29 @@ async fn without_javascript_a_visitor_browses_chooses_and_adds_to_the_cart() {
     assert_eq!(browser.execute(UNTOUCHED_BY_SCRIPTS).await, true, "no script ran");
     assert_eq!(browser.count("[data-testid=product-card]").await, 12, "the listing is in the page");
 
-    // Plain links drive the catalog.
+    // Plain links and GET forms drive the catalog: a category, a search in it, a sort, a filter.
     browser.click(".shell-nav a[href='/categories/tractors']").await;
     browser.wait_for_text(".catalog-title", "Tractors").await;
+    let url = "return location.pathname + location.search";
+    browser.fill("[data-testid=search-input]", "tractor").await;
+    browser.click(".catalog-search button[type=submit]").await;
+    browser.until("the search in the URL", url, |v| v == "/categories/tractors?q=tractor").await;
+    assert!(browser.count("[data-testid=product-card]").await > 0, "the search found tractors");
+    browser.select("[data-testid=sort-select]", "price-desc").await;
+    browser.click("[data-testid=sort-submit]").await;
+    browser.until("the sort in the URL", url, |v| v == "/categories/tractors?q=tractor&sort=price-desc").await;
+    browser.fill("[data-testid=filter-min-price]", "10").await;
+    browser.click(".catalog-filters button[type=submit]").await;
+    browser
+        .until("the filter in the URL", url, |v| {
+            v.as_str().is_some_and(|u| u.contains("sort=price-desc") && u.contains("min=10"))
+        })
+        .await;
+    assert_eq!(
+        browser.execute("return document.querySelector('[data-testid=filter-min-price]').value").await,
+        "10",
+        "the page shows the bound it applied"
+    );
     browser.goto("/").await;
 
     // A product, and its variants as links of the same page.

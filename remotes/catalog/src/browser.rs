@@ -72,7 +72,7 @@ mod live {
     /// Moves to `next` unless the browser already shows it: a second history entry for the same
     /// view would make Back look broken (a price field's `change` and the form's submit both ask).
     pub fn go(next: CatalogQuery) {
-        if next != CatalogQuery::from_url(&current_path(), &current_search()) {
+        if next != crate::filters::query_of(&current_path(), &current_search()) {
             navigate(PUBLISHER, &next.to_url(), false);
         }
     }

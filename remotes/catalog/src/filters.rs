@@ -49,6 +49,27 @@ pub fn format_major(minor: i64, exponent: u32) -> String {
     }
 }
 
+/// The names of the price fields of the filter form, in major units as typed. With JavaScript the
+/// form never leaves the page (the remote converts and navigates); without it the browser sends
+/// them in the URL, and [`query_of`] reads them into the minor units the rest of the URL uses.
+pub const MIN_FIELD: &str = "min";
+pub const MAX_FIELD: &str = "max";
+
+/// The catalog's state for a URL, including a filter form a browser without JavaScript sent.
+pub fn query_of(path: &str, search: &str) -> contracts::routes::CatalogQuery {
+    let mut query = contracts::routes::CatalogQuery::from_url(path, search);
+    let exponent = contracts::api::Money::new(0, CURRENCY).exponent();
+    let typed = |field| contracts::routes::query_param(search, field).map(|text| parse_major(&text, exponent));
+    // What was typed wins over an older bound of the URL; what does not parse is dropped.
+    if let Some(min) = typed(MIN_FIELD) {
+        query.min_price = min.unwrap_or(None);
+    }
+    if let Some(max) = typed(MAX_FIELD) {
+        query.max_price = max.unwrap_or(None);
+    }
+    query
+}
+
 /// The URL value of a variant name.
 pub fn variant_value(name: &str) -> String {
     name.to_lowercase()
@@ -72,6 +93,15 @@ mod tests {
         for bad in ["-1", "1.999", "abc", "1e3", ".", "1.2.3", "99999999999", "+5"] {
             assert_eq!(parse_major(bad, 2), Err(()), "{bad}");
         }
+    }
+
+    #[wasm_bindgen_test]
+    fn a_filter_form_sent_without_javascript_reads_as_the_url_would() {
+        let query = query_of("/categories/tractors", "?q=red&min=10.50&max=&variant=red&inStock=true");
+        assert_eq!((query.min_price, query.max_price), (Some(1050), None));
+        assert_eq!(query.to_url(), "/categories/tractors?q=red&minPrice=1050&variant=red&inStock=true");
+        assert_eq!(query_of("/", "?minPrice=200").min_price, Some(200), "the URL's own bound");
+        assert_eq!(query_of("/", "?minPrice=200&min=abc").min_price, None, "a typed bound that does not parse");
     }
 
     #[wasm_bindgen_test]

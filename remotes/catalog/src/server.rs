@@ -14,7 +14,7 @@ use crate::views::{Catalog, CatalogProps, Listing};
 /// The fragment for `request.url` (`/`, `/categories/:slug`, `/search?q=…`).
 pub async fn render(request: FragmentRequest, api: Api, visitor: Visitor) -> Result<FragmentResponse, FragmentError> {
     let (path, search) = split_url(&request.url);
-    let query = CatalogQuery::from_url(&path, &search);
+    let query = crate::filters::query_of(&path, &search);
     let products_path = crate::api::products_path(&query);
     let (categories, products) = tokio::join!(
         api.get_json::<Vec<Category>>(CATEGORIES_API, &visitor),

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::browser::{self, go, Data};
-use crate::filters::{format_major, parse_major, variant_value, CURRENCY, VARIANTS};
+use crate::filters::{format_major, parse_major, query_of, variant_value, CURRENCY, MAX_FIELD, MIN_FIELD, VARIANTS};
 use crate::i18n::{self, t, Key, Lang};
 
 const SORTS: [(&str, Key); 5] = [
@@ -41,8 +41,8 @@ pub fn Catalog(context: MountContext, listing: Listing) -> impl IntoView {
     let locale = RwSignal::new(Lang::of(&context.locale).tag().to_string());
     browser::follow(url, locale);
 
-    let query = Memo::new(move |_| url.with(|(path, search)| CatalogQuery::from_url(path, search)));
-    let loaded = listing.products.is_some().then(|| CatalogQuery::from_url(&listing.path, &listing.search));
+    let query = Memo::new(move |_| url.with(|(path, search)| query_of(path, search)));
+    let loaded = listing.products.is_some().then(|| query_of(&listing.path, &listing.search));
     let data = Data {
         categories: RwSignal::new(listing.categories),
         products: RwSignal::new(listing.products.map(Ok)),
@@ -123,14 +123,26 @@ fn Toolbar(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
         go(CatalogQuery { sort: (!sort.is_empty()).then_some(sort), page: None, ..query.get_untracked() });
     };
 
+    // Without JavaScript both are GET forms: the search keeps the category and the sort, the sort
+    // keeps everything else, as the remote's own navigation does.
+    let search_action =
+        move || query.with(|q| CatalogQuery { category: q.category.clone(), ..Default::default() }.to_url());
+    let search_action = move || match search_action().as_str() {
+        "/" => "/search".to_string(),
+        other => other.to_string(),
+    };
+    let sort_action = move || query.with(|q| CatalogQuery { sort: None, page: None, ..q.clone() }.to_url());
     view! {
         <div class="catalog-toolbar">
-            <form class="catalog-search" role="search" on:submit=on_search>
+            <form class="catalog-search" role="search" method="get" action=search_action on:submit=on_search>
+                {move || query.with(|q| hidden("sort", q.sort.clone()))}
                 <label for="catalog-q" class="catalog-visually-hidden">{move || text(Key::SearchLabel)}</label>
                 <input id="catalog-q" name="q" type="search" placeholder=move || text(Key::SearchLabel) data-testid="search-input"
                     node_ref=search_input value=search_text prop:value=search_text />
                 <button type="submit">{move || text(Key::SearchButton)}</button>
             </form>
+            <form class="catalog-sort-form" method="get" action=sort_action on:submit=|ev: leptos::ev::SubmitEvent| ev.prevent_default()>
+            {move || sort_action().split_once('?').map(|(_, search)| hidden_fields(search)).unwrap_or_default()}
             <label class="catalog-sort" for="catalog-sort">{move || text(Key::SortLabel)}</label>
             <select id="catalog-sort" name="sort" data-testid="sort-select" on:change=on_sort>
                 {SORTS.into_iter().map(|(value, key)| view! {
@@ -141,8 +153,26 @@ fn Toolbar(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
                     </option>
                 }).collect_view()}
             </select>
+            // A select changes nothing without JavaScript: then this button sends the form.
+            <noscript><button type="submit" data-testid="sort-submit">{move || text(Key::Apply)}</button></noscript>
+            </form>
         </div>
     }
+}
+
+/// A hidden field carrying `value` along with a form, when there is one.
+fn hidden(name: &'static str, value: Option<String>) -> Option<impl IntoView> {
+    value.map(|value| view! { <input type="hidden" name=name value=value /> })
+}
+
+/// Hidden fields for each pair of a query string, so a GET form keeps the rest of the URL.
+fn hidden_fields(search: &str) -> Vec<AnyView> {
+    search
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .filter_map(|(name, value)| Some((name.to_string(), contracts::routes::decode_component(value)?)))
+        .map(|(name, value)| view! { <input type="hidden" name=name value=value /> }.into_any())
+        .collect()
 }
 
 /// Price range, variant and stock. Every change navigates; the fields show what the URL says.
@@ -223,17 +253,20 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
             aria-expanded=move || open.get().to_string() on:click=move |_| open.update(|o| *o = !*o)>
             {move || text(Key::Filters)}
         </button>
-        <form id="catalog-filters" class="catalog-filters" aria-label=move || text(Key::Filters) on:submit=on_submit novalidate=true>
+        <form id="catalog-filters" class="catalog-filters" aria-label=move || text(Key::Filters)
+            method="get" action=move || query.with(|q| CatalogQuery { category: q.category.clone(), ..Default::default() }.to_url())
+            on:submit=on_submit novalidate=true>
+            {move || query.with(|q| (hidden("q", q.q.clone()), hidden("sort", q.sort.clone())))}
             <div class="catalog-field">
                 <label for="catalog-min-price">{move || text(Key::MinPrice)} " (" {CURRENCY} ")"</label>
-                <input id="catalog-min-price" name="minPrice" type="number" inputmode="decimal" min="0" step=step.clone()
+                <input id="catalog-min-price" name=MIN_FIELD type="number" inputmode="decimal" min="0" step=step.clone()
                     data-testid="filter-min-price" node_ref=min_input aria-invalid=invalid
                     aria-describedby="catalog-filter-problem"
                     value=price_value(|q| q.min_price) prop:value=price_value(|q| q.min_price) on:change=move |_| apply_prices() />
             </div>
             <div class="catalog-field">
                 <label for="catalog-max-price">{move || text(Key::MaxPrice)} " (" {CURRENCY} ")"</label>
-                <input id="catalog-max-price" name="maxPrice" type="number" inputmode="decimal" min="0" step=step
+                <input id="catalog-max-price" name=MAX_FIELD type="number" inputmode="decimal" min="0" step=step
                     data-testid="filter-max-price" node_ref=max_input aria-invalid=invalid
                     aria-describedby="catalog-filter-problem"
                     value=price_value(|q| q.max_price) prop:value=price_value(|q| q.max_price) on:change=move |_| apply_prices() />
@@ -252,7 +285,7 @@ fn Filters(query: Memo<CatalogQuery>, locale: RwSignal<String>) -> impl IntoView
                 </select>
             </div>
             <label class="catalog-filter">
-                <input type="checkbox" name="inStock" data-testid="filter-in-stock"
+                <input type="checkbox" name="inStock" value="true" data-testid="filter-in-stock"
                     checked=in_stock prop:checked=in_stock on:change=on_stock />
                 " " {move || text(Key::InStockOnly)}
             </label>
