@@ -111,14 +111,12 @@ async fn page(state: &AppState, headers: &axum::http::HeaderMap, url: &str) -> O
                 url: url.to_string(),
                 origin: origin(state, headers),
                 page: html.clone(),
-                context: MountContext {
-                    contracts_major: contracts::CONTRACTS_MAJOR,
-                    shell: "shell".into(),
-                    api_base: "/api".into(),
-                    locale: preferences.locale.to_string(),
-                    theme: preferences.theme.unwrap_or_default(),
+                context: MountContext::new(
+                    "shell",
+                    preferences.locale.to_string(),
+                    preferences.theme.unwrap_or_default(),
                     identity,
-                },
+                ),
                 manifest,
             };
             if let Some(composed) = composer.compose(&request, headers.get(header::COOKIE)).await {

@@ -84,6 +84,19 @@ pub enum ContextError {
 }
 
 impl MountContext {
+    /// The context a shell (`name@version`) gives a remote it mounts, in this crate's major
+    /// version, with the API at `/api`: the same for a browser half and a server half.
+    pub fn new(shell: impl Into<String>, locale: impl Into<String>, theme: Theme, identity: IdentitySummary) -> Self {
+        MountContext {
+            contracts_major: crate::CONTRACTS_MAJOR,
+            shell: shell.into(),
+            api_base: "/api".into(),
+            locale: locale.into(),
+            theme,
+            identity,
+        }
+    }
+
     /// Parses the JSON a shell sent and checks it speaks our major version.
     pub fn from_json(json: &str) -> Result<Self, ContextError> {
         serde_json::from_str::<Self>(json).map_err(|e| ContextError::Invalid(e.to_string()))?.checked()

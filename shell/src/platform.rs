@@ -115,13 +115,6 @@ impl Platform {
 
     /// What a remote receives in `mount(host, context)`, read without subscribing.
     pub fn mount_context(&self) -> MountContext {
-        MountContext {
-            contracts_major: contracts::CONTRACTS_MAJOR,
-            shell: SHELL.to_string(),
-            api_base: "/api".to_string(),
-            locale: self.locale.get_untracked(),
-            theme: self.theme.get_untracked(),
-            identity: self.identity.get_untracked(),
-        }
+        MountContext::new(SHELL, self.locale.get_untracked(), self.theme.get_untracked(), self.identity.get_untracked())
     }
 }

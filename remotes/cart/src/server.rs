@@ -63,14 +63,7 @@ mod tests {
     use super::*;
 
     fn context(locale: &str) -> MountContext {
-        MountContext {
-            contracts_major: contracts::CONTRACTS_MAJOR,
-            shell: "shell@test".into(),
-            api_base: "/api".into(),
-            locale: locale.into(),
-            theme: Theme::Light,
-            identity: IdentitySummary::default(),
-        }
+        MountContext::new("shell@test", locale, Theme::Light, IdentitySummary::default())
     }
 
     #[test]

@@ -60,14 +60,8 @@ mod tests {
     use super::*;
 
     fn signed_in(locale: &str) -> MountContext {
-        MountContext {
-            contracts_major: contracts::CONTRACTS_MAJOR,
-            shell: "shell@test".into(),
-            api_base: "/api".into(),
-            locale: locale.into(),
-            theme: Theme::Light,
-            identity: IdentitySummary { logged_in: true, ..Default::default() },
-        }
+        let identity = IdentitySummary { logged_in: true, ..Default::default() };
+        MountContext::new("shell@test", locale, Theme::Light, identity)
     }
 
     #[test]

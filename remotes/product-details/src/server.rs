@@ -104,14 +104,7 @@ mod tests {
     use super::*;
 
     fn context(locale: &str) -> MountContext {
-        MountContext {
-            contracts_major: contracts::CONTRACTS_MAJOR,
-            shell: "shell@test".into(),
-            api_base: "/api".into(),
-            locale: locale.into(),
-            theme: Theme::Dark,
-            identity: IdentitySummary::default(),
-        }
+        MountContext::new("shell@test", locale, Theme::Light, IdentitySummary::default())
     }
 
     fn tractor() -> Product {
