@@ -40,14 +40,18 @@ impl AddToCartFields {
             None | Some("") => 1,
             Some(text) => text.parse().map_err(|_| FormProblem::Quantity)?,
         };
-        let variant_id = self.variant_id.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_string);
-        Ok(AddCartItem { product_id, variant_id, quantity })
+        Ok(AddCartItem { product_id, variant_id: self.variant().map(str::to_string), quantity })
+    }
+
+    /// The chosen variant, if the form named one.
+    fn variant(&self) -> Option<&str> {
+        self.variant_id.as_deref().map(str::trim).filter(|v| !v.is_empty())
     }
 
     /// The page the form was on.
     fn back(&self) -> String {
         match self.product_id.as_deref().and_then(|id| id.trim().parse::<u32>().ok()) {
-            Some(id) => product_path(id, self.variant_id.as_deref().map(str::trim).filter(|v| !v.is_empty())),
+            Some(id) => product_path(id, self.variant()),
             None => "/".to_string(),
         }
     }
@@ -100,7 +104,7 @@ async fn add_for(
 
 fn problem_of(error: &ApiError) -> FormProblem {
     match error {
-        ApiError::QuantityLimit(_) | ApiError::BadRequest(_) | ApiError::IdempotencyKeyReused => FormProblem::Quantity,
+        ApiError::QuantityLimit(_) => FormProblem::Quantity,
         ApiError::OutOfStock(_) => FormProblem::Stock,
         ApiError::UnknownItem(_) | ApiError::NotFound(_) => FormProblem::Unknown,
         _ => FormProblem::Failed,
