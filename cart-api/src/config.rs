@@ -33,6 +33,9 @@ pub struct Config {
     /// `PUBLIC_ORIGIN`: the origin visitors use (`https://shop.example.com`), for canonical links
     /// and the sitemap; default the request's own `Host` over http.
     pub public_origin: Option<String>,
+    /// `METRICS_ADDR`: where Prometheus metrics are served (`GET /metrics`), on an address of
+    /// their own; off when unset.
+    pub metrics_addr: Option<SocketAddr>,
     /// What one connection, one request and the whole process may take (see [`Limits`]).
     pub limits: Limits,
 }
@@ -112,7 +115,7 @@ fn number(name: &'static str, default: u64) -> Result<u64, ConfigError> {
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
-    #[error("ADDR={0:?} is not a socket address such as 127.0.0.1:8080")]
+    #[error("{0:?} is not a socket address such as 127.0.0.1:8080 (ADDR, METRICS_ADDR)")]
     Addr(String),
     #[error("{0:?} is not an origin such as https://remotes.example.com")]
     Origin(String),
@@ -155,6 +158,10 @@ impl Config {
             },
             public_origin: match std::env::var("PUBLIC_ORIGIN") {
                 Ok(o) if !o.is_empty() => Some(parse_origin(&o).ok_or(ConfigError::Origin(o))?),
+                _ => None,
+            },
+            metrics_addr: match std::env::var("METRICS_ADDR") {
+                Ok(a) if !a.is_empty() => Some(a.parse().map_err(|_| ConfigError::Addr(a))?),
                 _ => None,
             },
             limits: Limits::from_env()?,

@@ -5,6 +5,7 @@ use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use contracts::api::Problem;
+use contracts::problems::ProblemKind;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -55,14 +56,17 @@ pub enum ApiError {
     InvalidCard(String),
     #[error("your card was declined: no order was placed and nothing was charged")]
     PaymentDeclined,
-    /// The write is valid but the resource is not in a state that allows it; the `&str` is the
-    /// problem kind, e.g. `cart-changed`.
+    /// The write is valid but the resource is not in a state that allows it, e.g.
+    /// [`ProblemKind::CartChanged`].
     #[error("{1}")]
-    Conflict(&'static str, String),
+    Conflict(ProblemKind, String),
     #[error("the cart changed since you read it (version {current}); reload it and try again")]
     PreconditionFailed { current: u64 },
     #[error("password hashing failed: {0}")]
     PasswordHash(String),
+    /// What the database holds cannot be read: a fault of ours, never the client's.
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
     #[error(transparent)]
     Database(sqlx::Error),
 }
@@ -81,77 +85,99 @@ impl From<sqlx::Error> for ApiError {
 }
 
 impl ApiError {
-    fn parts(&self) -> (StatusCode, &'static str, &'static str) {
+    /// The kind of problem this is answered as (its `type`, and with it its status).
+    pub fn kind(&self) -> ProblemKind {
         match self {
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad-request", "The request is not valid"),
-            ApiError::Rejected(status, _) => {
-                let kind = match *status {
-                    StatusCode::PAYLOAD_TOO_LARGE => "body-too-large",
-                    StatusCode::UNSUPPORTED_MEDIA_TYPE => "unsupported-media-type",
-                    StatusCode::UNPROCESSABLE_ENTITY => "invalid-body",
-                    StatusCode::METHOD_NOT_ALLOWED => "method-not-allowed",
-                    _ => "bad-request",
-                };
-                (*status, kind, "The request is not valid")
+            ApiError::BadRequest(_) => ProblemKind::BadRequest,
+            ApiError::Rejected(status, _) => match *status {
+                StatusCode::PAYLOAD_TOO_LARGE => ProblemKind::BodyTooLarge,
+                StatusCode::UNSUPPORTED_MEDIA_TYPE => ProblemKind::UnsupportedMediaType,
+                StatusCode::UNPROCESSABLE_ENTITY => ProblemKind::InvalidBody,
+                StatusCode::METHOD_NOT_ALLOWED => ProblemKind::MethodNotAllowed,
+                _ => ProblemKind::BadRequest,
+            },
+            ApiError::NotFound(_) => ProblemKind::NotFound,
+            ApiError::UnknownItem(_) => ProblemKind::UnknownItem,
+            ApiError::OutOfStock(_) => ProblemKind::OutOfStock,
+            ApiError::QuantityLimit(_) => ProblemKind::QuantityLimit,
+            ApiError::CrossSite => ProblemKind::CrossSiteRequest,
+            ApiError::IdempotencyKeyReused => ProblemKind::IdempotencyKeyReused,
+            ApiError::SignInRequired => ProblemKind::SignInRequired,
+            ApiError::InvalidCredentials => ProblemKind::InvalidCredentials,
+            ApiError::TooManyAttempts | ApiError::TooManySignUps => ProblemKind::TooManyAttempts,
+            ApiError::Overloaded => ProblemKind::Overloaded,
+            ApiError::RequestTimeout => ProblemKind::RequestTimeout,
+            ApiError::NotReady => ProblemKind::NotReady,
+            ApiError::InvalidAddress(_) => ProblemKind::InvalidAddress,
+            ApiError::InvalidAccount(_) => ProblemKind::InvalidAccount,
+            ApiError::InvalidCard(_) => ProblemKind::InvalidCard,
+            ApiError::PaymentDeclined => ProblemKind::PaymentDeclined,
+            ApiError::Conflict(kind, _) => *kind,
+            ApiError::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
+            ApiError::Database(_) | ApiError::PasswordHash(_) | ApiError::Corrupt(_) | ApiError::Panicked => {
+                ProblemKind::Internal
             }
-            ApiError::NotFound(_) => (StatusCode::NOT_FOUND, "not-found", "Not found"),
-            ApiError::UnknownItem(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "unknown-item", "The product or variant does not exist")
-            }
-            ApiError::OutOfStock(_) => (StatusCode::CONFLICT, "out-of-stock", "Not enough stock"),
-            ApiError::QuantityLimit(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "quantity-limit", "The quantity is outside the allowed range")
-            }
-            ApiError::CrossSite => (StatusCode::FORBIDDEN, "cross-site-request", "Cross-site request refused"),
-            ApiError::IdempotencyKeyReused => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "idempotency-key-reused", "Idempotency-Key reused")
-            }
-            ApiError::SignInRequired => (StatusCode::UNAUTHORIZED, "sign-in-required", "Sign-in required"),
-            ApiError::InvalidCredentials => {
-                (StatusCode::UNAUTHORIZED, "invalid-credentials", "Wrong e-mail address or password")
-            }
-            ApiError::TooManyAttempts | ApiError::TooManySignUps => {
-                (StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "Too many attempts")
-            }
-            ApiError::Overloaded => (StatusCode::SERVICE_UNAVAILABLE, "overloaded", "The server is busy"),
-            ApiError::RequestTimeout => (StatusCode::REQUEST_TIMEOUT, "request-timeout", "The request took too long"),
-            ApiError::NotReady => (StatusCode::SERVICE_UNAVAILABLE, "not-ready", "Not ready"),
-            ApiError::InvalidAddress(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-address", "The address is not valid")
-            }
-            ApiError::InvalidAccount(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-account", "The account details are not valid")
-            }
-            ApiError::InvalidCard(_) => {
-                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-card", "The card details are not valid")
-            }
-            ApiError::PaymentDeclined => (StatusCode::PAYMENT_REQUIRED, "payment-declined", "Payment declined"),
-            ApiError::Conflict(kind, _) => (StatusCode::CONFLICT, kind, "The request conflicts with the current state"),
-            ApiError::PreconditionFailed { .. } => {
-                (StatusCode::PRECONDITION_FAILED, "precondition-failed", "The cart has changed")
-            }
-            ApiError::Database(_) | ApiError::PasswordHash(_) | ApiError::Panicked => {
-                (StatusCode::INTERNAL_SERVER_ERROR, "internal", "Something went wrong on our side")
-            }
+        }
+    }
+
+    /// The kind's title, the same for every problem of it.
+    fn title(&self) -> &'static str {
+        match self.kind() {
+            ProblemKind::NotFound => "Not found",
+            ProblemKind::UnknownItem => "The product or variant does not exist",
+            ProblemKind::OutOfStock => "Not enough stock",
+            ProblemKind::QuantityLimit => "The quantity is outside the allowed range",
+            ProblemKind::CrossSiteRequest => "Cross-site request refused",
+            ProblemKind::IdempotencyKeyReused => "Idempotency-Key reused",
+            ProblemKind::SignInRequired => "Sign-in required",
+            ProblemKind::InvalidCredentials => "Wrong e-mail address or password",
+            ProblemKind::TooManyAttempts => "Too many attempts",
+            ProblemKind::Overloaded => "The server is busy",
+            ProblemKind::RequestTimeout => "The request took too long",
+            ProblemKind::NotReady => "Not ready",
+            ProblemKind::InvalidAddress => "The address is not valid",
+            ProblemKind::InvalidAccount => "The account details are not valid",
+            ProblemKind::InvalidCard => "The card details are not valid",
+            ProblemKind::PaymentDeclined => "Payment declined",
+            ProblemKind::PreconditionFailed => "The cart has changed",
+            ProblemKind::Internal => "Something went wrong on our side",
+            ProblemKind::AccountExists
+            | ProblemKind::CheckoutCompleted
+            | ProblemKind::CheckoutIncomplete
+            | ProblemKind::EmptyCart
+            | ProblemKind::CartChanged => "The request conflicts with the current state",
+            ProblemKind::BadRequest
+            | ProblemKind::BodyTooLarge
+            | ProblemKind::UnsupportedMediaType
+            | ProblemKind::InvalidBody
+            | ProblemKind::MethodNotAllowed => "The request is not valid",
+        }
+    }
+
+    /// The status: the kind's, except for a rejection, which keeps the one axum chose.
+    fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Rejected(status, _) => *status,
+            other => StatusCode::from_u16(other.kind().status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
         }
     }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (status, kind, title) = self.parts();
+        let (status, kind, title) = (self.status(), self.kind(), self.title());
         let detail = match &self {
-            ApiError::Database(_) | ApiError::PasswordHash(_) => {
+            ApiError::Database(_) | ApiError::PasswordHash(_) | ApiError::Corrupt(_) => {
                 tracing::error!(error = %self, "internal error");
                 None
             }
             ApiError::Panicked => None,
             other => Some(other.to_string()),
         };
-        let problem =
-            Problem { kind: format!("/problems/{kind}"), title: title.to_string(), status: status.as_u16(), detail };
+        let problem = Problem { kind: kind.uri(), title: title.to_string(), status: status.as_u16(), detail };
         let body = serde_json::to_string(&problem).unwrap_or_default();
         let mut response = (status, [(header::CONTENT_TYPE, "application/problem+json")], body).into_response();
+        response.extensions_mut().insert(crate::metrics::Problem(kind));
         let headers = response.headers_mut();
         match self {
             // One second: long enough for a queue to drain, short enough that a shopper barely notices.

@@ -6,12 +6,13 @@ mod db;
 mod domain;
 mod error;
 mod frontend;
+mod metrics;
 mod overload;
 mod routes;
 mod security;
 mod server;
 mod session;
-mod telemetry;
+pub mod telemetry;
 
 use std::net::SocketAddr;
 
@@ -42,6 +43,8 @@ pub struct Application {
     router: axum::Router,
     db: db::Db,
     limits: config::Limits,
+    /// `GET /metrics`, on its own listener (`METRICS_ADDR`).
+    metrics: Option<(TcpListener, axum::Router)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -72,12 +75,22 @@ impl Application {
             public_origin: config.public_origin,
         };
         let listener = TcpListener::bind(config.addr).await?;
-        let router = routes::router(state, &config.remote_origins, &config.limits);
-        Ok(Self { listener, router, db, limits: config.limits })
+        let counts = metrics::Metrics::default();
+        let metrics = match config.metrics_addr {
+            Some(addr) => Some((TcpListener::bind(addr).await?, metrics::router(counts.clone(), db.clone()))),
+            None => None,
+        };
+        let router = routes::router(state, counts, &config.remote_origins, &config.limits);
+        Ok(Self { listener, router, db, limits: config.limits, metrics })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
+    }
+
+    /// Where `GET /metrics` answers, when `METRICS_ADDR` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().and_then(|(listener, _)| listener.local_addr().ok())
     }
 
     /// Serves until SIGTERM or Ctrl-C, then drains (see [`Application::run_until`]).
@@ -90,9 +103,16 @@ impl Application {
     pub async fn run_until(self, stop: impl std::future::Future<Output = ()>) -> std::io::Result<()> {
         let (stop_sweeping, sweeping) = tokio::sync::watch::channel(false);
         let sweeper = tokio::spawn(domain::retention::run(self.db.clone(), sweeping));
+        // Scrapes are few and cheap: axum's own server, without the public listener's limits.
+        let scraping = self.metrics.map(|(listener, router)| {
+            tokio::spawn(std::future::IntoFuture::into_future(axum::serve(listener, router)))
+        });
         server::serve(self.listener, self.router, &self.limits, stop).await;
         let _ = stop_sweeping.send(true);
         let _ = sweeper.await;
+        if let Some(scraping) = scraping {
+            scraping.abort();
+        }
         self.db.close().await;
         tracing::info!("stopped");
         Ok(())

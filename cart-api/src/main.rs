@@ -1,13 +1,10 @@
-use cart_api::{config::Config, Application};
+use cart_api::config::Config;
+use cart_api::Application;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "cart_api=info,tower_http=info".into()),
-        )
-        .init();
+    let format = std::env::var("LOG_FORMAT").unwrap_or_default().parse()?;
+    cart_api::telemetry::init_logging(format);
     // A panicking handler is answered with a 500 problem (CatchPanicLayer); this hook logs the
     // panic once, through tracing, inside the request's span and so with its trace id.
     std::panic::set_hook(Box::new(|panic| tracing::error!(%panic, "panicked")));

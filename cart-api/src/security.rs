@@ -42,6 +42,12 @@ pub fn strict_transport_security(secure: bool) -> SetResponseHeaderLayer<Option<
 
 /// `POST /api/csp-reports`: logged, so a violation shows in the server's log (and fails the
 /// browser journeys, which check that log).
+#[utoipa::path(
+    post, path = "/api/csp-reports", tag = "telemetry",
+    request_body(content = Object, description = "A CSP violation report, as the browser sends it (browsers label it \
+                 `application/csp-report`; any body up to 16 KiB is read)", content_type = "application/json"),
+    responses((status = 204, description = "Logged"))
+)]
 pub async fn csp_report(
     body: Result<Bytes, axum::extract::rejection::BytesRejection>,
 ) -> Result<StatusCode, crate::error::ApiError> {

@@ -4,10 +4,45 @@
 
 use std::time::Instant;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
+
+use crate::metrics::Metrics;
+
+/// How the log is written (`LOG_FORMAT`): `text` (the default) for a person at a terminal,
+/// `json` (one object per line) for a log collector.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl std::str::FromStr for LogFormat {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, String> {
+        match text.trim() {
+            "" | "text" => Ok(LogFormat::Text),
+            "json" => Ok(LogFormat::Json),
+            other => Err(format!("LOG_FORMAT must be text or json, not {other:?}")),
+        }
+    }
+}
+
+/// Installs the process's log writer. In JSON each line carries the event's fields at the top
+/// (`message`, `status`, `duration_ms`, ...) and the request's span (`trace_id`, `method`,
+/// `path`) under `span`, so one trace id finds every line of a request.
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "cart_api=info,tower_http=info".into());
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).with_current_span(true).with_span_list(false).init(),
+    }
+}
 
 static TRACEPARENT: HeaderName = HeaderName::from_static("traceparent");
 static SERVER_TIMING: HeaderName = HeaderName::from_static("server-timing");
@@ -27,7 +62,7 @@ pub fn trace_id(traceparent: &str) -> Option<&str> {
     .then_some(trace)
 }
 
-pub async fn trace(request: Request, next: Next) -> Response {
+pub async fn trace(State(metrics): State<Metrics>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let trace = request
         .headers()
@@ -41,6 +76,7 @@ pub async fn trace(request: Request, next: Next) -> Response {
     let span = tracing::info_span!("request", trace_id = %trace, %method, %path);
     let mut response = tracing::Instrument::instrument(next.run(request), span.clone()).await;
     let elapsed = started.elapsed();
+    metrics.record(&response, method.as_str(), elapsed);
     if path.starts_with("/api/") {
         span.in_scope(|| {
             tracing::info!(
@@ -64,6 +100,16 @@ pub async fn trace(request: Request, next: Next) -> Response {
 
 #[cfg(test)]
 mod tests {
+    use super::LogFormat;
+
+    #[test]
+    fn reads_the_log_format() {
+        assert_eq!("".parse(), Ok(LogFormat::Text));
+        assert_eq!("text".parse(), Ok(LogFormat::Text));
+        assert_eq!(" json".parse(), Ok(LogFormat::Json));
+        assert!("JSON lines".parse::<LogFormat>().is_err());
+    }
+
     #[test]
     fn reads_only_valid_traceparents() {
         let id = "4bf92f3577b34da6a3ce929d0e0e4736";

@@ -1,8 +1,7 @@
 //! Durability against the real server process: an add the server acknowledged survives
 //! `kill -9` and a restart on the same database, and so does the session that made it.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::Duration;
 
 use contracts::api::Cart;
@@ -12,23 +11,9 @@ use tempfile::TempDir;
 
 mod common;
 
-/// The release-like server binary of this package, on `port` (0: any) and `database`.
+/// The server binary of this package, on `port` (0: any) and `database`.
 fn start(database: &str, port: u16) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cart-api"))
-        .env("ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", database)
-        .env("DIST_DIR", "does-not-exist")
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cart-api starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("the address line");
-    // Keep reading what the server prints, so its log never meets a closed pipe.
-    std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
-    let base = line.trim().rsplit(' ').next().expect("an address").to_string();
+    let (child, base, _log) = common::start_process(database, port, &[]);
     (child, base)
 }
 

@@ -12,6 +12,7 @@ pub const SESSION_COOKIES: [&str; 2] = ["store_session", "__Host-store_session"]
 ///
 /// Front ends only display money; every price and total is computed by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Money {
@@ -40,6 +41,7 @@ impl Money {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Variant {
     pub id: String,
@@ -48,6 +50,7 @@ pub struct Variant {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Product {
     pub id: u32,
@@ -69,6 +72,7 @@ impl Product {
 
 /// `GET /api/products`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct ProductPage {
     pub items: Vec<Product>,
@@ -79,6 +83,7 @@ pub struct ProductPage {
 
 /// An item of `GET /api/categories`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Category {
     pub slug: String,
@@ -87,22 +92,28 @@ pub struct Category {
 
 /// Body of `POST /api/cart/items`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AddCartItem {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     pub product_id: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub variant_id: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub quantity: u32,
 }
 
 /// Body of `PATCH /api/cart/items/{lineId}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SetQuantity {
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 99))]
     pub quantity: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartLine {
     pub line_id: String,
@@ -137,6 +148,7 @@ pub struct Cart {
 /// `GET /api/cart` answer. A consumer that needs three fields does not decode the lines: in a
 /// browser bundle every decoded type costs bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct CartSummary {
     pub cart_id: String,
@@ -146,6 +158,7 @@ pub struct CartSummary {
 
 /// What a cart or an order costs, every figure computed by the server.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Totals {
     pub subtotal: Money,
@@ -157,6 +170,7 @@ pub struct Totals {
 /// Body of `POST /api/session/login`. Sent over the API only: never in an event, the URL or
 /// storage.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignIn {
     pub email: String,
@@ -171,10 +185,13 @@ impl std::fmt::Debug for SignIn {
 
 /// Body of `POST /api/accounts`: creates an account and signs it in.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SignUp {
+    #[cfg_attr(feature = "openapi", schema(max_length = 254, format = Email))]
     pub email: String,
     pub password: String,
+    #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 60))]
     pub display_name: String,
 }
 
@@ -189,28 +206,34 @@ impl std::fmt::Debug for SignUp {
 
 /// Body of `POST /api/session/logout`: nothing to say but that.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignOut {}
 
 /// A shipping address; the server validates every field (`PUT /api/checkout/sessions/{id}/address`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Address {
     pub name: String,
     pub line1: String,
     pub city: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z0-9 -]{3,10}$"))]
     pub postal_code: String,
     /// ISO 3166-1 alpha-2, e.g. `DE`.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[A-Za-z]{2}$"))]
     pub country: String,
 }
 
 /// Body of `POST /api/checkout/sessions`: starts a checkout of the caller's current cart.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct StartCheckout {}
 
 /// Where a checkout stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "kebab-case")]
 pub enum CheckoutStep {
     Address,
@@ -237,12 +260,15 @@ pub struct CheckoutSession {
 /// Body of `POST /api/payments`: goes to the payment provider module inside cart-api and
 /// nowhere else. Its `Debug` never shows the card.
 #[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PaymentRequest {
     pub checkout_session_id: String,
     pub card_number: String,
     /// `MM/YY`
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{2}/[0-9]{2}$"))]
     pub expiry: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{3,4}$"))]
     pub cvc: String,
 }
 
@@ -254,6 +280,7 @@ impl std::fmt::Debug for PaymentRequest {
 
 /// What the payment provider answered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Payment {
     pub payment_id: String,
@@ -265,6 +292,7 @@ pub struct Payment {
 
 /// Body of `POST /api/orders`: places the order of a paid checkout session, exactly once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct PlaceOrder {
     pub checkout_session_id: String,
@@ -287,6 +315,7 @@ pub struct Order {
 
 /// An item of `GET /api/orders`, newest first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct OrderSummary {
     pub order_id: String,
@@ -299,6 +328,7 @@ pub struct OrderSummary {
 /// An RFC 9457 problem document, the body of every 4xx/5xx answer
 /// (`Content-Type: application/problem+json`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Problem {
     /// A stable URI-like identifier of the kind of problem, e.g. `/problems/out-of-stock`.
@@ -310,9 +340,17 @@ pub struct Problem {
     pub detail: Option<String>,
 }
 
+impl Problem {
+    /// Whether this problem is of `kind`: its `type` is `/problems/<kind>`.
+    pub fn is(&self, kind: crate::problems::ProblemKind) -> bool {
+        self.kind.strip_prefix("/problems/") == Some(kind.name())
+    }
+}
+
 /// One event as the shell's analytics layer forwards it: the envelope's facts plus where and
 /// under which shell it happened. No personal data: payloads are the event contracts' own.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AnalyticsEvent {
     pub name: String,
@@ -322,11 +360,14 @@ pub struct AnalyticsEvent {
     pub route: String,
     /// Milliseconds since the Unix epoch, from the envelope.
     pub time: f64,
+    /// The event's payload, as its contract in `docs/events.md` describes it.
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub payload: serde_json::Value,
 }
 
 /// Body of `POST /api/analytics/events`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct AnalyticsBatch {
     pub events: Vec<AnalyticsEvent>,
@@ -339,6 +380,7 @@ mod wire {
     use super::{Address, CartLine, CheckoutStep, Money, Totals};
 
     #[derive(Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Cart))]
     #[serde(rename_all = "camelCase")]
     pub struct Cart {
         cart_id: String,
@@ -375,6 +417,7 @@ mod wire {
     }
 
     #[derive(Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = CheckoutSession))]
     #[serde(rename_all = "camelCase")]
     pub struct CheckoutSession {
         id: String,
@@ -423,6 +466,7 @@ mod wire {
     }
 
     #[derive(Serialize, Deserialize)]
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = Order))]
     #[serde(rename_all = "camelCase")]
     pub struct Order {
         order_id: String,
@@ -530,4 +574,36 @@ mod tests {
         let sign_in = SignIn { email: "a@b.c".into(), password: "hunter2".into() };
         assert!(!format!("{sign_in:?}").contains("hunter2"));
     }
+}
+
+/// The types that travel as their flat twin ([`wire`]) are described as that twin: what a client
+/// sees on the wire.
+#[cfg(feature = "openapi")]
+mod openapi {
+    use std::borrow::Cow;
+
+    use utoipa::openapi::{RefOr, Schema};
+    use utoipa::{PartialSchema, ToSchema};
+
+    macro_rules! described_as_wire {
+        ($($name:ident),*) => {$(
+            impl PartialSchema for super::$name {
+                fn schema() -> RefOr<Schema> {
+                    super::wire::$name::schema()
+                }
+            }
+
+            impl ToSchema for super::$name {
+                fn name() -> Cow<'static, str> {
+                    Cow::Borrowed(stringify!($name))
+                }
+
+                fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+                    super::wire::$name::schemas(schemas)
+                }
+            }
+        )*};
+    }
+
+    described_as_wire!(Cart, CheckoutSession, Order);
 }

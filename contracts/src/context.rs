@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// The identity summary: what a remote may know about the visitor. Also the body of `GET /api/me`.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct IdentitySummary {
     pub user_id: Option<String>,

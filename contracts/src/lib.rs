@@ -26,6 +26,7 @@ pub mod fragment;
 #[cfg(feature = "schema")]
 pub mod governance;
 pub mod manifest;
+pub mod problems;
 pub mod routes;
 
 #[cfg(target_arch = "wasm32")]

@@ -19,7 +19,7 @@
 //! cargo xtask screenshots   the README's pictures of the running store, into docs/screenshots/
 //! cargo xtask new-remote <name>   a new remote crate from the template (page, event, test)
 //! cargo xtask check-boundaries   the dependency rules between shell, remotes and cart-api
-//! cargo xtask contracts          write new event schemas and regenerate docs/events.md
+//! cargo xtask contracts          write new event schemas, regenerate docs/events.md and docs/openapi.json
 //! ```
 //!
 //! Every command first installs the tools it needs when they are missing (see `tools`).
@@ -31,6 +31,7 @@ mod frontend;
 mod loadtest;
 mod postgres;
 mod scaffold;
+mod schemathesis;
 mod screenshots;
 mod size;
 mod stages;
@@ -74,9 +75,10 @@ fn main() -> ExitCode {
             .and_then(|options| Ok((options, server()?)))
             .and_then(|(options, server)| loadtest::loadtest(&server, options)),
         Some("check-boundaries") => boundaries::check(&workspace_root()),
-        Some("contracts") => {
-            run(cargo().args(["test", "-p", "contracts", "--test", "governance"]).env("UPDATE_CONTRACTS", "1"))
-        }
+        Some("contracts") => run(cargo()
+            .args(["test", "-p", "contracts", "--test", "governance"])
+            .env("UPDATE_CONTRACTS", "1"))
+        .and_then(|()| run(cargo().args(["test", "-p", "cart-api", "--lib", "openapi"]).env("UPDATE_CONTRACTS", "1"))),
         _ => Err(USAGE.to_string()),
     };
     match result {

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use e2e::database::POSTGRES_ENV;
 
-use crate::{boundaries, cargo, dev, frontend, loadtest, postgres, scaffold, tools, workspace_root};
+use crate::{boundaries, cargo, dev, frontend, loadtest, postgres, scaffold, schemathesis, tools, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask test [--postgres] [--list] [--only <stage>]...";
 
@@ -30,6 +30,7 @@ pub enum Stage {
     Build,
     Unit,
     ApiPostgres,
+    ApiContract,
     WasmUnit,
     Rebuild,
     Scaffold,
@@ -40,13 +41,14 @@ pub enum Stage {
     JourneysPostgres,
 }
 
-pub const STAGES: [Stage; 14] = [
+pub const STAGES: [Stage; 15] = [
     Stage::Fmt,
     Stage::Clippy,
     Stage::Boundaries,
     Stage::Build,
     Stage::Unit,
     Stage::ApiPostgres,
+    Stage::ApiContract,
     Stage::WasmUnit,
     Stage::Rebuild,
     Stage::Scaffold,
@@ -66,6 +68,7 @@ impl Stage {
             Stage::Build => "build",
             Stage::Unit => "unit",
             Stage::ApiPostgres => "api-postgres",
+            Stage::ApiContract => "api-contract",
             Stage::WasmUnit => "wasm-unit",
             Stage::Rebuild => "rebuild",
             Stage::Scaffold => "scaffold",
@@ -85,6 +88,9 @@ impl Stage {
             Stage::Build => "The release build: front end into dist/, server into target/release/cart-api",
             Stage::Unit => "Unit, contract and API tests; the composer; the server halves' renders",
             Stage::ApiPostgres => "cart-api's tests again, on PostgreSQL (with --postgres or TEST_POSTGRES_URL)",
+            Stage::ApiContract => {
+                "schemathesis fuzzes the running cart-api from its OpenAPI document (docs/openapi.json)"
+            }
             Stage::WasmUnit => "Contract helpers and the remotes' unit tests in headless Chromium (wasm-bindgen-test)",
             Stage::Rebuild => "Remotes deploy independently: rebuild one, compare every file of dist/",
             Stage::Scaffold => "The remote scaffolder, in a copy of the workspace",
@@ -105,7 +111,8 @@ impl Stage {
     pub fn needs_build(self) -> bool {
         matches!(
             self,
-            Stage::Rebuild
+            Stage::ApiContract
+                | Stage::Rebuild
                 | Stage::Scaffold
                 | Stage::DevHost
                 | Stage::Loadtest
@@ -388,6 +395,7 @@ impl Run {
                 let Some(url) = self.postgres()? else { return Ok(no_postgres()) };
                 self.tally.run(cargo().args(["test", "-p", "cart-api"]).env(POSTGRES_ENV, url))?;
             }
+            Stage::ApiContract => schemathesis::check(&root, &self.server()?)?,
             Stage::WasmUnit => {
                 tools::ensure_browser()?;
                 let tools = tools::ensure_build_tools(&root)?;

@@ -17,18 +17,34 @@ pub const DEFAULT_PAGE_SIZE: u32 = 12;
 pub const MAX_PAGE_SIZE: u32 = 48;
 
 /// The query string of `GET /api/products`, as sent. Everything is optional.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// Words the name or the description must contain.
+    #[param(max_length = 100)]
     pub q: Option<String>,
+    /// A category's slug.
     pub category: Option<String>,
+    /// `featured` (the default), `price-asc`, `price-desc`, `name` or `newest`.
+    #[param(pattern = "^(featured|price-asc|price-desc|name|newest)?$")]
     pub sort: Option<String>,
+    /// From 1.
+    #[param(minimum = 1)]
     pub page: Option<u32>,
+    /// At most 48; 12 when not given.
+    #[param(minimum = 1, maximum = 48)]
     pub page_size: Option<u32>,
+    /// In minor units, inclusive.
+    #[param(minimum = 0)]
     pub min_price: Option<i64>,
+    /// In minor units, inclusive.
+    #[param(minimum = 0)]
     pub max_price: Option<i64>,
+    /// Only products with a variant in stock.
     pub in_stock: Option<bool>,
     /// The name of a variant the product must have, e.g. `red` or `xl`, in any case.
+    #[param(min_length = 1, max_length = 40)]
     pub variant: Option<String>,
 }
 

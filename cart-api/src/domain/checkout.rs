@@ -4,6 +4,7 @@
 
 use crate::db::{Conn, Db, WriteTx};
 use contracts::api::{Address, CheckoutSession, CheckoutStep};
+use contracts::problems::ProblemKind;
 
 use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, orders};
@@ -30,7 +31,7 @@ pub async fn start(
     }
     let current = cart::load(&mut tx, cart_id).await?;
     if current.lines.is_empty() {
-        return Err(ApiError::Conflict("empty-cart", "the cart is empty: add something first".into()));
+        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty: add something first".into()));
     }
     let id = new_id("chk", 12);
     sqlx::query(
@@ -82,7 +83,10 @@ pub async fn set_address(db: &Db, id: &str, user_id: &str, address: Address) -> 
     let mut tx = begin_write(db, id, user_id).await?;
     let session = load(&mut tx, id, user_id).await?;
     if session.order_id.is_some() {
-        return Err(ApiError::Conflict("checkout-completed", "this checkout already placed its order".into()));
+        return Err(ApiError::Conflict(
+            ProblemKind::CheckoutCompleted,
+            "this checkout already placed its order".into(),
+        ));
     }
     sqlx::query("UPDATE checkout_sessions SET address = $1 WHERE id = $2")
         .bind(serde_json::to_string(&address).unwrap_or_default())

@@ -5,6 +5,7 @@ use crate::db::Db;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use contracts::context::IdentitySummary;
+use contracts::problems::ProblemKind;
 
 use super::{new_id, now_millis};
 use crate::error::ApiError;
@@ -192,7 +193,10 @@ pub async fn sign_up(
     .execute(&mut *tx)
     .await?;
     if created.rows_affected() == 0 {
-        return Err(ApiError::Conflict("account-exists", "an account with this e-mail address exists: sign in".into()));
+        return Err(ApiError::Conflict(
+            ProblemKind::AccountExists,
+            "an account with this e-mail address exists: sign in".into(),
+        ));
     }
     let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
     tx.commit().await?;

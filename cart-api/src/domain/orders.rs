@@ -2,6 +2,7 @@
 //! takes stock, captures the payment and empties the cart in one transaction.
 
 use contracts::api::{Address, CartLine, Money, Order, OrderSummary, Totals};
+use contracts::problems::ProblemKind;
 use sqlx::Row;
 
 use crate::db::{Conn, Db};
@@ -45,7 +46,7 @@ pub async fn place(
     }
     let (Some(address), Some(payment_id)) = (address, payment_id) else {
         return Err(ApiError::Conflict(
-            "checkout-incomplete",
+            ProblemKind::CheckoutIncomplete,
             "give an address and pay before placing the order".into(),
         ));
     };
@@ -58,12 +59,12 @@ pub async fn place(
             .await?;
         tx.commit().await?;
         return Err(ApiError::Conflict(
-            "cart-changed",
+            ProblemKind::CartChanged,
             "the cart changed after payment: review it and pay again".into(),
         ));
     }
     if current.lines.is_empty() {
-        return Err(ApiError::Conflict("empty-cart", "the cart is empty".into()));
+        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
     }
     // Stock rows are taken in one order (product, variant) whatever the cart's order, so two
     // orders placed at once on PostgreSQL never wait on each other's rows in a circle.
@@ -181,7 +182,7 @@ pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Resu
     let currency: String = order.get("currency");
     let money = |column: &str| Money::new(order.get::<i64, _>(column), currency.clone());
     let address: Address = serde_json::from_str(order.get("address"))
-        .map_err(|e| ApiError::Conflict("corrupt-order", format!("order {order_id} has no readable address: {e}")))?;
+        .map_err(|e| ApiError::Corrupt(format!("order {order_id} has no readable address: {e}")))?;
     Ok(Order {
         order_id: order_id.to_string(),
         status: order.get("status"),

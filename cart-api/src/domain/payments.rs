@@ -7,6 +7,7 @@
 
 use crate::db::Db;
 use contracts::api::{Money, Payment, PaymentRequest};
+use contracts::problems::ProblemKind;
 
 use super::idempotency::IdempotencyKey;
 use super::{checkout, new_id, now_millis};
@@ -105,13 +106,19 @@ pub async fn authorize(
     }
     let session = checkout::load(&mut tx, &request.checkout_session_id, user_id).await?;
     if session.order_id.is_some() {
-        return Err(ApiError::Conflict("checkout-completed", "this checkout already placed its order".into()));
+        return Err(ApiError::Conflict(
+            ProblemKind::CheckoutCompleted,
+            "this checkout already placed its order".into(),
+        ));
     }
     if session.address.is_none() {
-        return Err(ApiError::Conflict("checkout-incomplete", "give a shipping address before paying".into()));
+        return Err(ApiError::Conflict(
+            ProblemKind::CheckoutIncomplete,
+            "give a shipping address before paying".into(),
+        ));
     }
     if session.lines.is_empty() {
-        return Err(ApiError::Conflict("empty-cart", "the cart is empty".into()));
+        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
     }
     let declined = card.digits == DECLINED_CARD;
     let id = new_id("pay", 12);

@@ -12,6 +12,13 @@ use crate::AppState;
 /// More events than this in one batch means a broken or hostile client.
 pub const MAX_BATCH: usize = 50;
 
+#[utoipa::path(
+    post, path = "/api/analytics/events", tag = "telemetry", request_body = AnalyticsBatch,
+    responses(
+        (status = 202, description = "The events are recorded", body = Object),
+        (status = 400, description = "an unknown event, a payload that breaks its contract, personal data, or too many events", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn record(
     State(state): State<AppState>,
     Body(batch): Body<AnalyticsBatch>,

@@ -27,6 +27,10 @@ impl IntoResponse for Versioned {
     }
 }
 
+#[utoipa::path(
+    get, path = "/api/cart", tag = "cart",
+    responses((status = 200, description = "The visitor's cart (a new session and cart for a new visitor); `ETag` is its version", body = Cart))
+)]
 pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<WithSession<Versioned>, ApiError> {
     let session = Session::get_or_create(&state.db, &headers, state.cookie_secure).await?;
     let cart_id = cart::cart_id_for(&state.db, &session).await?;
@@ -34,6 +38,16 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<Wi
     Ok(WithSession(session, Versioned(cart)))
 }
 
+#[utoipa::path(
+    post, path = "/api/cart/items", tag = "cart", request_body = AddCartItem,
+    params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry of the same request answer the first result instead of writing twice (1 to 255 visible ASCII characters)"), ("If-Match" = Option<String>, Header, pattern = r#"^(\*|(W/)?"[0-9]+")$"#, description = "The cart version (`ETag`) this change was made against; 412 when the cart has changed since")),
+    responses(
+        (status = 200, description = "The updated cart; `Idempotent-Replayed: true` when a retry answered the first result", body = Cart),
+        (status = 409, description = "out-of-stock", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "precondition-failed: the cart changed since If-Match", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "unknown-item, quantity-limit or idempotency-key-reused", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn add_item(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -63,6 +77,17 @@ async fn existing_cart(state: &AppState, headers: &HeaderMap) -> Result<String, 
     cart::cart_id_for(&state.db, &session).await
 }
 
+#[utoipa::path(
+    patch, path = "/api/cart/items/{lineId}", tag = "cart", request_body = SetQuantity,
+    params(("lineId" = String, Path, description = "The line's id"), ("If-Match" = Option<String>, Header, pattern = r#"^(\*|(W/)?"[0-9]+")$"#, description = "The cart version (`ETag`) this change was made against; 412 when the cart has changed since")),
+    responses(
+        (status = 200, description = "The updated cart", body = Cart),
+        (status = 404, description = "not-found: no such line in this visitor's cart", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "out-of-stock", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "precondition-failed: the cart changed since If-Match", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "quantity-limit", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn set_quantity(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -74,6 +99,15 @@ pub async fn set_quantity(
     Ok(Versioned(cart::set_quantity(&state.db, &cart_id, &line_id, change.quantity, expected).await?))
 }
 
+#[utoipa::path(
+    delete, path = "/api/cart/items/{lineId}", tag = "cart",
+    params(("lineId" = String, Path, description = "The line's id"), ("If-Match" = Option<String>, Header, pattern = r#"^(\*|(W/)?"[0-9]+")$"#, description = "The cart version (`ETag`) this change was made against; 412 when the cart has changed since")),
+    responses(
+        (status = 200, description = "The updated cart", body = Cart),
+        (status = 404, description = "not-found: no such line in this visitor's cart", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 412, description = "precondition-failed: the cart changed since If-Match", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn remove_line(
     State(state): State<AppState>,
     headers: HeaderMap,

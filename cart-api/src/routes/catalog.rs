@@ -9,6 +9,10 @@ use crate::domain::catalog::{self, ListParams, ListQuery};
 use crate::error::ApiError;
 use crate::AppState;
 
+#[utoipa::path(
+    get, path = "/api/products", tag = "catalog", params(ListParams),
+    responses((status = 200, description = "One page of products", body = ProductPage))
+)]
 pub async fn list(
     State(state): State<AppState>,
     Query(params): Query<ListParams>,
@@ -17,6 +21,11 @@ pub async fn list(
     Ok(Json(catalog::list(&state.db, &state.catalogue, &query).await?))
 }
 
+#[utoipa::path(
+    get, path = "/api/products/{id}", tag = "catalog",
+    params(("id" = u32, Path, description = "The product's id")),
+    responses((status = 200, description = "The product with its variants and stock", body = Product), (status = 404, description = "not-found", body = contracts::api::Problem, content_type = "application/problem+json"))
+)]
 pub async fn get(State(state): State<AppState>, Path(id): Path<u32>) -> Result<Json<Product>, ApiError> {
     catalog::get(&state.db, &state.catalogue, id)
         .await?
@@ -24,6 +33,10 @@ pub async fn get(State(state): State<AppState>, Path(id): Path<u32>) -> Result<J
         .ok_or_else(|| ApiError::NotFound(format!("product {id}")))
 }
 
+#[utoipa::path(
+    get, path = "/api/categories", tag = "catalog",
+    responses((status = 200, description = "Every category", body = [Category]))
+)]
 pub async fn categories(State(state): State<AppState>) -> Result<Json<Vec<Category>>, ApiError> {
     Ok(Json(catalog::categories(&state.db, &state.catalogue).await?))
 }

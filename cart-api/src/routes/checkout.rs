@@ -23,6 +23,15 @@ fn created(replayed: bool) -> StatusCode {
     }
 }
 
+#[utoipa::path(
+    post, path = "/api/checkout/sessions", tag = "checkout", request_body = StartCheckout, params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry of the same request answer the first result instead of writing twice (1 to 255 visible ASCII characters)")),
+    responses(
+        (status = 201, description = "A checkout of the current cart", body = CheckoutSession),
+        (status = 200, description = "A retry with the same Idempotency-Key: the checkout made before", body = CheckoutSession),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "empty-cart", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn start(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -35,6 +44,15 @@ pub async fn start(
     Ok((created(replayed), Json(checkout)))
 }
 
+#[utoipa::path(
+    get, path = "/api/checkout/sessions/{id}", tag = "checkout",
+    params(("id" = String, Path, description = "The checkout session's id")),
+    responses(
+        (status = 200, description = "The checkout session (its owner only)", body = CheckoutSession),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found (also another account's session)", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn get(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -44,6 +62,17 @@ pub async fn get(
     Ok(Json(checkout::get(&state.db, &id, &user_id).await?))
 }
 
+#[utoipa::path(
+    put, path = "/api/checkout/sessions/{id}/address", tag = "checkout", request_body = Address,
+    params(("id" = String, Path, description = "The checkout session's id")),
+    responses(
+        (status = 200, description = "The checkout session with its address", body = CheckoutSession),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "checkout-completed", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-address, naming the field", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn set_address(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -54,6 +83,18 @@ pub async fn set_address(
     Ok(Json(checkout::set_address(&state.db, &id, &user_id, address).await?))
 }
 
+#[utoipa::path(
+    post, path = "/api/payments", tag = "checkout", request_body = PaymentRequest, params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry of the same request answer the first result instead of writing twice (1 to 255 visible ASCII characters)")),
+    responses(
+        (status = 201, description = "The payment is authorized", body = Payment),
+        (status = 200, description = "A retry with the same Idempotency-Key: the payment made before", body = Payment),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 402, description = "payment-declined: nothing was charged", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such checkout session", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "checkout-completed, checkout-incomplete or empty-cart", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-card or idempotency-key-reused", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn pay(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -65,6 +106,17 @@ pub async fn pay(
     Ok((created(replayed), Json(payment)))
 }
 
+#[utoipa::path(
+    post, path = "/api/orders", tag = "checkout", request_body = PlaceOrder, params(("Idempotency-Key" = Option<String>, Header, pattern = "^[!-~]{1,255}$", description = "Makes a retry of the same request answer the first result instead of writing twice (1 to 255 visible ASCII characters)")),
+    responses(
+        (status = 201, description = "The order is placed", body = Order),
+        (status = 200, description = "This checkout's order was placed before: the same order", body = Order),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found: no such checkout session", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "not paid yet, or empty-cart", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "idempotency-key-reused", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn place_order(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -79,6 +131,13 @@ pub async fn place_order(
     Ok((created(replayed), Json(order)))
 }
 
+#[utoipa::path(
+    get, path = "/api/orders", tag = "checkout",
+    responses(
+        (status = 200, description = "The signed-in account's orders, newest first", body = [OrderSummary]),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn list_orders(
     State(state): State<AppState>,
     headers: HeaderMap,
@@ -87,6 +146,15 @@ pub async fn list_orders(
     Ok(Json(orders::list(&state.db, &user_id).await?))
 }
 
+#[utoipa::path(
+    get, path = "/api/orders/{id}", tag = "checkout",
+    params(("id" = String, Path, description = "The order's id")),
+    responses(
+        (status = 200, description = "The order (its owner only)", body = Order),
+        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 404, description = "not-found (also another account's order)", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn get_order(
     State(state): State<AppState>,
     headers: HeaderMap,

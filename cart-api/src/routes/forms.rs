@@ -23,7 +23,7 @@ use crate::AppState;
 
 /// The form's fields, all text: what a browser sends is read here, not trusted to a decoder
 /// that would answer a bare 422.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 pub struct AddToCartFields {
     product_id: Option<String>,
     variant_id: Option<String>,
@@ -57,6 +57,14 @@ impl AddToCartFields {
     }
 }
 
+#[utoipa::path(
+    post, path = "/cart/items", tag = "cart",
+    request_body(content = AddToCartFields, content_type = "application/x-www-form-urlencoded"),
+    responses(
+        (status = 303, description = "Added: to `/cart`. Not added: back to the product page with \
+                                      `?problem=quantity|stock|unknown|failed`", headers(("Location" = String))),
+    )
+)]
 pub async fn add_to_cart(
     State(state): State<AppState>,
     headers: HeaderMap,

@@ -13,11 +13,23 @@ use crate::error::ApiError;
 use crate::session::{Session, WithSession};
 use crate::AppState;
 
+#[utoipa::path(
+    get, path = "/api/me", tag = "identity",
+    responses((status = 200, description = "What the remotes may know about the visitor", body = IdentitySummary))
+)]
 pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<IdentitySummary>, ApiError> {
     let session = Session::existing(&state.db, &headers).await?;
     Ok(Json(identity::summary(&state.db, session.as_ref()).await?))
 }
 
+#[utoipa::path(
+    post, path = "/api/session/login", tag = "identity", request_body = SignIn,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is renewed", body = IdentitySummary),
+        (status = 401, description = "invalid-credentials", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too-many-attempts from this address", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
@@ -40,6 +52,15 @@ pub async fn login(
     Ok(WithSession(session, Json(summary)))
 }
 
+#[utoipa::path(
+    post, path = "/api/accounts", tag = "identity", request_body = SignUp,
+    responses(
+        (status = 201, description = "The account exists and is signed in", body = IdentitySummary),
+        (status = 409, description = "account-exists", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "invalid-account, naming the field", body = contracts::api::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "too-many-attempts: too many new accounts from this address", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
@@ -54,6 +75,10 @@ pub async fn sign_up(
     Ok((StatusCode::CREATED, WithSession(session, Json(summary))))
 }
 
+#[utoipa::path(
+    post, path = "/api/session/logout", tag = "identity",
+    responses((status = 200, description = "Signed out: the guest's summary; the cookie is cleared", body = IdentitySummary))
+)]
 pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
     let Some(session) = Session::existing(&state.db, &headers).await? else {

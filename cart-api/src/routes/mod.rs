@@ -7,6 +7,7 @@ mod checkout;
 mod extract;
 mod forms;
 mod identity;
+mod openapi;
 
 use std::time::Duration;
 
@@ -17,9 +18,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, patch, post, put};
 use axum::{Json, Router};
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::predicate::SizeAbove;
+use tower_http::compression::{CompressionLayer, CompressionLevel};
 
 use crate::config::Limits;
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 use crate::AppState;
 
 /// Larger bodies are refused with 413 before they are read.
@@ -28,7 +32,7 @@ pub const BODY_LIMIT: usize = 16 * 1024;
 /// How long `GET /api/ready` waits for the database.
 const READY_TIMEOUT: Duration = Duration::from_secs(2);
 
-pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Router {
+pub fn router(state: AppState, metrics: Metrics, remote_origins: &[String], limits: &Limits) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .route("/ready", get(ready))
@@ -50,10 +54,14 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
         .route("/orders/{id}", get(checkout::get_order))
         .route("/analytics/events", post(analytics::record))
         .route("/csp-reports", post(crate::security::csp_report))
+        .route("/openapi.json", get(openapi::serve))
+        .route("/docs", get(openapi::docs_page))
+        .route("/docs/{file}", get(openapi::docs))
         .fallback(|| async { ApiError::NotFound("this API route".into()) })
         .method_not_allowed_fallback(|| async {
             ApiError::Rejected(StatusCode::METHOD_NOT_ALLOWED, "this method is not allowed on this route".into())
-        });
+        })
+        .layer(compression());
 
     let [csp, nosniff, referrer, frame, opener] = crate::security::layers(remote_origins);
     let hsts = crate::security::strict_transport_security(state.cookie_secure);
@@ -64,6 +72,8 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
     Router::new()
         .nest("/api", api)
         .route(contracts::routes::ADD_TO_CART_FORM, post(forms::add_to_cart))
+        // After routing, where the route's template is known: the metrics' label.
+        .route_layer(from_fn(crate::metrics::label_route))
         .fallback(crate::frontend::serve)
         .with_state(state)
         .layer(from_fn(crate::security::refuse_cross_site))
@@ -79,8 +89,19 @@ pub fn router(state: AppState, remote_origins: &[String], limits: &Limits) -> Ro
         .layer(frame)
         .layer(opener)
         .layer(hsts)
-        .layer(from_fn(crate::telemetry::trace))
+        .layer(from_fn_with_state(metrics, crate::telemetry::trace))
 }
+
+/// JSON answers above [`COMPRESS_ABOVE`] go out compressed when the client accepts it (a page
+/// of products is 9 KB, 1.5 KB in gzip). The fastest level: on a small answer it saves nearly
+/// as much as the best and costs a fraction of the time. The front end's files are compressed
+/// once at build time and are not touched here.
+fn compression() -> CompressionLayer<SizeAbove> {
+    CompressionLayer::new().quality(CompressionLevel::Fastest).compress_when(SizeAbove::new(COMPRESS_ABOVE))
+}
+
+/// Below this many bytes compressing costs more than it saves.
+const COMPRESS_ABOVE: u16 = 1024;
 
 /// A panicking handler is answered with a 500 problem; its connection and the process go on.
 fn panic_guard() -> CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Response> {
@@ -89,12 +110,23 @@ fn panic_guard() -> CatchPanicLayer<fn(Box<dyn std::any::Any + Send>) -> Respons
 
 /// Liveness: the process answers. It does not look at the database, so a database outage does
 /// not make an orchestrator restart every process at once.
+#[utoipa::path(
+    get, path = "/api/health", tag = "operations",
+    responses((status = 200, description = "The process answers (liveness)", body = Object))
+)]
 async fn health() -> Json<serde_json::Value> {
     Json(serde_json::json!({ "status": "ok" }))
 }
 
 /// Readiness: the database answers a cheap query within [`READY_TIMEOUT`]; else 503, and a load
 /// balancer sends the shoppers elsewhere until it does again.
+#[utoipa::path(
+    get, path = "/api/ready", tag = "operations",
+    responses(
+        (status = 200, description = "The database answers (readiness)", body = Object),
+        (status = 503, description = "not-ready: the database does not answer; retry after Retry-After", body = contracts::api::Problem, content_type = "application/problem+json"),
+    )
+)]
 async fn ready(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {
     let probe = sqlx::query("SELECT 1 FROM categories LIMIT 1").execute(&state.db);
     match tokio::time::timeout(READY_TIMEOUT, probe).await {

@@ -29,6 +29,8 @@ pub struct TestApp {
     /// The test's own database, for tests that must arrange what the API cannot (a second
     /// account) or look at what it stored.
     pub database: TestDatabase,
+    /// `http://…/metrics`, when the test set `metrics_addr`.
+    pub metrics_url: Option<String>,
     _dir: TempDir,
 }
 
@@ -59,13 +61,15 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
         trusted_proxies: Vec::new(),
         composer_url: None,
         public_origin: None,
+        metrics_addr: None,
         limits: Default::default(),
     };
     configure(&mut config);
     let app = Application::build(config).await.expect("the app starts");
     let base = format!("http://{}", app.local_addr());
+    let metrics_url = app.metrics_addr().map(|addr| format!("http://{addr}/metrics"));
     tokio::spawn(app.run_until_stopped());
-    TestApp { base, client: visitor(), dist_dir: dist, database, _dir: dir }
+    TestApp { base, client: visitor(), dist_dir: dist, database, metrics_url, _dir: dir }
 }
 
 pub use e2e::database::TestDatabase;
@@ -213,4 +217,38 @@ pub fn fixture() -> Fixture {
             })
             .collect(),
     }
+}
+
+/// The server binary of this package as a process, on `port` (0: any) and `database`, with
+/// `env` on top: its base URL, and the lines it prints after the address line (its log).
+pub fn start_process(
+    database: &str,
+    port: u16,
+    env: &[(&str, &str)],
+) -> (std::process::Child, String, std::sync::mpsc::Receiver<String>) {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cart-api"))
+        .env("ADDR", format!("127.0.0.1:{port}"))
+        .env("DATABASE_URL", database)
+        .env("DIST_DIR", "does-not-exist")
+        .env("RUST_LOG", "warn")
+        .envs(env.iter().copied())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("cart-api starts");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("the address line");
+    let base = line.trim().rsplit(' ').next().expect("an address").to_string();
+    // Keep reading what the server prints, so its log never meets a closed pipe.
+    let (lines, log) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in stdout.lines().map_while(Result::ok) {
+            let _ = lines.send(line);
+        }
+    });
+    (child, base, log)
 }
