@@ -325,3 +325,30 @@ async fn cart_quantities_change_and_lines_go() {
     browser.wait_for_text(BADGE, "0").await;
     browser.close().await;
 }
+
+/// `/api/docs` is the API reference a fork's team reads: rendered in the browser from the
+/// document the server serves, with its own assets (no CDN) under its own CSP, which the page
+/// must not violate (the server's log would show a report).
+#[tokio::test]
+async fn the_api_reference_shows_every_operation_of_the_served_document() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/api/docs").await;
+    let count = "fetch('/api/openapi.json').then(r => r.json()).then(d => arguments[0](\
+                 Object.values(d.paths).reduce((n, item) => n + Object.keys(item).length, 0)))";
+    let operations = browser.execute_async(count).await.as_u64().expect("the document is read") as usize;
+    assert!(operations >= 23, "{operations} operations");
+    browser.wait_for_count("[data-testid=operation]", operations).await;
+    browser.click("[data-operation='POST /api/cart/items'] summary").await;
+    let add = browser.text("[data-operation='POST /api/cart/items']").await;
+    for said in ["AddCartItem", "Idempotency-Key", "If-Match", "409", "out-of-stock", "application/problem+json"] {
+        assert!(add.contains(said), "{said} is not in:\n{add}");
+    }
+    browser.click("[data-operation='POST /api/cart/items'] a[href='#schema-Cart']").await;
+    let cart = "return location.hash === '#schema-Cart' && document.querySelector('#schema-Cart').textContent";
+    let cart = browser.until("the Cart schema", cart, |text| text.as_str().is_some_and(|t| t.contains("cartId"))).await;
+    assert!(cart.as_str().unwrap_or_default().contains("lines[CartLine]"), "{cart}");
+    assert_eq!(browser.count("[data-testid=docs-error]").await, 0);
+    assert!(!store.server_log().contains("csp violation"), "{}", store.server_log());
+    browser.close().await;
+}

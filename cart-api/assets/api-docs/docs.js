@@ -7,7 +7,7 @@ const METHODS = ["get", "post", "put", "patch", "delete"];
 function el(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
   for (const [name, value] of Object.entries(attributes)) node.setAttribute(name, value);
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child !== null && child !== undefined) node.append(child instanceof Node ? child : String(child));
   }
   return node;
@@ -129,7 +129,7 @@ const main = document.getElementById("docs");
 try {
   const answer = await fetch("/api/openapi.json", { headers: { accept: "application/json" } });
   if (!answer.ok) throw new Error(`the document answered ${answer.status}`);
-  main.replaceChildren(...render(await answer.json()).flat());
+  main.replaceChildren(...render(await answer.json()).flat(Infinity));
 } catch (error) {
   main.append(el("p", { role: "alert", "data-testid": "docs-error" }, `The API document could not be read: ${error.message}`));
 }
