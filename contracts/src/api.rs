@@ -8,6 +8,18 @@ use serde::{Deserialize, Serialize};
 /// asking without it would open a session whose cookie never reaches the browser.
 pub const SESSION_COOKIES: [&str; 2] = ["store_session", "__Host-store_session"];
 
+/// The countries the store ships to (ISO 3166-1 alpha-2): the server accepts an address in one
+/// of them, the checkout's form offers them.
+pub const SHIPPING_COUNTRIES: [&str; 14] =
+    ["AT", "BE", "CH", "DE", "DK", "ES", "FR", "GB", "IE", "IT", "NL", "PL", "SE", "US"];
+
+/// The orders `GET /api/products?sort=` knows; no `sort` (or an empty one) is `featured`.
+pub const PRODUCT_SORTS: [&str; 5] = ["featured", "price-asc", "price-desc", "name", "newest"];
+
+/// Products in one page of `GET /api/products` when `pageSize` is not given, and at most.
+pub const DEFAULT_PAGE_SIZE: u32 = 12;
+pub const MAX_PAGE_SIZE: u32 = 48;
+
 /// An amount of money in minor units (cents) with its ISO 4217 currency.
 ///
 /// Front ends only display money; every price and total is computed by the server.

@@ -97,7 +97,7 @@ pub fn parse_product_path(path: &str) -> Option<u32> {
 
 /// How many products one page of the catalogue lists: the catalog remote asks for pages of this
 /// size, and the server announces that request before the remote runs (see [`first_requests`]).
-pub const CATALOG_PAGE_SIZE: u32 = 12;
+pub const CATALOG_PAGE_SIZE: u32 = crate::api::DEFAULT_PAGE_SIZE;
 
 /// The API requests the remote owning a page makes first, so that the server can announce them as
 /// preloads (`Link: rel=preload`) and the answers are on their way while the remote still loads.

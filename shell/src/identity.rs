@@ -4,9 +4,10 @@
 
 use contracts::api::SignIn;
 use contracts::browser::events::{new_trace_id, publish};
-use contracts::browser::http::{self, HttpError};
+use contracts::browser::http;
 use contracts::context::IdentitySummary;
 use contracts::events::{NotificationLevel, NotificationRequested, UserLoggedIn, UserLoggedOut};
+use contracts::problems::ProblemKind;
 use contracts::routes::{return_to, sign_in_path, ORDERS_PATH};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -80,8 +81,8 @@ pub fn SignInPage() -> impl IntoView {
                     );
                     navigate(&destination, Default::default());
                 }
-                Err(HttpError::Status { status: 401, .. }) => error.set(Some(Text::WrongCredentials)),
-                Err(HttpError::Status { status: 429, .. }) => error.set(Some(Text::TooManyAttempts)),
+                Err(e) if e.is(ProblemKind::InvalidCredentials) => error.set(Some(Text::WrongCredentials)),
+                Err(e) if e.is(ProblemKind::TooManyAttempts) => error.set(Some(Text::TooManyAttempts)),
                 Err(_) => error.set(Some(Text::SignInFailed)),
             }
             busy.set(false);

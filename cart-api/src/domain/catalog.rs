@@ -13,8 +13,7 @@ use crate::db::Db;
 
 use crate::error::ApiError;
 
-pub const DEFAULT_PAGE_SIZE: u32 = 12;
-pub const MAX_PAGE_SIZE: u32 = 48;
+pub use contracts::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
 /// The query string of `GET /api/products`, as sent. Everything is optional.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -71,7 +70,8 @@ impl Sort {
             "newest" => Sort::Newest,
             other => {
                 return Err(ApiError::BadRequest(format!(
-                    "sort={other:?} is not one of featured, price-asc, price-desc, name, newest"
+                    "sort={other:?} is not one of {}",
+                    contracts::api::PRODUCT_SORTS.join(", ")
                 )))
             }
         })

@@ -3,15 +3,12 @@
 //! from that version only.
 
 use crate::db::{Conn, Db, WriteTx};
-use contracts::api::{Address, CheckoutSession, CheckoutStep};
+use contracts::api::{Address, CheckoutSession, CheckoutStep, SHIPPING_COUNTRIES as COUNTRIES};
 use contracts::problems::ProblemKind;
 
 use super::idempotency::IdempotencyKey;
 use super::{cart, new_id, now_millis, orders};
 use crate::error::ApiError;
-
-/// Countries this store ships to (ISO 3166-1 alpha-2).
-pub const COUNTRIES: &[&str] = &["AT", "BE", "CH", "DE", "DK", "ES", "FR", "GB", "IE", "IT", "NL", "PL", "SE", "US"];
 
 /// Starts a checkout of the account's cart. With an idempotency key a retry answers the same
 /// checkout session instead of starting a second one.

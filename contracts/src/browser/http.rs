@@ -21,6 +21,14 @@ pub enum HttpError {
     Decode(String),
 }
 
+impl HttpError {
+    /// Whether the API answered a problem of `kind` (its `type`, not its status, which several
+    /// kinds share).
+    pub fn is(&self, kind: crate::problems::ProblemKind) -> bool {
+        matches!(self, HttpError::Status { problem: Some(problem), .. } if problem.is(kind))
+    }
+}
+
 /// `GET url` and decode the JSON answer.
 pub async fn get_json<T: DeserializeOwned>(url: &str) -> Result<T, HttpError> {
     from_js(send("GET", url, None, None, None).await?).map_err(HttpError::Decode)

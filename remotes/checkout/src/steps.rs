@@ -1,11 +1,12 @@
 //! The checkout steps. Each submits to the cart API and moves on only when the server agrees;
 //! the server's `step` decides which step a session may show.
 
-use contracts::api::{Address, CheckoutSession, CheckoutStep, PaymentRequest};
+use contracts::api::{Address, CheckoutSession, CheckoutStep, PaymentRequest, SHIPPING_COUNTRIES};
 use contracts::browser::events::{new_trace_id, publish};
 use contracts::browser::http::HttpError;
 use contracts::browser::navigation::{current_path, current_search, navigate};
 use contracts::events::{CartUpdated, CheckoutCompleted, CheckoutPaymentSubmitted, OrderPlaced};
+use contracts::problems::ProblemKind;
 use contracts::routes::{confirmation_path, sign_in_path};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -31,9 +32,9 @@ fn allowed(asked: Step, server: CheckoutStep) -> Step {
     }
 }
 
-/// A 401 means the session ended: back to sign-in, and here again afterwards.
+/// `sign-in-required` means the session ended: back to sign-in, and here again afterwards.
 fn to_sign_in_if_needed(error: &HttpError) -> bool {
-    if matches!(error, HttpError::Status { status: 401, .. }) {
+    if error.is(ProblemKind::SignInRequired) {
         navigate(PUBLISHER, &sign_in_path(&format!("{}{}", current_path(), current_search())), true);
         return true;
     }
@@ -57,7 +58,7 @@ pub fn Start() -> impl IntoView {
     start();
     move || match state.get() {
         None => view! { <p class="checkout-status" aria-busy="true">{text(Text::Loading)}</p> }.into_any(),
-        Some(HttpError::Status { status: 409, .. }) => view! {
+        Some(error) if error.is(ProblemKind::EmptyCart) => view! {
             <div class="checkout-empty" data-testid="checkout-empty">
                 <p>{text(Text::EmptyCart)}</p>
                 <a href="/">{text(Text::BackToShop)}</a>
@@ -181,7 +182,7 @@ fn AddressForm(session: CheckoutSession) -> impl IntoView {
             <label for="checkout-country">{text(Text::Country)}</label>
             <select id="checkout-country" name="country" autocomplete="country"
                 on:change=move |ev| country.set(event_target_value(&ev))>
-                {["AT", "BE", "CH", "DE", "DK", "ES", "FR", "GB", "IE", "IT", "NL", "PL", "SE", "US"].into_iter().map(|code| view! {
+                {SHIPPING_COUNTRIES.into_iter().map(|code| view! {
                     <option value=code selected=move || country.get() == code>{code}</option>
                 }).collect_view()}
             </select>
@@ -217,7 +218,7 @@ fn PaymentForm(session: CheckoutSession) -> impl IntoView {
             drop(request);
             let status = match &answer {
                 Ok(_) => "authorized",
-                Err(HttpError::Status { status: 402, .. }) => "declined",
+                Err(e) if e.is(ProblemKind::PaymentDeclined) => "declined",
                 Err(_) => "failed",
             };
             publish(
@@ -232,7 +233,7 @@ fn PaymentForm(session: CheckoutSession) -> impl IntoView {
                     navigate(PUBLISHER, &Step::Review.url(&id.get_value()), false);
                 }
                 Err(e) if to_sign_in_if_needed(&e) => {}
-                Err(HttpError::Status { status: 402, .. }) => error.set(Some(declined().to_string())),
+                Err(e) if e.is(ProblemKind::PaymentDeclined) => error.set(Some(declined().to_string())),
                 Err(e) => error.set(Some(problem_detail(&e))),
             }
             busy.set(false);
@@ -290,7 +291,7 @@ fn Review(session: CheckoutSession) -> impl IntoView {
                     navigate(PUBLISHER, &confirmation_path(&order.order_id), false);
                 }
                 Err(e) if to_sign_in_if_needed(&e) => {}
-                Err(HttpError::Status { status: 409, problem: Some(p) }) if p.kind.ends_with("cart-changed") => {
+                Err(e) if e.is(ProblemKind::CartChanged) => {
                     error.set(Some(cart_changed().to_string()));
                     navigate(PUBLISHER, &Step::Payment.url(&id.get_value()), true);
                 }

@@ -44,9 +44,9 @@ mod live {
     use std::rc::Rc;
 
     use contracts::browser::events::{new_trace_id, publish};
-    use contracts::browser::http::HttpError;
     use contracts::browser::navigation::{navigate as shell_navigate, on_locale_change, on_route_change};
     use contracts::events::{CartItemAdded, CartUpdated, NotificationLevel, NotificationRequested};
+    use contracts::problems::ProblemKind;
     use leptos::task::spawn_local;
     use send_wrapper::SendWrapper;
 
@@ -84,7 +84,7 @@ mod live {
                     None => Answer::Missing,
                     Some(id) => match api::product(id).await {
                         Ok(product) => Answer::Found(product),
-                        Err(HttpError::Status { status: 404 | 400, .. }) => Answer::Missing,
+                        Err(e) if e.is(ProblemKind::NotFound) || e.is(ProblemKind::BadRequest) => Answer::Missing,
                         Err(error) => Answer::Failed(error.to_string()),
                     },
                 };
@@ -111,7 +111,7 @@ mod live {
                 for other in recent::others(&recent::load(), current) {
                     match api::product(other).await {
                         Ok(p) => found.push(p),
-                        Err(HttpError::Status { status: 404, .. }) => recent::forget(other),
+                        Err(e) if e.is(ProblemKind::NotFound) => recent::forget(other),
                         Err(_) => {}
                     }
                 }
