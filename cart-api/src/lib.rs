@@ -80,7 +80,7 @@ impl Application {
             Some(addr) => Some((TcpListener::bind(addr).await?, metrics::router(counts.clone(), db.clone()))),
             None => None,
         };
-        let router = routes::router(state, counts, &config.remote_origins, &config.limits);
+        let router = routes::router(state, counts, &config.remote_origins, &config.limits, config.compress_api);
         Ok(Self { listener, router, db, limits: config.limits, metrics })
     }
 

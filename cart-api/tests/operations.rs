@@ -66,10 +66,10 @@ async fn metrics_count_each_request_by_route_and_status_on_their_own_address() {
 }
 
 #[tokio::test]
-async fn json_answers_above_a_kilobyte_are_compressed_for_clients_that_accept_it() {
+async fn with_compress_api_json_above_a_kilobyte_is_compressed_for_clients_that_accept_it() {
     use std::io::Read;
 
-    let app = common::spawn_app().await;
+    let app = common::spawn_app_configured(|config| config.compress_api = true).await;
     let get = |path: &str, encoding: Option<&str>| {
         let request = reqwest::Client::new().get(app.url(path));
         match encoding {
@@ -96,4 +96,16 @@ async fn json_answers_above_a_kilobyte_are_compressed_for_clients_that_accept_it
     // A small answer is not worth it.
     let health = get("/api/health", Some("gzip")).await.unwrap();
     assert!(health.headers().get("content-encoding").is_none());
+}
+
+#[tokio::test]
+async fn without_compress_api_answers_go_out_as_they_are() {
+    let app = common::spawn_app().await;
+    let answer = reqwest::Client::new()
+        .get(app.url("/api/products?pageSize=48"))
+        .header("accept-encoding", "gzip, br")
+        .send()
+        .await
+        .unwrap();
+    assert!(answer.headers().get("content-encoding").is_none());
 }

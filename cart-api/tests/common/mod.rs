@@ -61,6 +61,7 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
         trusted_proxies: Vec::new(),
         composer_url: None,
         public_origin: None,
+        compress_api: false,
         metrics_addr: None,
         limits: Default::default(),
     };
