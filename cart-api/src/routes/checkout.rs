@@ -28,7 +28,6 @@ fn created(replayed: bool) -> StatusCode {
     responses(
         (status = 201, description = "A checkout of the current cart", body = CheckoutSession),
         (status = 200, description = "A retry with the same Idempotency-Key: the checkout made before", body = CheckoutSession),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "empty-cart", body = contracts::api::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -49,7 +48,6 @@ pub async fn start(
     params(("id" = String, Path, description = "The checkout session's id")),
     responses(
         (status = 200, description = "The checkout session (its owner only)", body = CheckoutSession),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found (also another account's session)", body = contracts::api::Problem, content_type = "application/problem+json"),
     )
 )]
@@ -67,7 +65,6 @@ pub async fn get(
     params(("id" = String, Path, description = "The checkout session's id")),
     responses(
         (status = 200, description = "The checkout session with its address", body = CheckoutSession),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "checkout-completed", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "invalid-address, naming the field", body = contracts::api::Problem, content_type = "application/problem+json"),
@@ -88,7 +85,6 @@ pub async fn set_address(
     responses(
         (status = 201, description = "The payment is authorized", body = Payment),
         (status = 200, description = "A retry with the same Idempotency-Key: the payment made before", body = Payment),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 402, description = "payment-declined: nothing was charged", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such checkout session", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "checkout-completed, checkout-incomplete or empty-cart", body = contracts::api::Problem, content_type = "application/problem+json"),
@@ -111,7 +107,6 @@ pub async fn pay(
     responses(
         (status = 201, description = "The order is placed", body = Order),
         (status = 200, description = "This checkout's order was placed before: the same order", body = Order),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found: no such checkout session", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 409, description = "not paid yet, or empty-cart", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 422, description = "idempotency-key-reused", body = contracts::api::Problem, content_type = "application/problem+json"),
@@ -135,7 +130,6 @@ pub async fn place_order(
     get, path = "/api/orders", tag = "checkout",
     responses(
         (status = 200, description = "The signed-in account's orders, newest first", body = [OrderSummary]),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn list_orders(
@@ -151,7 +145,6 @@ pub async fn list_orders(
     params(("id" = String, Path, description = "The order's id")),
     responses(
         (status = 200, description = "The order (its owner only)", body = Order),
-        (status = 401, description = "sign-in-required", body = contracts::api::Problem, content_type = "application/problem+json"),
         (status = 404, description = "not-found (also another account's order)", body = contracts::api::Problem, content_type = "application/problem+json"),
     )
 )]

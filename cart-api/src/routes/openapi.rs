@@ -107,6 +107,8 @@ impl Modify for LayerProblems {
         for item in openapi.paths.paths.values_mut() {
             for (writes, operation) in operations(item) {
                 let has_body = operation.request_body.is_some();
+                // Every checkout route answers its owner only (`routes::checkout`).
+                let signed_in_only = operation.tags.as_ref().is_some_and(|tags| tags.iter().any(|t| t == "checkout"));
                 let mut add = |status: &str, description: &str| {
                     operation.responses.responses.entry(status.to_string()).or_insert_with(|| problem(description));
                 };
@@ -114,6 +116,9 @@ impl Modify for LayerProblems {
                 add("408", "The request took longer than REQUEST_TIMEOUT_SECS");
                 add("500", "Something went wrong on the server; logged with the trace id");
                 add("503", "Overloaded: shed before any work was done; retry after Retry-After");
+                if signed_in_only {
+                    add("401", "sign-in-required: every checkout route needs a signed-in session");
+                }
                 if writes {
                     add("403", "A state-changing request from another site (cross-site-request)");
                 }
