@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use contracts::api::{AddCartItem, Cart, SetQuantity};
 
-use super::extract::{idempotency_key, if_match, Body, Path};
+use super::extract::{Body, CurrentSession, IdempotencyHeader, IfMatch, Path};
 use crate::domain::cart;
 use crate::error::ApiError;
 use crate::session::{Session, WithSession};
@@ -50,19 +50,20 @@ pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<Wi
 )]
 pub async fn add_item(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    IfMatch(expected): IfMatch,
+    idempotency: IdempotencyHeader,
+    CurrentSession(session): CurrentSession,
     Body(item): Body<AddCartItem>,
 ) -> Result<WithSession<([(HeaderName, &'static str); 1], Versioned)>, ApiError> {
-    let expected = if_match(&headers)?;
-    let (session, written) = match Session::existing(&state.db, &headers).await? {
+    let (session, written) = match session {
         Some(session) => {
-            let key = idempotency_key(&headers, &session.id)?;
+            let key = idempotency.for_session(&session.id)?;
             let cart_id = cart::cart_id_for(&state.db, &session).await?;
             let written = cart::add_item(&state.db, &cart_id, &item, key.as_ref(), expected).await?;
             (session, written)
         }
         None => {
-            let key_for = |session_id: &str| idempotency_key(&headers, session_id);
+            let key_for = |session_id: &str| idempotency.for_session(session_id);
             cart::add_item_as_new_visitor(&state.db, &item, key_for, expected, state.cookie_secure).await?
         }
     };
@@ -72,8 +73,8 @@ pub async fn add_item(
 }
 
 /// The cart of an existing session; without one there is no line to change.
-async fn existing_cart(state: &AppState, headers: &HeaderMap) -> Result<String, ApiError> {
-    let session = Session::existing(&state.db, headers).await?.ok_or_else(|| ApiError::NotFound("cart line".into()))?;
+async fn existing_cart(state: &AppState, session: Option<Session>) -> Result<String, ApiError> {
+    let session = session.ok_or_else(|| ApiError::NotFound("cart line".into()))?;
     cart::cart_id_for(&state.db, &session).await
 }
 
@@ -90,12 +91,12 @@ async fn existing_cart(state: &AppState, headers: &HeaderMap) -> Result<String, 
 )]
 pub async fn set_quantity(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    IfMatch(expected): IfMatch,
+    CurrentSession(session): CurrentSession,
     Path(line_id): Path<String>,
     Body(change): Body<SetQuantity>,
 ) -> Result<Versioned, ApiError> {
-    let expected = if_match(&headers)?;
-    let cart_id = existing_cart(&state, &headers).await?;
+    let cart_id = existing_cart(&state, session).await?;
     Ok(Versioned(cart::set_quantity(&state.db, &cart_id, &line_id, change.quantity, expected).await?))
 }
 
@@ -110,10 +111,10 @@ pub async fn set_quantity(
 )]
 pub async fn remove_line(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    IfMatch(expected): IfMatch,
+    CurrentSession(session): CurrentSession,
     Path(line_id): Path<String>,
 ) -> Result<Versioned, ApiError> {
-    let expected = if_match(&headers)?;
-    let cart_id = existing_cart(&state, &headers).await?;
+    let cart_id = existing_cart(&state, session).await?;
     Ok(Versioned(cart::remove_line(&state.db, &cart_id, &line_id, expected).await?))
 }

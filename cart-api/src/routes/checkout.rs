@@ -2,14 +2,13 @@
 //! answers only the owner: another account's ids are "not found".
 
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::Json;
 use contracts::api::{
     Address, CheckoutSession, Order, OrderSummary, Payment, PaymentRequest, PlaceOrder, StartCheckout,
 };
 
-use super::extract::{idempotency_key, Body, Path};
-use super::identity::signed_in;
+use super::extract::{Body, IdempotencyHeader, Path, SignedIn};
 use crate::domain::{cart, checkout, orders, payments};
 use crate::error::ApiError;
 use crate::AppState;
@@ -33,11 +32,11 @@ fn created(replayed: bool) -> StatusCode {
 )]
 pub async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { session, user_id }: SignedIn,
+    idempotency: IdempotencyHeader,
     Body(StartCheckout {}): Body<StartCheckout>,
 ) -> Result<(StatusCode, Json<CheckoutSession>), ApiError> {
-    let (session, user_id) = signed_in(&state, &headers).await?;
-    let key = idempotency_key(&headers, &session.id)?;
+    let key = idempotency.for_session(&session.id)?;
     let cart_id = cart::cart_id_for(&state.db, &session).await?;
     let (checkout, replayed) = checkout::start(&state.db, &user_id, &cart_id, key.as_ref()).await?;
     Ok((created(replayed), Json(checkout)))
@@ -53,10 +52,9 @@ pub async fn start(
 )]
 pub async fn get(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user_id, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<CheckoutSession>, ApiError> {
-    let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(checkout::get(&state.db, &id, &user_id).await?))
 }
 
@@ -72,11 +70,10 @@ pub async fn get(
 )]
 pub async fn set_address(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user_id, .. }: SignedIn,
     Path(id): Path<String>,
     Body(address): Body<Address>,
 ) -> Result<Json<CheckoutSession>, ApiError> {
-    let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(checkout::set_address(&state.db, &id, &user_id, address).await?))
 }
 
@@ -93,11 +90,11 @@ pub async fn set_address(
 )]
 pub async fn pay(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { session, user_id }: SignedIn,
+    idempotency: IdempotencyHeader,
     Body(request): Body<PaymentRequest>,
 ) -> Result<(StatusCode, Json<Payment>), ApiError> {
-    let (session, user_id) = signed_in(&state, &headers).await?;
-    let key = idempotency_key(&headers, &session.id)?;
+    let key = idempotency.for_session(&session.id)?;
     let (payment, replayed) = payments::authorize(&state.db, &user_id, &request, key.as_ref()).await?;
     Ok((created(replayed), Json(payment)))
 }
@@ -114,11 +111,11 @@ pub async fn pay(
 )]
 pub async fn place_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { session, user_id }: SignedIn,
+    idempotency: IdempotencyHeader,
     Body(request): Body<PlaceOrder>,
 ) -> Result<(StatusCode, Json<Order>), ApiError> {
-    let (session, user_id) = signed_in(&state, &headers).await?;
-    let key = idempotency_key(&headers, &session.id)?;
+    let key = idempotency.for_session(&session.id)?;
     let placed = orders::place(&state.db, &user_id, &request.checkout_session_id, key.as_ref()).await;
     // Placing an order takes stock: the catalogue in memory shows it from the next request on.
     state.catalogue.invalidate();
@@ -134,9 +131,8 @@ pub async fn place_order(
 )]
 pub async fn list_orders(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user_id, .. }: SignedIn,
 ) -> Result<Json<Vec<OrderSummary>>, ApiError> {
-    let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(orders::list(&state.db, &user_id).await?))
 }
 
@@ -150,9 +146,8 @@ pub async fn list_orders(
 )]
 pub async fn get_order(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    SignedIn { user_id, .. }: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Json<Order>, ApiError> {
-    let (_, user_id) = signed_in(&state, &headers).await?;
     Ok(Json(orders::get(&state.db, &id, &user_id).await?))
 }

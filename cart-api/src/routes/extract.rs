@@ -5,7 +5,9 @@ use std::net::{IpAddr, SocketAddr};
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 
+use crate::domain::idempotency::IdempotencyKey;
 use crate::error::ApiError;
+use crate::session::Session;
 use crate::AppState;
 
 /// A JSON body.
@@ -63,20 +65,68 @@ fn client_address<'a>(peer: IpAddr, forwarded: impl Iterator<Item = &'a str>, tr
     client
 }
 
-/// The `Idempotency-Key` of a write, scoped to the caller's session.
-pub fn idempotency_key(
-    headers: &axum::http::HeaderMap,
-    session_id: &str,
-) -> Result<Option<crate::domain::idempotency::IdempotencyKey>, ApiError> {
-    headers
-        .get("idempotency-key")
-        .map(|v| crate::domain::idempotency::IdempotencyKey::parse(session_id, v.to_str().unwrap_or("\u{0}")))
-        .transpose()
+/// The `Idempotency-Key` header of a write, as sent. It names a write only together with the
+/// caller's session ([`IdempotencyHeader::for_session`]), which a first add creates.
+pub struct IdempotencyHeader(Option<axum::http::HeaderValue>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.headers.get("idempotency-key").cloned()))
+    }
+}
+
+impl IdempotencyHeader {
+    /// The key, scoped to `session_id`; a malformed one is a problem, no header is `None`.
+    pub fn for_session(&self, session_id: &str) -> Result<Option<IdempotencyKey>, ApiError> {
+        // Text that is not visible ASCII is refused by the parser like any other bad key.
+        self.0.as_ref().map(|v| IdempotencyKey::parse(session_id, v.to_str().unwrap_or("\u{0}"))).transpose()
+    }
+}
+
+/// `If-Match`: the cart version a write expects ([`if_match`]).
+pub struct IfMatch(pub Option<u64>);
+
+impl<S: Send + Sync> FromRequestParts<S> for IfMatch {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        if_match(&parts.headers).map(Self)
+    }
+}
+
+/// The caller's session, if their cookie names a live one. Never creates one.
+pub struct CurrentSession(pub Option<Session>);
+
+impl FromRequestParts<AppState> for CurrentSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        Session::existing(&state.db, &parts.headers).await.map(Self)
+    }
+}
+
+/// A signed-in caller: their session and account id; anyone else is answered 401
+/// `sign-in-required` before the handler runs.
+pub struct SignedIn {
+    pub session: Session,
+    pub user_id: String,
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let session = Session::existing(&state.db, &parts.headers).await?.ok_or(ApiError::SignInRequired)?;
+        let user_id = session.user_id.clone().ok_or(ApiError::SignInRequired)?;
+        Ok(Self { session, user_id })
+    }
 }
 
 /// The cart version a write expects, from `If-Match: "7"` (an `ETag` this API sent). `*` or no
 /// header: any version.
-pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<u64>, ApiError> {
+fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<u64>, ApiError> {
     let Some(value) = headers.get(axum::http::header::IF_MATCH) else { return Ok(None) };
     let value = value.to_str().unwrap_or_default().trim();
     if value == "*" {

@@ -1,24 +1,25 @@
 //! `POST /api/accounts`, `POST /api/session/login`, `POST /api/session/logout`, `GET /api/me`
 
 use axum::extract::State;
-use axum::http::HeaderMap;
 use axum::http::StatusCode;
 use axum::Json;
 use contracts::api::{SignIn, SignUp};
 use contracts::context::IdentitySummary;
 
-use super::extract::{Body, ClientAddress};
+use super::extract::{Body, ClientAddress, CurrentSession};
 use crate::domain::identity;
 use crate::error::ApiError;
-use crate::session::{Session, WithSession};
+use crate::session::WithSession;
 use crate::AppState;
 
 #[utoipa::path(
     get, path = "/api/me", tag = "identity",
     responses((status = 200, description = "What the remotes may know about the visitor", body = IdentitySummary))
 )]
-pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Json<IdentitySummary>, ApiError> {
-    let session = Session::existing(&state.db, &headers).await?;
+pub async fn me(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+) -> Result<Json<IdentitySummary>, ApiError> {
     Ok(Json(identity::summary(&state.db, session.as_ref()).await?))
 }
 
@@ -33,10 +34,9 @@ pub async fn me(State(state): State<AppState>, headers: HeaderMap) -> Result<Jso
 pub async fn login(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
-    headers: HeaderMap,
+    CurrentSession(previous): CurrentSession,
     Body(credentials): Body<SignIn>,
 ) -> Result<WithSession<Json<IdentitySummary>>, ApiError> {
-    let previous = Session::existing(&state.db, &headers).await?;
     let session = identity::sign_in(
         &state.db,
         &state.hashing,
@@ -64,10 +64,9 @@ pub async fn login(
 pub async fn sign_up(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
-    headers: HeaderMap,
+    CurrentSession(previous): CurrentSession,
     Body(account): Body<SignUp>,
 ) -> Result<(StatusCode, WithSession<Json<IdentitySummary>>), ApiError> {
-    let previous = Session::existing(&state.db, &headers).await?;
     let address = client.to_string();
     let session =
         identity::sign_up(&state.db, &state.hashing, previous, &account, &address, state.cookie_secure).await?;
@@ -79,18 +78,14 @@ pub async fn sign_up(
     post, path = "/api/session/logout", tag = "identity",
     responses((status = 200, description = "Signed out: the guest's summary; the cookie is cleared", body = IdentitySummary))
 )]
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Result<axum::response::Response, ApiError> {
+pub async fn logout(
+    State(state): State<AppState>,
+    CurrentSession(session): CurrentSession,
+) -> Result<axum::response::Response, ApiError> {
     use axum::response::IntoResponse;
-    let Some(session) = Session::existing(&state.db, &headers).await? else {
+    let Some(session) = session else {
         return Ok(Json(IdentitySummary::default()).into_response());
     };
     let ended = session.end(&state.db, state.cookie_secure).await?;
     Ok(WithSession(ended, Json(IdentitySummary::default())).into_response())
-}
-
-/// The signed-in caller's session and account id, or 401.
-pub async fn signed_in(state: &AppState, headers: &HeaderMap) -> Result<(Session, String), ApiError> {
-    let session = Session::existing(&state.db, headers).await?.ok_or(ApiError::SignInRequired)?;
-    let user_id = session.user_id.clone().ok_or(ApiError::SignInRequired)?;
-    Ok((session, user_id))
 }
