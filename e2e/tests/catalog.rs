@@ -318,6 +318,7 @@ async fn recently_viewed_keeps_ids_only() {
 /// Both remotes switch their own texts and prices when the shell announces another locale.
 #[tokio::test]
 async fn texts_and_prices_follow_the_locale() {
+    const LOCALE: &str = "[data-testid=locale-select]";
     let store = Store::start().await;
     let browser = Browser::open(&store).await;
     let switch = |locale: &str| {
@@ -330,15 +331,17 @@ async fn texts_and_prices_follow_the_locale() {
     browser.goto("/products/1").await;
     browser.wait_for_text(ADD, "Add to cart").await;
     browser.wait_for_text("[data-testid=product-price]", "€42,000.00").await;
-    browser.execute(&switch("de-DE")).await;
+    // Through the shell's own control: a synthetic event alone would be undone by any remount,
+    // which takes the locale from the shell's context.
+    browser.select(LOCALE, "de-DE").await;
     browser.wait_for_text(ADD, "In den Warenkorb").await;
     browser.wait_for_text("[data-testid=product-price]", "42.000,00\u{a0}€").await;
-    browser.execute(&switch("en-US")).await;
+    browser.select(LOCALE, "en-US").await;
     browser.wait_for_text(ADD, "Add to cart").await;
 
     browser.goto("/categories/tractors?sort=price-asc").await;
     browser.wait_for_text(COUNT, "10 products").await;
-    browser.execute(&switch("de-DE")).await;
+    browser.select(LOCALE, "de-DE").await;
     browser.wait_for_text(COUNT, "10 Produkte").await;
     browser.wait_for_text("[data-testid=product-price]", "18.800,00\u{a0}€").await;
     browser.wait_for_text("label[for=catalog-min-price]", "Mindestpreis (EUR)").await;
@@ -348,7 +351,7 @@ async fn texts_and_prices_follow_the_locale() {
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     assert_eq!(browser.text(COUNT).await, "10 Produkte");
     browser.wait_for_text("[data-testid=product-price]", "18.800,00\u{a0}€").await;
-    browser.execute(&switch("en-US")).await;
+    browser.select(LOCALE, "en-US").await;
     browser.wait_for_text(COUNT, "10 products").await;
     browser.wait_for_text("[data-testid=product-price]", "€18,800.00").await;
     browser.close().await;
