@@ -76,8 +76,6 @@ pub enum DbError {
     Url(String),
     #[error("the catalogue fixture is invalid: {0}")]
     Fixture(#[from] serde_json::Error),
-    #[error("cannot seed the demo account: {0}")]
-    Seed(String),
     #[error("cannot create the database directory: {0}")]
     Io(#[from] std::io::Error),
 }
@@ -112,7 +110,6 @@ pub async fn connect(url: &str) -> Result<Db, DbError> {
         Backend::Postgres => sqlx::migrate!("./migrations/postgres").run(&pool).await?,
     }
     seed_catalogue(&pool).await?;
-    crate::domain::identity::seed_demo_account(&pool).await.map_err(|e| DbError::Seed(e.to_string()))?;
     Ok(pool)
 }
 
@@ -280,6 +277,7 @@ pub(crate) async fn test_store() -> (tempfile::TempDir, e2e::database::TestDatab
     let dir = tempfile::TempDir::new().unwrap();
     let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
     let db = connect(&database.url).await.unwrap();
+    crate::domain::identity::seed_demo_account(&db).await.unwrap();
     (dir, database, db)
 }
 
@@ -342,7 +340,7 @@ mod tests {
             .unwrap();
         pool.close().await;
 
-        let before = crate::domain::now_millis();
+        let before = crate::clock::now_millis();
         let db = connect(&database.url).await.unwrap();
         let seen: i64 = sqlx::query_scalar("SELECT seen_at FROM sessions WHERE id = 'opened-long-ago'")
             .fetch_one(&db)

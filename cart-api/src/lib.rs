@@ -1,11 +1,13 @@
 //! The cart API: the backend source of truth for the catalogue, carts and sessions, and the
 //! server of the built front end (`dist/`) on the same origin.
 
+mod clock;
 pub mod config;
 mod db;
 mod domain;
 mod error;
 mod frontend;
+mod ids;
 mod metrics;
 mod overload;
 mod routes;
@@ -51,6 +53,8 @@ pub struct Application {
 pub enum StartError {
     #[error("database: {0}")]
     Database(#[from] db::DbError),
+    #[error("cannot seed the demo account: {0}")]
+    Seed(String),
     #[error("cannot listen: {0}")]
     Listen(#[from] std::io::Error),
 }
@@ -58,6 +62,9 @@ pub enum StartError {
 impl Application {
     pub async fn build(config: config::Config) -> Result<Self, StartError> {
         let db = db::connect(&config.database_url).await?;
+        // The demo account is the application's data, not the schema's: seeded here, after the
+        // migrations, so that `db` stays below the domain.
+        domain::identity::seed_demo_account(&db).await.map_err(|e| StartError::Seed(e.to_string()))?;
         let cors_allow_origin = config.cors_allow_origin.as_deref().and_then(|o| o.parse().ok());
         let state = AppState {
             db: db.clone(),

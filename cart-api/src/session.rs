@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use crate::domain::new_id;
 use crate::error::ApiError;
+use crate::ids::new_id;
 
 pub const COOKIE_NAME: &str = contracts::api::SESSION_COOKIES[0];
 /// The name with `COOKIE_SECURE=true`. Browsers take a `__Host-` cookie only from HTTPS, with
@@ -42,7 +42,7 @@ impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
     pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
         let Some((id, secure)) = cookie_value(headers) else { return Ok(None) };
-        let now = crate::domain::now_millis();
+        let now = crate::clock::now_millis();
         let found: Option<(String, Option<String>, i64)> = sqlx::query_as(
             "SELECT id, user_id, seen_at FROM sessions WHERE id = $1 AND ended_at IS NULL AND seen_at > $2",
         )
@@ -77,7 +77,7 @@ impl Session {
         sqlx::query("INSERT INTO sessions (id, user_id, created_at, seen_at) VALUES ($1, $2, $3, $3)")
             .bind(&id)
             .bind(user_id)
-            .bind(crate::domain::now_millis())
+            .bind(crate::clock::now_millis())
             .execute(db)
             .await?;
         Ok(Session { new_cookie: session_cookie(&id, secure), user_id: user_id.map(str::to_string), id })
@@ -89,7 +89,7 @@ impl Session {
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
         sqlx::query("UPDATE sessions SET ended_at = $1 WHERE id = $2")
-            .bind(crate::domain::now_millis())
+            .bind(crate::clock::now_millis())
             .bind(&self.id)
             .execute(db)
             .await?;

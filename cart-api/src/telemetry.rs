@@ -70,7 +70,7 @@ pub async fn trace(State(metrics): State<Metrics>, request: Request, next: Next)
         .and_then(|v| v.to_str().ok())
         .and_then(trace_id)
         .map(str::to_string)
-        .unwrap_or_else(|| crate::domain::new_id("", 16));
+        .unwrap_or_else(|| crate::ids::new_id("", 16));
     let method = request.method().clone();
     let path = request.uri().path().to_string();
     let span = tracing::info_span!("request", trace_id = %trace, %method, %path);
@@ -86,7 +86,7 @@ pub async fn trace(State(metrics): State<Metrics>, request: Request, next: Next)
             );
         });
     }
-    let span_id = crate::domain::new_id("", 8);
+    let span_id = crate::ids::new_id("", 8);
     let headers = response.headers_mut();
     if let Ok(value) = HeaderValue::from_str(&format!("00-{trace}-{span_id}-01")) {
         headers.insert(TRACEPARENT.clone(), value);

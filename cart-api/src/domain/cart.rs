@@ -6,8 +6,9 @@ use sqlx::Row;
 use crate::db::{Conn, Db, WriteTx};
 
 use super::idempotency::IdempotencyKey;
-use super::{new_id, CURRENCY};
+use super::CURRENCY;
 use crate::error::ApiError;
+use crate::ids::new_id;
 use crate::session::Session;
 
 /// Bounds of one line's quantity.
@@ -40,7 +41,7 @@ pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError>
     .bind(new_id("cart", 12))
     .bind(&session.id)
     .bind(&session.user_id)
-    .bind(super::now_millis())
+    .bind(crate::clock::now_millis())
     .execute(db)
     .await?;
     find_cart(db, session).await?.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
@@ -224,7 +225,7 @@ pub async fn add_item_as_new_visitor(
     sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, NULL, $3)")
         .bind(&cart_id)
         .bind(&session.id)
-        .bind(super::now_millis())
+        .bind(crate::clock::now_millis())
         .execute(&mut *tx)
         .await?;
     let written = add_within(&mut tx, &cart_id, item, key.as_ref(), if_match).await?;
@@ -306,7 +307,7 @@ async fn add_within(
     .bind(i64::from(item.product_id))
     .bind(&variant_id)
     .bind(i64::from(item.quantity))
-    .bind(super::now_millis())
+    .bind(crate::clock::now_millis())
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(cart_id).execute(&mut *tx).await?;

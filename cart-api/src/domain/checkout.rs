@@ -1,14 +1,16 @@
 //! Checkout sessions: a signed-in visitor's way from cart to order. The session follows the cart
 //! live until payment; the payment fixes the cart version it paid for, and the order is placed
-//! from that version only.
+//! from that version only, under the same lock as every other write of the checkout.
 
 use crate::db::{Conn, Db, WriteTx};
-use contracts::api::{Address, CheckoutSession, CheckoutStep, SHIPPING_COUNTRIES as COUNTRIES};
+use contracts::api::{Address, CheckoutSession, CheckoutStep, Order, SHIPPING_COUNTRIES as COUNTRIES};
 use contracts::problems::ProblemKind;
 
 use super::idempotency::IdempotencyKey;
-use super::{cart, new_id, now_millis, orders};
+use super::{cart, orders};
+use crate::clock::now_millis;
 use crate::error::ApiError;
+use crate::ids::new_id;
 
 /// Starts a checkout of the account's cart. With an idempotency key a retry answers the same
 /// checkout session instead of starting a second one.
@@ -61,6 +63,83 @@ pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<WriteTx, Ap
             .await?;
     let cart_id = cart_id.ok_or_else(|| not_found(id))?;
     Ok(crate::db::begin_write(db, &[&cart_id]).await?)
+}
+
+/// A checkout session's row as placing its order reads it: cart and the version paid for,
+/// address, order, authorized payment.
+type PaidRow = (String, i64, Option<String>, Option<String>, Option<String>);
+
+/// Places the order of a paid checkout session: records it from the cart the payment covers,
+/// captures the payment and empties the cart, in one transaction under the cart's lock. A repeat
+/// (double click, retry, another tab) answers the order already placed: the `UNIQUE` checkout
+/// column and the lock make a second order impossible, with or without an idempotency key.
+pub async fn place_order(
+    db: &Db,
+    user_id: &str,
+    id: &str,
+    idempotency: Option<&IdempotencyKey>,
+) -> Result<(Order, bool), ApiError> {
+    let mut tx = begin_write(db, id, user_id).await?;
+    let request = format!("order:{id}");
+    if let Some(key) = idempotency {
+        if let Some(order_id) = key.replay(&mut tx, &request).await? {
+            return Ok((orders::load(&mut tx, &order_id, user_id).await?, true));
+        }
+    }
+    let row: Option<PaidRow> = sqlx::query_as(
+        "SELECT cart_id, cart_version, address, order_id,
+                (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
+         FROM checkout_sessions s WHERE id = $1 AND user_id = $2",
+    )
+    .bind(id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let (cart_id, paid_version, address, placed, payment_id) = row.ok_or_else(|| not_found(id))?;
+    if let Some(order_id) = placed {
+        return Ok((orders::load(&mut tx, &order_id, user_id).await?, true));
+    }
+    let (Some(address), Some(payment_id)) = (address, payment_id) else {
+        return Err(ApiError::Conflict(
+            ProblemKind::CheckoutIncomplete,
+            "give an address and pay before placing the order".into(),
+        ));
+    };
+    let current = cart::load(&mut tx, &cart_id).await?;
+    if current.version as i64 != paid_version {
+        // The payment covered another cart: it must be authorized again for what is there now.
+        sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        return Err(ApiError::Conflict(
+            ProblemKind::CartChanged,
+            "the cart changed after payment: review it and pay again".into(),
+        ));
+    }
+    if current.lines.is_empty() {
+        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
+    }
+    let order_id = orders::record(&mut tx, user_id, id, &current, &address, &payment_id).await?;
+    close(&mut tx, id, &cart_id, &payment_id, &order_id).await?;
+    if let Some(key) = idempotency {
+        key.remember(&mut tx, &request, &order_id).await?;
+    }
+    let order = orders::load(&mut tx, &order_id, user_id).await?;
+    tx.commit().await?;
+    tracing::info!(order_id = %order.order_id, total = order.totals.total.amount, "order placed");
+    Ok((order, false))
+}
+
+/// Ends checkout session `id` with its order: the payment is captured and the cart emptied.
+async fn close(tx: &mut Conn, id: &str, cart_id: &str, payment_id: &str, order_id: &str) -> Result<(), ApiError> {
+    sqlx::query("UPDATE payments SET status = 'captured' WHERE id = $1").bind(payment_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE checkout_sessions SET order_id = $1 WHERE id = $2")
+        .bind(order_id)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(cart_id).execute(&mut *tx).await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(cart_id).execute(&mut *tx).await?;
+    Ok(())
 }
 
 /// The checkout session `id` if it belongs to `user_id`; anyone else gets "not found".

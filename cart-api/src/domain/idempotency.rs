@@ -46,7 +46,7 @@ impl IdempotencyKey {
         .bind(&self.key)
         .bind(request)
         .bind(response)
-        .bind(super::now_millis())
+        .bind(crate::clock::now_millis())
         .execute(&mut *tx)
         .await?;
         Ok(())

@@ -7,8 +7,9 @@ use argon2::Argon2;
 use contracts::context::IdentitySummary;
 use contracts::problems::ProblemKind;
 
-use super::{new_id, now_millis};
+use crate::clock::now_millis;
 use crate::error::ApiError;
+use crate::ids::new_id;
 use crate::overload::Gate;
 use crate::session::Session;
 

@@ -1,89 +1,30 @@
-//! Orders: placed once per checkout session from the cart version its payment covers. Placing
-//! takes stock, captures the payment and empties the cart in one transaction.
+//! Orders: what was bought, recorded once per checkout session (the checkout places it, under its
+//! cart's lock, see `checkout::place_order`) and read back by its owner.
 
-use contracts::api::{Address, CartLine, Money, Order, OrderSummary, Totals};
-use contracts::problems::ProblemKind;
+use contracts::api::{Address, Cart, CartLine, Money, Order, OrderSummary, Totals};
 use sqlx::Row;
 
 use crate::db::{Conn, Db};
 
-use super::idempotency::IdempotencyKey;
-use super::{cart, new_id, now_millis, CURRENCY};
+use super::CURRENCY;
+use crate::clock::now_millis;
 use crate::error::ApiError;
+use crate::ids::new_id;
 
-/// A checkout session's row as an order reads it: cart and its version, address, order, payment.
-type CheckoutRow = (String, i64, Option<String>, Option<String>, Option<String>);
-
-/// Places the order of a paid checkout session. A repeat (double click, retry, another tab)
-/// answers the order already placed: the `UNIQUE` checkout column and the write lock make a
-/// second order impossible, with or without an idempotency key.
-pub async fn place(
-    db: &Db,
+/// Records the order of `cart` inside the caller's write transaction: takes the stock of every
+/// line and writes the order and its lines. The checkout, which holds the cart's lock, calls it
+/// once it has checked that the payment covers this cart.
+pub(super) async fn record(
+    tx: &mut Conn,
     user_id: &str,
     checkout_session_id: &str,
-    idempotency: Option<&IdempotencyKey>,
-) -> Result<(Order, bool), ApiError> {
-    let mut tx = super::checkout::begin_write(db, checkout_session_id, user_id).await?;
-    let request = format!("order:{checkout_session_id}");
-    if let Some(key) = idempotency {
-        if let Some(order_id) = key.replay(&mut tx, &request).await? {
-            return Ok((load(&mut tx, &order_id, user_id).await?, true));
-        }
-    }
-    let row: Option<CheckoutRow> = sqlx::query_as(
-        "SELECT cart_id, cart_version, address, order_id,
-                (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
-         FROM checkout_sessions s WHERE id = $1 AND user_id = $2",
-    )
-    .bind(checkout_session_id)
-    .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let (cart_id, paid_version, address, placed, payment_id) =
-        row.ok_or_else(|| ApiError::NotFound(format!("checkout session {checkout_session_id}")))?;
-    if let Some(order_id) = placed {
-        return Ok((load(&mut tx, &order_id, user_id).await?, true));
-    }
-    let (Some(address), Some(payment_id)) = (address, payment_id) else {
-        return Err(ApiError::Conflict(
-            ProblemKind::CheckoutIncomplete,
-            "give an address and pay before placing the order".into(),
-        ));
-    };
-    let current = cart::load(&mut tx, &cart_id).await?;
-    if current.version as i64 != paid_version {
-        // The payment covered another cart: it must be authorized again for what is there now.
-        sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = $1")
-            .bind(checkout_session_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        return Err(ApiError::Conflict(
-            ProblemKind::CartChanged,
-            "the cart changed after payment: review it and pay again".into(),
-        ));
-    }
-    if current.lines.is_empty() {
-        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
-    }
-    // Stock rows are taken in one order (product, variant) whatever the cart's order, so two
-    // orders placed at once on PostgreSQL never wait on each other's rows in a circle.
-    let mut taking: Vec<&CartLine> = current.lines.iter().collect();
-    taking.sort_by(|a, b| (a.product_id, &a.variant_id).cmp(&(b.product_id, &b.variant_id)));
-    for line in taking {
-        let taken =
-            sqlx::query("UPDATE variants SET stock = stock - $1 WHERE product_id = $2 AND id = $3 AND stock >= $1")
-                .bind(i64::from(line.quantity))
-                .bind(i64::from(line.product_id))
-                .bind(&line.variant_id)
-                .execute(&mut *tx)
-                .await?;
-        if taken.rows_affected() == 0 {
-            return Err(ApiError::OutOfStock(format!("{} sold out while you were checking out", line.name)));
-        }
-    }
+    cart: &Cart,
+    address: &str,
+    payment_id: &str,
+) -> Result<String, ApiError> {
+    take_stock(tx, &cart.lines).await?;
     let order_id = new_id("ord", 8);
-    let t = &current.totals;
+    let t = &cart.totals;
     sqlx::query(
         "INSERT INTO orders (id, user_id, checkout_session_id, status, subtotal, shipping, tax, total, currency, address, card_last4, created_at)
          VALUES ($1, $2, $3, 'confirmed', $4, $5, $6, $7, $8, $9, (SELECT card_last4 FROM payments WHERE id = $10), $11)",
@@ -96,12 +37,12 @@ pub async fn place(
     .bind(t.tax.amount)
     .bind(t.total.amount)
     .bind(CURRENCY)
-    .bind(&address)
-    .bind(&payment_id)
+    .bind(address)
+    .bind(payment_id)
     .bind(now_millis())
     .execute(&mut *tx)
     .await?;
-    for (position, line) in current.lines.iter().enumerate() {
+    for (position, line) in cart.lines.iter().enumerate() {
         sqlx::query(
             "INSERT INTO order_lines (order_id, position, product_id, variant_id, name, quantity, unit_price, line_total)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
@@ -117,21 +58,28 @@ pub async fn place(
         .execute(&mut *tx)
         .await?;
     }
-    sqlx::query("UPDATE payments SET status = 'captured' WHERE id = $1").bind(&payment_id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE checkout_sessions SET order_id = $1 WHERE id = $2")
-        .bind(&order_id)
-        .bind(checkout_session_id)
-        .execute(&mut *tx)
-        .await?;
-    sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(&cart_id).execute(&mut *tx).await?;
-    sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(&cart_id).execute(&mut *tx).await?;
-    if let Some(key) = idempotency {
-        key.remember(&mut tx, &request, &order_id).await?;
+    Ok(order_id)
+}
+
+/// Takes each line's quantity from stock, or fails on the first line that sold out.
+async fn take_stock(tx: &mut Conn, lines: &[CartLine]) -> Result<(), ApiError> {
+    // Stock rows are taken in one order (product, variant) whatever the cart's order, so two
+    // orders placed at once on PostgreSQL never wait on each other's rows in a circle.
+    let mut taking: Vec<&CartLine> = lines.iter().collect();
+    taking.sort_by(|a, b| (a.product_id, &a.variant_id).cmp(&(b.product_id, &b.variant_id)));
+    for line in taking {
+        let taken =
+            sqlx::query("UPDATE variants SET stock = stock - $1 WHERE product_id = $2 AND id = $3 AND stock >= $1")
+                .bind(i64::from(line.quantity))
+                .bind(i64::from(line.product_id))
+                .bind(&line.variant_id)
+                .execute(&mut *tx)
+                .await?;
+        if taken.rows_affected() == 0 {
+            return Err(ApiError::OutOfStock(format!("{} sold out while you were checking out", line.name)));
+        }
     }
-    let order = load(&mut tx, &order_id, user_id).await?;
-    tx.commit().await?;
-    tracing::info!(order_id = %order.order_id, total = order.totals.total.amount, "order placed");
-    Ok((order, false))
+    Ok(())
 }
 
 /// The signed-in user's orders, newest first.

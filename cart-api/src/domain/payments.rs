@@ -9,9 +9,11 @@ use crate::db::Db;
 use contracts::api::{Money, Payment, PaymentRequest};
 use contracts::problems::ProblemKind;
 
+use super::checkout;
 use super::idempotency::IdempotencyKey;
-use super::{checkout, new_id, now_millis};
+use crate::clock::now_millis;
 use crate::error::ApiError;
+use crate::ids::new_id;
 
 /// The test card the provider always declines.
 pub const DECLINED_CARD: &str = "4000000000000002";

@@ -80,7 +80,7 @@ pub async fn run(db: Db, mut stop: tokio::sync::watch::Receiver<bool>) {
             _ = every.tick() => {}
             _ = stop.wait_for(|stopped| *stopped) => return,
         }
-        match sweep(&db, super::now_millis()).await {
+        match sweep(&db, crate::clock::now_millis()).await {
             Ok(swept) if swept != Swept::default() => tracing::info!(?swept, "old rows deleted"),
             Ok(_) => {}
             Err(error) => tracing::warn!(%error, "sweeping old rows failed"),

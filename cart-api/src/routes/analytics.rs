@@ -42,7 +42,7 @@ pub async fn record(
         (spec.check)(&event.payload)
             .map_err(|e| ApiError::BadRequest(format!("{} v{}: {e}", event.name, event.version)))?;
     }
-    let received = crate::domain::now_millis();
+    let received = crate::clock::now_millis();
     let mut tx = state.db.begin().await?;
     for e in &batch.events {
         sqlx::query(

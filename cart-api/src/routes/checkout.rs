@@ -116,7 +116,7 @@ pub async fn place_order(
     Body(request): Body<PlaceOrder>,
 ) -> Result<(StatusCode, Json<Order>), ApiError> {
     let key = idempotency.for_session(&session.id)?;
-    let placed = orders::place(&state.db, &user_id, &request.checkout_session_id, key.as_ref()).await;
+    let placed = checkout::place_order(&state.db, &user_id, &request.checkout_session_id, key.as_ref()).await;
     // Placing an order takes stock: the catalogue in memory shows it from the next request on.
     state.catalogue.invalidate();
     let (order, replayed) = placed?;
