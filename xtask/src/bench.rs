@@ -10,6 +10,7 @@ use e2e::{Browser, Store};
 use serde_json::{json, Value};
 
 use crate::frontend::{brotli, gzip};
+use crate::stats::percentile;
 use crate::{run, step};
 
 const SAMPLES: usize = 10;
@@ -61,14 +62,6 @@ fn median_p95(mut samples: Vec<f64>) -> (f64, f64) {
         return (f64::NAN, f64::NAN);
     }
     (percentile(&samples, 0.5), percentile(&samples, 0.95))
-}
-
-/// The `q` quantile (0..=1) of sorted samples, nearest rank; 0 for no samples.
-pub fn percentile(sorted: &[f64], q: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    sorted[((sorted.len() - 1) as f64 * q).round() as usize]
 }
 
 /// The `--peer URL` arguments of `cargo xtask bench`: other stores' pages to measure beside ours.

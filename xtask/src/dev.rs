@@ -152,7 +152,13 @@ fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
 
 /// The loop of `cargo xtask dev`: serves the store on `addr` and rebuilds what changed, until
 /// `stop` is set.
-fn watch_store(root: &Path, tools: &Tools, addr: &str, server: &Path, stop: &AtomicBool) -> Result<(), String> {
+pub(crate) fn watch_store(
+    root: &Path,
+    tools: &Tools,
+    addr: &str,
+    server: &Path,
+    stop: &AtomicBool,
+) -> Result<(), String> {
     add_reload(&root.join("dist"))?;
     let mut running = start_server(server, root, &root.join("dist"), addr)?;
     let mut shell = Watch::new("shell", vec![root.join("shell")]);
@@ -191,80 +197,6 @@ fn watch_store(root: &Path, tools: &Tools, addr: &str, server: &Path, stop: &Ato
     Ok(())
 }
 
-/// Proves the loop of `cargo xtask dev` in `scratch`, a copy of the workspace holding `remote`:
-/// a page of the running store reloads itself after `remote`'s source is edited and shows the
-/// edit; after an edit that panics while mounting, only that remote's slot shows its fallback
-/// and the rest of the store works. Only that remote's manifest entry changed.
-pub fn check_dev_loop(scratch: &Path, tools: &Tools, server: &Path, remote: &str) -> Result<(), String> {
-    let addr = format!("127.0.0.1:{}", crate::free_port()?);
-    let stop = AtomicBool::new(false);
-    let manifest = || -> Result<contracts::manifest::RemoteManifest, String> {
-        let bytes = std::fs::read(scratch.join("dist/remotes.json")).map_err(|e| e.to_string())?;
-        serde_json::from_slice(&bytes).map_err(|e| e.to_string())
-    };
-    let before = manifest()?;
-    std::thread::scope(|threads| {
-        let looping = threads.spawn(|| watch_store(scratch, tools, &addr, server, &stop));
-        let checked = (|| -> Result<(), String> {
-            let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-            runtime.block_on(async {
-                let browser = e2e::Browser::open_at(&format!("http://{addr}")).await;
-                browser.goto(&format!("/{remote}")).await;
-                let heading = format!("[data-testid={remote}-page] h1");
-                browser.wait_for(&heading).await;
-                let views = scratch.join(format!("remotes/{remote}/src/views.rs"));
-                let source = std::fs::read_to_string(&views).map_err(|e| e.to_string())?;
-                let title = format!("<h1>\"{}\"</h1>", crate::scaffold::pascal(remote));
-                if !source.contains(&title) {
-                    return Err(format!("{} has no {title}", views.display()));
-                }
-                let edited = source.replace(&title, "<h1>\"Edited while running\"</h1>");
-                std::fs::write(&views, &edited).map_err(|e| e.to_string())?;
-                // The loop rebuilds the remote; the page sees the new manifest and reloads itself.
-                let mut patient = browser;
-                patient.set_patience(Duration::from_secs(240));
-                patient.wait_for_text(&heading, "Edited while running").await;
-
-                // Next the edit is a bug: a real Rust panic while mounting. Under `panic = "abort"`
-                // it is a trap, and only this remote's slot shows it.
-                let component = "pub fn Page(context: MountContext) -> impl IntoView {";
-                if !edited.contains(component) {
-                    return Err(format!("{} has no {component}", views.display()));
-                }
-                let panicking =
-                    edited.replace(component, &format!("{component}\n    panic!(\"broken while mounting\");"));
-                std::fs::write(&views, panicking).map_err(|e| e.to_string())?;
-                let fallback = format!("main [data-remote={remote}] [data-testid=remote-fallback]");
-                patient.wait_for(&fallback).await;
-                let shown = patient.text(&fallback).await;
-                if !shown.contains("unreachable") {
-                    return Err(format!("the fallback of a panicking remote says {shown:?}"));
-                }
-                patient.wait_for("[data-testid=shell-header]").await;
-                patient.click("a.brand").await;
-                patient.wait_for("[data-testid=product-card]").await;
-                patient.close().await;
-                Ok(())
-            })
-        })();
-        stop.store(true, Ordering::Relaxed);
-        let looped = looping.join().map_err(|_| "the dev loop panicked".to_string())?;
-        checked.and(looped)
-    })?;
-    let after = manifest()?;
-    for entry in &before.remotes {
-        let now = after.entry(&entry.name).ok_or(format!("{} left the manifest", entry.name))?;
-        if (entry.name == remote) == (now == entry) {
-            return Err(format!(
-                "after editing {remote}, {}'s manifest entry {}",
-                entry.name,
-                if now == entry { "did not change" } else { "changed" }
-            ));
-        }
-    }
-    Ok(())
-}
-
 fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());
     if !frontend::remotes(root)?.iter().any(|r| r.name == name) {
@@ -292,7 +224,7 @@ fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
 
 /// The standalone page: the remote's files, a manifest with its entry alone, the shell's design
 /// tokens, the host script and the reload script.
-fn write_host(root: &Path, host: &Path, name: &str) -> Result<(), String> {
+pub(crate) fn write_host(root: &Path, host: &Path, name: &str) -> Result<(), String> {
     let dist = root.join("dist");
     std::fs::create_dir_all(host.join("remotes")).map_err(|e| e.to_string())?;
     let mut manifest: contracts::manifest::RemoteManifest =
@@ -413,38 +345,3 @@ document.getElementById('identity').addEventListener('click', async e => {
   mount();
 });
 "#;
-
-/// Proves the standalone host of `cargo xtask dev <remote>` on the built `dist/`: product-details
-/// alone on its page mounts, its add-to-cart reaches the real API, and the host logs the events
-/// it publishes.
-pub fn check_dev_host(root: &Path, server: &Path) -> Result<(), String> {
-    let host = root.join("target/dev-host-check");
-    let _ = std::fs::remove_dir_all(&host);
-    write_host(root, &host, "product-details")?;
-    std::env::set_var("CART_API_BIN", server);
-    std::env::set_var("DIST_DIR", &host);
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    let logged = runtime.block_on(async {
-        let store = e2e::Store::start().await;
-        let browser = e2e::Browser::open(&store).await;
-        browser.goto("/products/1?variant=red").await;
-        browser.click("[data-testid=add-to-cart]").await;
-        browser
-            .until(
-                "cart:updated in the host's event log",
-                "return document.getElementById('events').textContent",
-                |v| v.as_str().is_some_and(|t| t.contains("cart:updated") && t.contains("\"itemCount\":1")),
-            )
-            .await;
-        let log = browser.text("#events").await;
-        browser.close().await;
-        log
-    });
-    std::env::remove_var("DIST_DIR");
-    let _ = std::fs::remove_dir_all(&host);
-    println!(
-        "The standalone host mounted product-details and logged: {}",
-        logged.chars().take(120).collect::<String>()
-    );
-    Ok(())
-}

@@ -34,8 +34,8 @@ use contracts::api::{Cart, CheckoutSession, Order, OrderSummary, ProductPage};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 
-use crate::bench::percentile;
 use crate::dev::Server;
+use crate::stats::percentile;
 
 pub struct Options {
     pub shoppers: usize,

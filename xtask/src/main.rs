@@ -26,6 +26,7 @@
 
 mod bench;
 mod boundaries;
+mod cycles;
 mod dev;
 mod frontend;
 mod loadtest;
@@ -33,8 +34,10 @@ mod postgres;
 mod scaffold;
 mod schemathesis;
 mod screenshots;
+mod selfcheck;
 mod size;
 mod stages;
+mod stats;
 mod tools;
 mod wrk;
 
@@ -64,7 +67,7 @@ fn main() -> ExitCode {
         Some("check-scaffold") => {
             let root = workspace_root();
             tools::ensure_build_tools(&root)
-                .and_then(|tools| scaffold::check_scaffold(&root, &tools, &target_dir(&root).join("release/cart-api")))
+                .and_then(|tools| selfcheck::check_scaffold(&root, &tools, &target_dir(&root).join("release/cart-api")))
         }
         Some("new-remote") => match args.get(1) {
             Some(name) => scaffold::new_remote(&workspace_root(), name),

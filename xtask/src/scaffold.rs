@@ -246,60 +246,6 @@ impl EventContract for {{Event}} {
 }
 "#;
 
-/// Proves the template in a copy of this workspace (with its `dist/`): `new-remote wishlist`,
-/// then the boundary rules, the new crate's test and the contracts tests pass, `build --remote`
-/// lists it in `dist/remotes.json`, and the running store shows its page at `/wishlist`, routed by
-/// the manifest, with the shell untouched. The copy shares `target/` so only new code compiles.
-pub fn check_scaffold(root: &Path, tools: &crate::tools::Tools, server: &Path) -> Result<(), String> {
-    let name = "wishlist";
-    // Every cargo run below, and the packaging, use the one target directory.
-    std::env::set_var("CARGO_TARGET_DIR", crate::target_dir(root));
-    let scratch = root.join("target/scaffold-check");
-    let _ = std::fs::remove_dir_all(&scratch);
-    copy_workspace(root, &scratch)?;
-
-    new_remote(&scratch, name)?;
-    step("The new remote against the boundary rules and its tests");
-    crate::boundaries::check(&scratch)?;
-    run(crate::cargo_in(&scratch).args(["test", "-p", "contracts"]))?;
-    run(tools.browser_tests(crate::cargo_in(&scratch).args([
-        "test",
-        "--target",
-        "wasm32-unknown-unknown",
-        "--lib",
-        "-p",
-        name,
-    ])))?;
-    crate::frontend::build_remote(&scratch, tools, name, crate::frontend::Rollout::Everyone)?;
-    let manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(scratch.join("dist/remotes.json")).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    let entry = manifest.entry(name).ok_or("the new remote is not in dist/remotes.json")?;
-    if entry.routes != [format!("/{name}")] {
-        return Err(format!("the new remote's routes are {:?}", entry.routes));
-    }
-
-    step("The new remote's page in the running store");
-    std::env::set_var("CART_API_BIN", server);
-    std::env::set_var("DIST_DIR", scratch.join("dist"));
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(async {
-        let store = e2e::Store::start().await;
-        let browser = e2e::Browser::open(&store).await;
-        browser.goto(&format!("/{name}")).await;
-        browser.wait_for(&format!("[data-testid={name}-page]")).await;
-        browser.wait_for("[data-testid=shell-header]").await;
-        browser.close().await;
-    });
-    std::env::remove_var("DIST_DIR");
-
-    step("`cargo xtask dev` on that copy: edit the new remote, the open page shows the edit");
-    crate::dev::check_dev_loop(&scratch, tools, server, name)?;
-    let _ = std::fs::remove_dir_all(&scratch);
-    println!("`cargo xtask new-remote {name}` made a remote that builds, tests, deploys and shows its page, and `cargo xtask dev` rebuilds it live.");
-    Ok(())
-}
-
 /// What `new-remote` makes weighs, built as `build --remote` publishes it (for `cargo xtask
 /// bench`): the wasm and JS glue of a remote made from the template, in a copy of the workspace
 /// sharing `target/`.
@@ -323,7 +269,7 @@ pub fn scaffolded_bundle(root: &Path, tools: &crate::tools::Tools) -> Result<(Ve
 }
 
 /// The workspace's files as git sees them (tracked and new, not ignored), plus the built `dist/`.
-fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
+pub(crate) fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
     let listed = std::process::Command::new("git")
         .current_dir(root)
         .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])

@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use e2e::database::POSTGRES_ENV;
 
-use crate::{boundaries, cargo, dev, frontend, loadtest, postgres, scaffold, schemathesis, tools, workspace_root};
+use crate::{boundaries, cargo, frontend, loadtest, postgres, schemathesis, selfcheck, tools, workspace_root};
 
 const USAGE: &str = "usage: cargo xtask test [--postgres] [--list] [--only <stage>]...";
 
@@ -423,11 +423,11 @@ impl Run {
             }
             Stage::Scaffold => {
                 tools::ensure_browser()?;
-                scaffold::check_scaffold(&root, &tools::ensure_build_tools(&root)?, &self.server()?)?;
+                selfcheck::check_scaffold(&root, &tools::ensure_build_tools(&root)?, &self.server()?)?;
             }
             Stage::DevHost => {
                 tools::ensure_browser()?;
-                dev::check_dev_host(&root, &self.server()?)?;
+                selfcheck::check_dev_host(&root, &self.server()?)?;
             }
             Stage::Loadtest => {
                 let options = loadtest::Options { shoppers: 8, seconds: 5, ..Default::default() };
