@@ -1,11 +1,14 @@
 //! The dependency rules that keep the micro frontends independent, checked on `cargo metadata`:
 //! a remote depends on `contracts` (and third-party crates) only, the shell links no remote,
-//! and `cart-api` depends on no front-end crate.
+//! and `cart-api` depends on no front-end crate. Inside each crate, no two modules import each
+//! other ([`crate::cycles`]).
 
 use std::path::Path;
 use std::process::Command;
 
 use serde::Deserialize;
+
+use crate::cycles;
 
 #[derive(Deserialize)]
 struct Metadata {
@@ -76,22 +79,32 @@ pub fn check(root: &Path) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cargo metadata: {e}"))?;
     let metadata: Metadata = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let mut sources = Vec::new();
     let crates: Vec<_> = metadata
         .packages
         .into_iter()
         .map(|p| {
-            let dir = Path::new(&p.manifest_path)
-                .parent()
-                .and_then(|d| d.strip_prefix(&metadata.workspace_root).ok())
+            let manifest_dir = Path::new(&p.manifest_path).parent().map(Path::to_path_buf).unwrap_or_default();
+            let dir = manifest_dir
+                .strip_prefix(&metadata.workspace_root)
                 .map(|d| d.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
+            sources.push((p.name.clone(), manifest_dir.join("src")));
             let deps = p.dependencies.into_iter().filter(|d| d.kind.is_none()).map(|d| d.name).collect();
             (p.name, part(&dir), deps)
         })
         .collect();
-    let found = violations(&crates);
+    let mut found = violations(&crates);
+    for (name, src) in &sources {
+        if src.is_dir() {
+            found.extend(cycles::cycles(name, src)?);
+        }
+    }
     if found.is_empty() {
-        println!("Boundaries hold: {} crates, no remote depends on another remote or the shell.", crates.len());
+        println!(
+            "Boundaries hold: {} crates, no remote depends on another remote or the shell, no modules import each other.",
+            crates.len()
+        );
         Ok(())
     } else {
         Err(format!("boundary rules broken:\n  {}", found.join("\n  ")))
