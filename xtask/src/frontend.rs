@@ -20,7 +20,9 @@ pub const WASM_FEATURES: &str = "--enable-bulk-memory --enable-bulk-memory-opt -
 pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     step("Building the shell with trunk (release)");
     // trunk replaces dist/ as a whole, so the remotes are added after it.
-    run(tools.release_wasm(&mut tools.command("trunk")).current_dir(root).args(["build", "--release"]))?;
+    crate::progress::run(
+        tools.release_wasm(&mut tools.command("trunk")).current_dir(root).args(["build", "--release"]),
+    )?;
     finish_shell(&root.join("dist"), tools)?;
 
     step("Building the remotes (release wasm)");
@@ -30,7 +32,7 @@ pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
     for remote in &remotes {
         cargo.args(["-p", &remote.name]);
     }
-    run(tools.release_wasm(&mut cargo))?;
+    crate::progress::run(tools.release_wasm(&mut cargo))?;
 
     let mut manifest = RemoteManifest { remotes: Vec::new() };
     for remote in &remotes {
@@ -143,7 +145,7 @@ pub fn build_remote_at(
     .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
 
     step(&format!("Building remote {name} (release wasm)"));
-    run(tools.release_wasm(crate::cargo_in(root).args([
+    crate::progress::run(tools.release_wasm(crate::cargo_in(root).args([
         "build",
         "--target",
         WASM_TARGET,

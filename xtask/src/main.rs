@@ -22,7 +22,9 @@
 //! cargo xtask contracts          write new event schemas, regenerate docs/events.md and docs/openapi.json
 //! ```
 //!
-//! Every command first installs the tools it needs when they are missing (see `tools`).
+//! Every command first installs the tools it needs when they are missing (see `tools`). Long
+//! builds show one progress line each (elapsed, cargo's count of units, the time left);
+//! `cargo xtask -v <command>` shows the compilers' own output instead.
 
 mod bench;
 mod boundaries;
@@ -31,6 +33,7 @@ mod dev;
 mod frontend;
 mod loadtest;
 mod postgres;
+mod progress;
 mod scaffold;
 mod schemathesis;
 mod screenshots;
@@ -47,7 +50,12 @@ use std::process::{Command, ExitCode};
 const USAGE: &str = "usage: cargo xtask <build | demo | dev | test | bench | size | loadtest | screenshots | new-remote | check-boundaries | contracts>";
 
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    // `-v` anywhere: the tools' own output (every `Compiling …`) instead of progress lines.
+    if let Some(at) = args.iter().position(|a| a == "-v" || a == "--verbose") {
+        args.remove(at);
+        std::env::set_var("XTASK_VERBOSE", "1");
+    }
     let result = match args.first().map(String::as_str) {
         Some("build") if args.len() > 1 => build_one(&args[1..]),
         Some("build") => build().map(|_| ()),
@@ -173,7 +181,7 @@ fn server() -> Result<PathBuf, String> {
     for (package, binary) in SERVER_HALVES {
         build.args(["-p", package, "--bin", binary, "--features", &format!("{package}/server")]);
     }
-    run(build.args(["--bin", "cart-api", "--bin", "composer"]))?;
+    progress::run(build.args(["--bin", "cart-api", "--bin", "composer"]))?;
     Ok(target_dir(&workspace_root()).join("release/cart-api"))
 }
 

@@ -165,7 +165,7 @@ fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, l
     if locked {
         install.arg("--locked");
     }
-    run(&mut install)
+    crate::progress::run(&mut install)
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
