@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use tokio::process::{Child, Command};
 
-use crate::{spawn_until_ready, Log};
+use crate::process::{spawn_until_ready, Log};
 
 /// The remotes with a server half: (remote, binary next to `cart-api`).
 pub const SERVER_HALVES: [(&str, &str); 5] = [
