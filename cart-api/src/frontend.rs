@@ -347,7 +347,7 @@ async fn manifest_with_canaries(state: &AppState, headers: &axum::http::HeaderMa
     if !manifest.has_canaries() {
         return None;
     }
-    let session = Session::get_or_create(&state.db, headers, state.cookie_secure).await.ok()?;
+    let session = Session::get_or_create(&state.db, headers).await.ok()?;
     let resolved = manifest.for_bucket(contracts::manifest::bucket(&session.id));
     let mut response = WithSession(session, axum::Json(resolved)).into_response();
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache, private"));

@@ -2,6 +2,10 @@
 //! The browser never sees anything but the id; everything it refers to lives in the database.
 //! A session nobody uses for [`IDLE_LIFETIME_MS`] is over, whatever its cookie says, and
 //! `domain::retention` deletes it later with its guest cart.
+//!
+//! The domain only says that a response starts or ends a session ([`CookieChange`]); how the
+//! cookie is spelled for the browser (its name, `Secure`, `Max-Age`) is decided once, here, by
+//! the [`session_cookies`] layer, with the `cookie` crate, from the server's `COOKIE_SECURE`.
 
 use crate::db::Db;
 use axum::extract::Request;
@@ -34,14 +38,22 @@ pub struct Session {
     pub id: String,
     /// The signed-in account, if any.
     pub user_id: Option<String>,
-    /// `Set-Cookie` to send when this request created or ended the session.
-    new_cookie: Option<HeaderValue>,
+    /// What the response tells the browser, when this request created, renewed or ended it.
+    cookie: Option<CookieChange>,
+}
+
+/// A change of the session cookie for the [`session_cookies`] layer to write, carried as a
+/// response extension.
+#[derive(Debug, Clone, PartialEq)]
+enum CookieChange {
+    Set(String),
+    Clear,
 }
 
 impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
     pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
-        let Some((id, secure)) = cookie_value(headers) else { return Ok(None) };
+        let Some(id) = cookie_value(headers) else { return Ok(None) };
         let now = crate::clock::now_millis();
         let found: Option<(String, Option<String>, i64)> = sqlx::query_as(
             "SELECT id, user_id, seen_at FROM sessions WHERE id = $1 AND ended_at IS NULL AND seen_at > $2",
@@ -51,25 +63,25 @@ impl Session {
         .fetch_optional(db)
         .await?;
         let Some((id, user_id, seen_at)) = found else { return Ok(None) };
-        let mut new_cookie = None;
+        let mut cookie = None;
         if seen_at <= now - SEEN_RESOLUTION_MS {
             sqlx::query("UPDATE sessions SET seen_at = $1 WHERE id = $2").bind(now).bind(&id).execute(db).await?;
-            new_cookie = session_cookie(&id, secure);
+            cookie = Some(CookieChange::Set(id.clone()));
         }
-        Ok(Some(Session { id, user_id, new_cookie }))
+        Ok(Some(Session { id, user_id, cookie }))
     }
 
     /// The request's session, created (with its cookie) on first use.
-    pub async fn get_or_create(db: &Db, headers: &HeaderMap, secure: bool) -> Result<Session, ApiError> {
+    pub async fn get_or_create(db: &Db, headers: &HeaderMap) -> Result<Session, ApiError> {
         if let Some(session) = Self::existing(db, headers).await? {
             return Ok(session);
         }
-        Self::start(db, None, secure).await
+        Self::start(db, None).await
     }
 
     /// A new session, for a guest or for `user_id`, with the cookie that names it. Sign-in starts
     /// one so that an id seen before signing in never carries the account (session fixation).
-    pub async fn start<'c, E>(db: E, user_id: Option<&str>, secure: bool) -> Result<Session, ApiError>
+    pub async fn start<'c, E>(db: E, user_id: Option<&str>) -> Result<Session, ApiError>
     where
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
@@ -80,11 +92,11 @@ impl Session {
             .bind(crate::clock::now_millis())
             .execute(db)
             .await?;
-        Ok(Session { new_cookie: session_cookie(&id, secure), user_id: user_id.map(str::to_string), id })
+        Ok(Session { cookie: Some(CookieChange::Set(id.clone())), user_id: user_id.map(str::to_string), id })
     }
 
     /// Ends the session in the database and has the browser forget its cookie.
-    pub async fn end<'c, E>(mut self, db: E, secure: bool) -> Result<Session, ApiError>
+    pub async fn end<'c, E>(mut self, db: E) -> Result<Session, ApiError>
     where
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
@@ -93,9 +105,7 @@ impl Session {
             .bind(&self.id)
             .execute(db)
             .await?;
-        let cookie =
-            format!("{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax{}", cookie_name(secure), secure_attribute(secure));
-        self.new_cookie = HeaderValue::from_str(&cookie).ok();
+        self.cookie = Some(CookieChange::Clear);
         self.user_id = None;
         Ok(self)
     }
@@ -109,29 +119,31 @@ fn cookie_name(secure: bool) -> &'static str {
     }
 }
 
-fn session_cookie(id: &str, secure: bool) -> Option<HeaderValue> {
-    let (name, attribute) = (cookie_name(secure), secure_attribute(secure));
-    HeaderValue::from_str(&format!(
-        "{name}={id}; Path=/; Max-Age={COOKIE_MAX_AGE_SECS}; HttpOnly; SameSite=Lax{attribute}"
-    ))
-    .ok()
+/// The `Set-Cookie` value of `change` under this server's setting: HttpOnly (scripts never see
+/// the id), `SameSite=Lax` (no cross-site writes carry it), `Path=/`, and with `secure` the
+/// `__Host-` name and `Secure`. A session cookie lives as long as the session may.
+fn set_cookie(change: &CookieChange, secure: bool) -> Option<HeaderValue> {
+    let (value, max_age) = match change {
+        CookieChange::Set(id) => (id.clone(), cookie::time::Duration::seconds(COOKIE_MAX_AGE_SECS)),
+        CookieChange::Clear => (String::new(), cookie::time::Duration::ZERO),
+    };
+    let cookie = cookie::Cookie::build((cookie_name(secure), value))
+        .path("/")
+        .max_age(max_age)
+        .http_only(true)
+        .same_site(cookie::SameSite::Lax)
+        .secure(secure)
+        .build();
+    HeaderValue::from_str(&cookie.to_string()).ok()
 }
 
-fn secure_attribute(secure: bool) -> &'static str {
-    if secure {
-        "; Secure"
-    } else {
-        ""
-    }
-}
-
-/// Sets the session cookie on the response when the session is new.
+/// Has the [`session_cookies`] layer set or clear the cookie when the session changed.
 impl IntoResponseParts for &Session {
     type Error = std::convert::Infallible;
 
     fn into_response_parts(self, mut res: ResponseParts) -> Result<ResponseParts, Self::Error> {
-        if let Some(cookie) = &self.new_cookie {
-            res.headers_mut().append(SET_COOKIE, cookie.clone());
+        if let Some(change) = &self.cookie {
+            res.extensions_mut().insert(change.clone());
         }
         Ok(res)
     }
@@ -146,28 +158,25 @@ impl<T: IntoResponse> IntoResponse for WithSession<T> {
     }
 }
 
-/// The session id from the `Cookie` header, if it is well formed, and whether it came under the
-/// secure name. [`keep_only_cookie`] has removed the name this server does not use.
-fn cookie_value(headers: &HeaderMap) -> Option<(String, bool)> {
+/// The session id from the `Cookie` header, if it is well formed. [`session_cookies`] has
+/// removed the name this server does not use, so either name is this server's.
+fn cookie_value(headers: &HeaderMap) -> Option<String> {
     headers
         .get_all(COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find_map(|(name, value)| match name {
-            COOKIE_NAME => Some((value, false)),
-            SECURE_COOKIE_NAME => Some((value, true)),
-            _ => None,
-        })
-        .filter(|(v, _)| v.len() == ID_HEX_LEN && v.bytes().all(|b| b.is_ascii_hexdigit()))
-        .map(|(v, secure)| (v.to_string(), secure))
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == COOKIE_NAME || c.name() == SECURE_COOKIE_NAME)
+        .map(|c| c.value().to_string())
+        .filter(|v| v.len() == ID_HEX_LEN && v.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
-/// Removes the session cookie of the other setting before any handler reads cookies: with
-/// `COOKIE_SECURE=true` a plain `store_session`, which a sibling subdomain could have planted, is
-/// not believed (and without it, a `__Host-` one is not either).
-pub async fn keep_only_cookie(secure: bool, mut request: Request, next: Next) -> Response {
+/// The session cookie at the edge. Before any handler reads cookies it removes the one of the
+/// other setting: with `COOKIE_SECURE=true` a plain `store_session`, which a sibling subdomain
+/// could have planted, is not believed (and without it, a `__Host-` one is not either). After
+/// the handler it writes the `Set-Cookie` the response's session asks for.
+pub async fn session_cookies(secure: bool, mut request: Request, next: Next) -> Response {
     let other = cookie_name(!secure);
     let named_other = |pair: &str| pair.trim().split_once('=').is_some_and(|(name, _)| name == other);
     let cookies: Vec<String> =
@@ -183,7 +192,13 @@ pub async fn keep_only_cookie(secure: bool, mut request: Request, next: Next) ->
             }
         }
     }
-    next.run(request).await
+    let mut response = next.run(request).await;
+    if let Some(change) = response.extensions_mut().remove::<CookieChange>() {
+        if let Some(value) = set_cookie(&change, secure) {
+            response.headers_mut().append(SET_COOKIE, value);
+        }
+    }
+    response
 }
 
 #[cfg(test)]
@@ -195,12 +210,30 @@ mod tests {
         let mut headers = HeaderMap::new();
         let id = "0123456789abcdef0123456789abcdef";
         headers.insert(COOKIE, format!("theme=dark; {COOKIE_NAME}={id}").parse().unwrap());
-        assert_eq!(cookie_value(&headers), Some((id.to_string(), false)));
+        assert_eq!(cookie_value(&headers).as_deref(), Some(id));
         headers.insert(COOKIE, format!("theme=dark; {SECURE_COOKIE_NAME}={id}").parse().unwrap());
-        assert_eq!(cookie_value(&headers), Some((id.to_string(), true)));
+        assert_eq!(cookie_value(&headers).as_deref(), Some(id));
         for bad in ["x", "../../etc/passwd", "0123456789abcdef0123456789abcdeZ"] {
             headers.insert(COOKIE, format!("{COOKIE_NAME}={bad}").parse().unwrap());
             assert_eq!(cookie_value(&headers), None);
         }
+    }
+
+    #[test]
+    fn the_cookie_is_spelled_for_the_setting() {
+        let id = "0123456789abcdef0123456789abcdef".to_string();
+        let plain = set_cookie(&CookieChange::Set(id.clone()), false).unwrap();
+        let plain = plain.to_str().unwrap();
+        assert!(plain.starts_with(&format!("{COOKIE_NAME}={id}")), "{plain}");
+        for wanted in ["HttpOnly", "SameSite=Lax", "Path=/", "Max-Age=2592000"] {
+            assert!(plain.contains(wanted), "{wanted} missing: {plain}");
+        }
+        assert!(!plain.contains("Secure"), "{plain}");
+        let secure = set_cookie(&CookieChange::Set(id), true).unwrap();
+        assert!(
+            secure.to_str().unwrap().starts_with(SECURE_COOKIE_NAME) && secure.to_str().unwrap().contains("; Secure")
+        );
+        let cleared = set_cookie(&CookieChange::Clear, false).unwrap();
+        assert!(cleared.to_str().unwrap().contains("Max-Age=0"), "{cleared:?}");
     }
 }

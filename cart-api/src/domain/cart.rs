@@ -214,12 +214,11 @@ pub async fn add_item_as_new_visitor(
     item: &AddCartItem,
     key_for: impl FnOnce(&str) -> Result<Option<IdempotencyKey>, ApiError>,
     if_match: Option<u64>,
-    cookie_secure: bool,
 ) -> Result<(Session, Written), ApiError> {
     check_quantity(item.quantity)?;
     // No cart lock: nobody else can know this cart before the transaction commits.
     let mut tx = crate::db::begin_write(db, &[]).await?;
-    let session = Session::start(&mut *tx, None, cookie_secure).await?;
+    let session = Session::start(&mut *tx, None).await?;
     let key = key_for(&session.id)?;
     let cart_id = new_id("cart", 12);
     sqlx::query("INSERT INTO carts (id, session_id, user_id, created_at) VALUES ($1, $2, NULL, $3)")

@@ -96,7 +96,6 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     address: &str,
-    cookie_secure: bool,
 ) -> Result<Session, ApiError> {
     let email = email.trim().to_lowercase();
     let since = now_millis() - FAILURE_WINDOW_MS;
@@ -134,7 +133,7 @@ pub async fn sign_in(
 
     let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(&email).execute(&mut *tx).await?;
-    let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
+    let session = signed_in_session(&mut tx, previous, &user_id).await?;
     tx.commit().await?;
     Ok(session)
 }
@@ -144,13 +143,12 @@ async fn signed_in_session(
     tx: &mut crate::db::Conn,
     previous: Option<Session>,
     user_id: &str,
-    cookie_secure: bool,
 ) -> Result<Session, ApiError> {
     if let Some(previous) = previous {
         super::cart::merge_guest_cart(tx, &previous.id, user_id).await?;
-        previous.end(&mut *tx, cookie_secure).await?;
+        previous.end(&mut *tx).await?;
     }
-    Session::start(&mut *tx, Some(user_id), cookie_secure).await
+    Session::start(&mut *tx, Some(user_id)).await
 }
 
 /// Creates an account and signs it in, like [`sign_in`] does (the guest cart comes along).
@@ -160,7 +158,6 @@ pub async fn sign_up(
     previous: Option<Session>,
     account: &contracts::api::SignUp,
     address: &str,
-    cookie_secure: bool,
 ) -> Result<Session, ApiError> {
     let email = account.email.trim().to_lowercase();
     let name = account.display_name.trim().to_string();
@@ -199,7 +196,7 @@ pub async fn sign_up(
             "an account with this e-mail address exists: sign in".into(),
         ));
     }
-    let session = signed_in_session(&mut tx, previous, &user_id, cookie_secure).await?;
+    let session = signed_in_session(&mut tx, previous, &user_id).await?;
     tx.commit().await?;
     Ok(session)
 }

@@ -32,7 +32,7 @@ impl IntoResponse for Versioned {
     responses((status = 200, description = "The visitor's cart (a new session and cart for a new visitor); `ETag` is its version", body = Cart))
 )]
 pub async fn get(State(state): State<AppState>, headers: HeaderMap) -> Result<WithSession<Versioned>, ApiError> {
-    let session = Session::get_or_create(&state.db, &headers, state.cookie_secure).await?;
+    let session = Session::get_or_create(&state.db, &headers).await?;
     let cart_id = cart::cart_id_for(&state.db, &session).await?;
     let cart = cart::get(&state.db, &cart_id).await?;
     Ok(WithSession(session, Versioned(cart)))
@@ -64,7 +64,7 @@ pub async fn add_item(
         }
         None => {
             let key_for = |session_id: &str| idempotency.for_session(session_id);
-            cart::add_item_as_new_visitor(&state.db, &item, key_for, expected, state.cookie_secure).await?
+            cart::add_item_as_new_visitor(&state.db, &item, key_for, expected).await?
         }
     };
     tracing::info!(cart_id = %written.cart.cart_id, item_count = written.cart.item_count, replayed = written.replayed, "item added");

@@ -80,9 +80,7 @@ pub async fn add_to_cart(
     let key_for = |session_id: &str| key.map(|k| IdempotencyKey::parse(session_id, k)).transpose();
     let written = match Session::existing(&state.db, &headers).await {
         Ok(Some(session)) => add_for(&state, &session, &item, key_for(&session.id)).await.map(|()| session),
-        Ok(None) => cart::add_item_as_new_visitor(&state.db, &item, key_for, None, state.cookie_secure)
-            .await
-            .map(|(session, _)| session),
+        Ok(None) => cart::add_item_as_new_visitor(&state.db, &item, key_for, None).await.map(|(session, _)| session),
         Err(error) => Err(error),
     };
     match written {

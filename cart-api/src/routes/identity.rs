@@ -44,7 +44,6 @@ pub async fn login(
         &credentials.email,
         &credentials.password,
         &client.to_string(),
-        state.cookie_secure,
     )
     .await?;
     let summary = identity::summary(&state.db, Some(&session)).await?;
@@ -68,8 +67,7 @@ pub async fn sign_up(
     Body(account): Body<SignUp>,
 ) -> Result<(StatusCode, WithSession<Json<IdentitySummary>>), ApiError> {
     let address = client.to_string();
-    let session =
-        identity::sign_up(&state.db, &state.hashing, previous, &account, &address, state.cookie_secure).await?;
+    let session = identity::sign_up(&state.db, &state.hashing, previous, &account, &address).await?;
     let summary = identity::summary(&state.db, Some(&session)).await?;
     Ok((StatusCode::CREATED, WithSession(session, Json(summary))))
 }
@@ -86,6 +84,6 @@ pub async fn logout(
     let Some(session) = session else {
         return Ok(Json(IdentitySummary::default()).into_response());
     };
-    let ended = session.end(&state.db, state.cookie_secure).await?;
+    let ended = session.end(&state.db).await?;
     Ok(WithSession(ended, Json(IdentitySummary::default())).into_response())
 }

@@ -77,7 +77,7 @@ pub fn router(state: AppState, metrics: Metrics, remote_origins: &[String], limi
         .fallback(crate::frontend::serve)
         .with_state(state)
         .layer(from_fn(crate::security::refuse_cross_site))
-        .layer(from_fn(move |request, next| crate::session::keep_only_cookie(secure, request, next)))
+        .layer(from_fn(move |request, next| crate::session::session_cookies(secure, request, next)))
         // Through the extractors, so an oversized body is a 413 problem document.
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(limits.request_timeout, deadline))
