@@ -314,14 +314,32 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
     let target = crate::target_dir(root);
     let wasm_in = target.join(format!("{WASM_TARGET}/{PROFILE}/{crate_file}.wasm"));
     let staging = target.join("remotes").join(name);
-    let _ = std::fs::remove_dir_all(&staging);
-    run(tools
-        .command("wasm-bindgen")
-        .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
-        .arg(&staging)
-        .arg(&wasm_in))?;
     let wasm = staging.join(format!("{name}_bg.wasm"));
-    run(tools.command("wasm-opt").arg("-Oz").args(WASM_FEATURES.split_whitespace()).arg("-o").arg(&wasm).arg(&wasm))?;
+    // wasm-bindgen and wasm-opt take most of a later build's time and give the same bytes for the
+    // same input: the staged output is reused while the compiler's wasm (and the flags) stay.
+    let stamp = format!("{} {WASM_FEATURES}", content_hash(&read(&wasm_in)?));
+    let stamp_file = staging.join(".input");
+    let reusable = std::fs::read_to_string(&stamp_file).is_ok_and(|s| s == stamp)
+        && wasm.exists()
+        && staging.join(format!("{name}.js")).exists();
+    if reusable {
+        println!("    {name}'s wasm is unchanged: reusing its wasm-bindgen and wasm-opt output");
+    } else {
+        let _ = std::fs::remove_dir_all(&staging);
+        run(tools
+            .command("wasm-bindgen")
+            .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
+            .arg(&staging)
+            .arg(&wasm_in))?;
+        run(tools
+            .command("wasm-opt")
+            .arg("-Oz")
+            .args(WASM_FEATURES.split_whitespace())
+            .arg("-o")
+            .arg(&wasm)
+            .arg(&wasm))?;
+        write(&stamp_file, stamp.as_bytes())?;
+    }
 
     let out_dir = root.join("dist/remotes").join(name);
     std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
