@@ -1,7 +1,10 @@
 //! Accounts and signing in. Passwords are kept as argon2id hashes; failed attempts are counted
-//! per account and per client address so guessing is slow.
+//! per account and per client address so guessing is slow. Signing in takes both carts' locks
+//! and brings the guest's cart into the account's, in one transaction.
 
-use crate::db::Db;
+use crate::db::{Conn, Db, WriteTx};
+
+use super::cart::QUANTITY_RANGE;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use contracts::context::IdentitySummary;
@@ -131,7 +134,7 @@ pub async fn sign_in(
         }
     };
 
-    let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
+    let mut tx = begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     sqlx::query("DELETE FROM sign_in_failures WHERE email = $1").bind(&email).execute(&mut *tx).await?;
     let session = signed_in_session(&mut tx, previous, &user_id).await?;
     tx.commit().await?;
@@ -145,7 +148,7 @@ async fn signed_in_session(
     user_id: &str,
 ) -> Result<Session, ApiError> {
     if let Some(previous) = previous {
-        super::cart::merge_guest_cart(tx, &previous.id, user_id).await?;
+        merge_guest_cart(tx, &previous.id, user_id).await?;
         previous.end(&mut *tx).await?;
     }
     Session::start(&mut *tx, Some(user_id)).await
@@ -178,7 +181,7 @@ pub async fn sign_up(
     let password = account.password.clone();
     let hash = hash_in_turn(turn, move || hash_password(&password)).await??;
     let user_id = new_id("usr", 8);
-    let mut tx = super::cart::begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
+    let mut tx = begin_sign_in(db, previous.as_ref().map(|p| p.id.as_str()), &user_id).await?;
     let created = sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES ($1, $2, $3, $4, 'en-US', $5)
          ON CONFLICT(email) DO NOTHING",
@@ -246,6 +249,114 @@ async fn hash_in_turn<T: Send + 'static>(
     })
     .await
     .map_err(|e| ApiError::PasswordHash(e.to_string()))
+}
+
+/// A write transaction holding the locks of both carts a sign-in touches: the guest cart of
+/// `guest_session` and the account's. The carts are looked up before the locks are taken and
+/// again after; a cart created in between (a first add racing the sign-in) sends it round again,
+/// so no cart is merged unlocked. Carts only come into being, so this settles at once; should it
+/// not, the store-wide lock is the answer that is always right.
+async fn begin_sign_in(db: &Db, guest_session: Option<&str>, user_id: &str) -> Result<WriteTx, ApiError> {
+    async fn carts<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+        conn: E,
+        guest_session: Option<&str>,
+        user_id: &str,
+    ) -> Result<Vec<String>, sqlx::Error> {
+        sqlx::query_scalar(
+            "SELECT id FROM carts WHERE (session_id = $1 AND user_id IS NULL) OR user_id = $2 ORDER BY id",
+        )
+        .bind(guest_session)
+        .bind(user_id)
+        .fetch_all(conn)
+        .await
+    }
+    let mut expected = carts(db, guest_session, user_id).await?;
+    for _ in 0..3 {
+        let locks: Vec<&str> = expected.iter().map(String::as_str).collect();
+        let mut tx = crate::db::begin_write(db, &locks).await?;
+        let found = carts(&mut *tx, guest_session, user_id).await?;
+        if found == expected {
+            return Ok(tx);
+        }
+        tx.rollback().await?;
+        expected = found;
+    }
+    Ok(crate::db::begin_exclusive(db).await?)
+}
+
+/// Brings the guest cart of session `guest_session` into the account's cart: the account adopts
+/// it when it has none, otherwise the lines are added to the account's, capped per line.
+async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str) -> Result<(), ApiError> {
+    let guest: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE session_id = $1 AND user_id IS NULL")
+        .bind(guest_session)
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(guest) = guest else { return Ok(()) };
+    let account: Option<String> =
+        sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(&mut *tx).await?;
+    let Some(account) = account else {
+        sqlx::query("UPDATE carts SET user_id = $1, version = version + 1 WHERE id = $2")
+            .bind(user_id)
+            .bind(&guest)
+            .execute(&mut *tx)
+            .await?;
+        return Ok(());
+    };
+    // Line by line in Rust rather than one INSERT ... SELECT: the cap needs a least-of-three,
+    // which SQLite (multi-argument MIN) and PostgreSQL (LEAST) spell differently.
+    let guest_lines: Vec<(i64, String, i64, i64, i64)> = sqlx::query_as(
+        "SELECT g.product_id, g.variant_id, g.quantity, g.added_at, v.stock
+         FROM cart_lines g JOIN variants v ON v.product_id = g.product_id AND v.id = g.variant_id
+         WHERE g.cart_id = $1 ORDER BY g.added_at, g.id",
+    )
+    .bind(&guest)
+    .fetch_all(&mut *tx)
+    .await?;
+    let most = i64::from(*QUANTITY_RANGE.end());
+    for (product_id, variant_id, quantity, added_at, stock) in guest_lines {
+        let existing: Option<(String, i64)> = sqlx::query_as(
+            "SELECT id, quantity FROM cart_lines WHERE cart_id = $1 AND product_id = $2 AND variant_id = $3",
+        )
+        .bind(&account)
+        .bind(product_id)
+        .bind(&variant_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let merged = (existing.as_ref().map_or(0, |(_, q)| *q) + quantity).min(most).min(stock);
+        if merged <= 0 {
+            continue; // sold out: the line does not come along
+        }
+        match existing {
+            Some((line_id, _)) => {
+                sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE id = $2")
+                    .bind(merged)
+                    .bind(line_id)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            None => {
+                sqlx::query(
+                    "INSERT INTO cart_lines (id, cart_id, product_id, variant_id, quantity, added_at)
+                     VALUES ($1, $2, $3, $4, $5, $6)",
+                )
+                .bind(new_id("line", 8))
+                .bind(&account)
+                .bind(product_id)
+                .bind(&variant_id)
+                .bind(merged)
+                .bind(added_at)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+    }
+    sqlx::query("DELETE FROM cart_lines WHERE cart_id = $1").bind(&guest).execute(&mut *tx).await?;
+    sqlx::query("UPDATE carts SET version = version + 1 WHERE id IN ($1, $2)")
+        .bind(&account)
+        .bind(&guest)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
 }
 
 #[cfg(test)]
