@@ -1,5 +1,9 @@
 //! JSON shapes of the cart API (`/api/*`), shared by `cart-api` and every front end so both
 //! sides of the wire compile against one definition. All fields are camelCase on the wire.
+//!
+//! One file on purpose, longer than the rest: it is the API's whole vocabulary (every request,
+//! answer, limit and name both sides use), read top to bottom as its glossary; split, the
+//! promise "one definition" would have to be looked for.
 
 use serde::{Deserialize, Serialize};
 

@@ -5,6 +5,9 @@
 //!
 //! A remote is a separate wasm instance: if it fails to load, throws or panics, only its slot
 //! shows the fallback, and Retry loads a fresh instance.
+//!
+//! The run-time composition pattern in one place (loading, integrity, fallback, Retry and taking
+//! over server-rendered slots), which is why it is a little over 400 lines.
 
 use std::cell::RefCell;
 use std::collections::HashMap;

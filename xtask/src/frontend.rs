@@ -1,5 +1,8 @@
 //! The front-end build: the shell with trunk, then each remote as its own wasm bundle with
 //! content-hashed file names, and the manifest (`dist/remotes.json`) the shell reads at run time.
+//!
+//! Longer than most: it is one pipeline, from the compiler's output to `dist/` (the shell's
+//! finish, packaging, scoped CSS, hashes and integrity, pre-compression), in the order it runs.
 
 use std::path::{Path, PathBuf};
 

@@ -23,6 +23,9 @@
 //! Prints requests per second, p50/p95/p99 latency, shed requests, errors, timeouts and lost
 //! writes; fails when there is an error (any failure but a 503 problem), a timeout, a lost write,
 //! or a p99 above the bound. Business refusals (sold out, a full cart) are counted, not errors.
+//!
+//! One file: the shopper's script, the read-back that finds lost writes and the report are
+//! one scenario, read in the order it runs.
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;

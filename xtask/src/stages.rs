@@ -10,6 +10,9 @@
 //! the stages. The first stage that fails stops the run (the ones after it are listed as not run).
 //! Output is streamed to the terminal as it comes, so a failing stage's logs are just above its
 //! `<==` line.
+//!
+//! Long because it is the one table of the test command: every stage's name, order, title and
+//! body side by side, so that adding or moving a stage is one edit in one place.
 
 use std::path::PathBuf;
 use std::process::Command;
