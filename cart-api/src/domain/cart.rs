@@ -5,7 +5,7 @@ use sqlx::Row;
 
 use crate::db::{Conn, Db, WriteTx};
 
-use super::idempotency::IdempotencyKey;
+use super::idempotency::{once_json, IdempotencyKey};
 use super::CURRENCY;
 use crate::error::ApiError;
 use crate::ids::new_id;
@@ -133,12 +133,14 @@ async fn add_within(
     if_match: Option<u64>,
 ) -> Result<Written, ApiError> {
     let request = serde_json::to_string(item).unwrap_or_default();
-    if let Some(key) = idempotency {
-        if let Some(response) = key.replay(tx, &request).await? {
-            let cart = serde_json::from_str(&response).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-            return Ok(Written { cart, replayed: true });
-        }
-    }
+    let (cart, replayed) =
+        once_json(tx, idempotency, &request, async |tx| add_line(tx, cart_id, item, if_match).await).await?;
+    Ok(Written { cart, replayed })
+}
+
+/// Adds `item` to cart `cart_id` (a line of its own, or more of a line it has), within the limits
+/// of the line and the stock, and answers the cart as it is now.
+async fn add_line(tx: &mut Conn, cart_id: &str, item: &AddCartItem, if_match: Option<u64>) -> Result<Cart, ApiError> {
     check_version(tx, cart_id, if_match).await?;
 
     let variants: Vec<(String, i64)> =
@@ -202,11 +204,7 @@ async fn add_within(
     .execute(&mut *tx)
     .await?;
     sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(cart_id).execute(&mut *tx).await?;
-    let cart = load(tx, cart_id).await?;
-    if let Some(key) = idempotency {
-        key.remember(tx, &request, &serde_json::to_string(&cart).unwrap_or_default()).await?;
-    }
-    Ok(Written { cart, replayed: false })
+    load(tx, cart_id).await
 }
 
 /// Sets a line's quantity, within the line limits and the variant's stock.

@@ -6,7 +6,7 @@ use crate::db::{Conn, Db, WriteTx};
 use contracts::api::{Address, CheckoutSession, CheckoutStep, Order, SHIPPING_COUNTRIES as COUNTRIES};
 use contracts::problems::ProblemKind;
 
-use super::idempotency::IdempotencyKey;
+use super::idempotency::{once, Fresh, IdempotencyKey};
 use super::{cart, orders};
 use crate::clock::now_millis;
 use crate::error::ApiError;
@@ -22,13 +22,24 @@ pub async fn start(
 ) -> Result<(CheckoutSession, bool), ApiError> {
     let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     let request = format!("start:{cart_id}");
-    if let Some(key) = idempotency {
-        if let Some(id) = key.replay(&mut tx, &request).await? {
-            let session = load(&mut tx, &id, user_id).await?;
-            return Ok((session, true));
-        }
-    }
-    let current = cart::load(&mut tx, cart_id).await?;
+    let started = once(
+        &mut tx,
+        idempotency,
+        &request,
+        async |tx, id| load(tx, &id, user_id).await,
+        async |tx| {
+            let id = open(tx, user_id, cart_id).await?;
+            Ok(Fresh { answer: load(tx, &id, user_id).await?, remembered: Some(id) })
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(started)
+}
+
+/// A new checkout session of `user_id` for cart `cart_id`, which must hold something: its id.
+async fn open(tx: &mut Conn, user_id: &str, cart_id: &str) -> Result<String, ApiError> {
+    let current = cart::load(tx, cart_id).await?;
     if current.lines.is_empty() {
         return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty: add something first".into()));
     }
@@ -43,12 +54,7 @@ pub async fn start(
     .bind(now_millis())
     .execute(&mut *tx)
     .await?;
-    if let Some(key) = idempotency {
-        key.remember(&mut tx, &request, &id).await?;
-    }
-    let session = load(&mut tx, &id, user_id).await?;
-    tx.commit().await?;
-    Ok((session, false))
+    Ok(id)
 }
 
 /// A write transaction on checkout session `id` of `user_id`, holding its cart's lock: a checkout
@@ -81,11 +87,28 @@ pub async fn place_order(
 ) -> Result<(Order, bool), ApiError> {
     let mut tx = begin_write(db, id, user_id).await?;
     let request = format!("order:{id}");
-    if let Some(key) = idempotency {
-        if let Some(order_id) = key.replay(&mut tx, &request).await? {
-            return Ok((orders::load(&mut tx, &order_id, user_id).await?, true));
-        }
+    let (outcome, replayed) = once(
+        &mut tx,
+        idempotency,
+        &request,
+        async |tx, order_id| Ok(Ok((orders::load(tx, &order_id, user_id).await?, true))),
+        async |tx| place(tx, user_id, id).await,
+    )
+    .await?;
+    // A refusal that changed something (a payment let go because it covered another cart) is
+    // committed like an order; any other error has returned above and rolled back.
+    tx.commit().await?;
+    let (order, placed_before) = outcome?;
+    if !(replayed || placed_before) {
+        tracing::info!(order_id = %order.order_id, total = order.totals.total.amount, "order placed");
     }
+    Ok((order, replayed || placed_before))
+}
+
+/// Places the order of checkout session `id` under its lock: the order already placed, if any;
+/// a refusal when the session is not ready or the cart is not the one paid for; otherwise the
+/// order recorded from the cart and the session closed.
+async fn place(tx: &mut Conn, user_id: &str, id: &str) -> Result<Fresh<Result<(Order, bool), ApiError>>, ApiError> {
     let row: Option<PaidRow> = sqlx::query_as(
         "SELECT cart_id, cart_version, address, order_id,
                 (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
@@ -97,7 +120,7 @@ pub async fn place_order(
     .await?;
     let (cart_id, paid_version, address, placed, payment_id) = row.ok_or_else(|| not_found(id))?;
     if let Some(order_id) = placed {
-        return Ok((orders::load(&mut tx, &order_id, user_id).await?, true));
+        return Ok(Fresh { answer: Ok((orders::load(tx, &order_id, user_id).await?, true)), remembered: None });
     }
     let (Some(address), Some(payment_id)) = (address, payment_id) else {
         return Err(ApiError::Conflict(
@@ -105,28 +128,23 @@ pub async fn place_order(
             "give an address and pay before placing the order".into(),
         ));
     };
-    let current = cart::load(&mut tx, &cart_id).await?;
+    let current = cart::load(tx, &cart_id).await?;
     if current.version as i64 != paid_version {
         // The payment covered another cart: it must be authorized again for what is there now.
         sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        tx.commit().await?;
-        return Err(ApiError::Conflict(
+        let changed = ApiError::Conflict(
             ProblemKind::CartChanged,
             "the cart changed after payment: review it and pay again".into(),
-        ));
+        );
+        return Ok(Fresh { answer: Err(changed), remembered: None });
     }
     if current.lines.is_empty() {
         return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
     }
-    let order_id = orders::record(&mut tx, user_id, id, &current, &address, &payment_id).await?;
-    close(&mut tx, id, &cart_id, &payment_id, &order_id).await?;
-    if let Some(key) = idempotency {
-        key.remember(&mut tx, &request, &order_id).await?;
-    }
-    let order = orders::load(&mut tx, &order_id, user_id).await?;
-    tx.commit().await?;
-    tracing::info!(order_id = %order.order_id, total = order.totals.total.amount, "order placed");
-    Ok((order, false))
+    let order_id = orders::record(tx, user_id, id, &current, &address, &payment_id).await?;
+    close(tx, id, &cart_id, &payment_id, &order_id).await?;
+    let order = orders::load(tx, &order_id, user_id).await?;
+    Ok(Fresh { answer: Ok((order, false)), remembered: Some(order_id) })
 }
 
 /// Ends checkout session `id` with its order: the payment is captured and the cart emptied.

@@ -53,6 +53,57 @@ impl IdempotencyKey {
     }
 }
 
+/// What a write answered, for [`once`], and what a repeat with the same key replays it from
+/// (`None`: nothing is remembered, e.g. a refusal that is itself recorded, such as a declined card).
+pub struct Fresh<T> {
+    pub answer: T,
+    pub remembered: Option<String>,
+}
+
+/// The bracket every idempotent write shares: with a key already used for this request, `replay`
+/// rebuilds the first answer from what was remembered and nothing is written; otherwise `write`
+/// runs and its answer is remembered under the key, in the same transaction. Answers whether it
+/// replayed. The caller owns the transaction and commits it.
+pub async fn once<T>(
+    tx: &mut Conn,
+    key: Option<&IdempotencyKey>,
+    request: &str,
+    replay: impl AsyncFnOnce(&mut Conn, String) -> Result<T, ApiError>,
+    write: impl AsyncFnOnce(&mut Conn) -> Result<Fresh<T>, ApiError>,
+) -> Result<(T, bool), ApiError> {
+    if let Some(key) = key {
+        if let Some(stored) = key.replay(tx, request).await? {
+            return Ok((replay(tx, stored).await?, true));
+        }
+    }
+    let Fresh { answer, remembered } = write(tx).await?;
+    if let (Some(key), Some(remembered)) = (key, remembered) {
+        key.remember(tx, request, &remembered).await?;
+    }
+    Ok((answer, false))
+}
+
+/// [`once`] for an answer remembered as its JSON.
+pub async fn once_json<T: serde::Serialize + serde::de::DeserializeOwned>(
+    tx: &mut Conn,
+    key: Option<&IdempotencyKey>,
+    request: &str,
+    write: impl AsyncFnOnce(&mut Conn) -> Result<T, ApiError>,
+) -> Result<(T, bool), ApiError> {
+    once(
+        tx,
+        key,
+        request,
+        async |_, stored| serde_json::from_str(&stored).map_err(|e| ApiError::Corrupt(e.to_string())),
+        async |tx| {
+            let answer = write(tx).await?;
+            let remembered = serde_json::to_string(&answer).ok();
+            Ok(Fresh { answer, remembered })
+        },
+    )
+    .await
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

@@ -5,12 +5,12 @@
 //! The card number reaches this module and nothing else: it is never stored (only its last four
 //! digits), never logged and never echoed back.
 
-use crate::db::Db;
+use crate::db::{Conn, Db};
 use contracts::api::{Money, Payment, PaymentRequest};
 use contracts::problems::ProblemKind;
 
 use super::checkout;
-use super::idempotency::IdempotencyKey;
+use super::idempotency::{once, Fresh, IdempotencyKey};
 use crate::clock::now_millis;
 use crate::error::ApiError;
 use crate::ids::new_id;
@@ -100,13 +100,28 @@ pub async fn authorize(
     let mut tx = checkout::begin_write(db, &request.checkout_session_id, user_id).await?;
     // What a repeat must match; the card number itself is never stored, not even here.
     let fingerprint = format!("{}:{}:{}", request.checkout_session_id, card.last4(), request.expiry.trim());
-    if let Some(key) = idempotency {
-        if let Some(response) = key.replay(&mut tx, &fingerprint).await? {
-            let payment = serde_json::from_str(&response).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-            return Ok((payment, true));
-        }
-    }
-    let session = checkout::load(&mut tx, &request.checkout_session_id, user_id).await?;
+    let (outcome, replayed) = once(
+        &mut tx,
+        idempotency,
+        &fingerprint,
+        async |_, stored| serde_json::from_str(&stored).map(Ok).map_err(|e| ApiError::Corrupt(e.to_string())),
+        async |tx| charge(tx, user_id, &request.checkout_session_id, &card).await,
+    )
+    .await?;
+    // A declined card is recorded, so it is committed like an authorization.
+    tx.commit().await?;
+    Ok((outcome?, replayed))
+}
+
+/// Authorizes the total of checkout session `checkout_session_id` on `card` under its lock,
+/// or records the decline.
+async fn charge(
+    tx: &mut Conn,
+    user_id: &str,
+    checkout_session_id: &str,
+    card: &Card,
+) -> Result<Fresh<Result<Payment, ApiError>>, ApiError> {
+    let session = checkout::load(tx, checkout_session_id, user_id).await?;
     if session.order_id.is_some() {
         return Err(ApiError::Conflict(
             ProblemKind::CheckoutCompleted,
@@ -138,9 +153,8 @@ pub async fn authorize(
     .execute(&mut *tx)
     .await?;
     if declined {
-        tx.commit().await?;
         tracing::info!(checkout_session = %session.id, "payment declined");
-        return Err(ApiError::PaymentDeclined);
+        return Ok(Fresh { answer: Err(ApiError::PaymentDeclined), remembered: None });
     }
     // The order will be placed from exactly the cart version this payment covers.
     sqlx::query(
@@ -156,11 +170,8 @@ pub async fn authorize(
         card_last4: card.last4(),
         amount: Money::new(total.amount, total.currency),
     };
-    if let Some(key) = idempotency {
-        key.remember(&mut tx, &fingerprint, &serde_json::to_string(&payment).unwrap_or_default()).await?;
-    }
-    tx.commit().await?;
-    Ok((payment, false))
+    let remembered = serde_json::to_string(&payment).ok();
+    Ok(Fresh { answer: Ok(payment), remembered })
 }
 
 #[cfg(test)]
