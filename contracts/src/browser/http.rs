@@ -79,6 +79,45 @@ pub async fn send_json_once<B: Serialize, T: DeserializeOwned>(
     from_js(answer?).map_err(HttpError::Decode)
 }
 
+/// The name of the `performance.measure` entries left for every call made for a user action (one
+/// with a trace id): `detail` holds `{ method, url, status, traceId, serverTiming }`. The event
+/// inspector draws them in the action's sequence diagram. Nothing reads them to decide anything,
+/// so the performance timeline stays what it is for, observation, and never becomes a channel
+/// between remotes.
+pub const API_CALL_MEASURE: &str = "api-call";
+
+/// Leaves the call on the page's performance timeline as an [`API_CALL_MEASURE`], from `started`
+/// until now. Best effort: a browser without `performance.measure` options just has none.
+fn measure_call(
+    window: &web_sys::Window,
+    started: f64,
+    method: &str,
+    url: &str,
+    trace_id: &str,
+    response: &web_sys::Response,
+) {
+    let Some(performance) = window.performance() else { return };
+    let detail = js_sys::Object::new();
+    let server_timing = response.headers().get("Server-Timing").ok().flatten().unwrap_or_default();
+    for (key, value) in [
+        ("method", JsValue::from_str(method)),
+        ("url", JsValue::from_str(url)),
+        ("status", JsValue::from(response.status())),
+        ("traceId", JsValue::from_str(trace_id)),
+        ("serverTiming", JsValue::from_str(&server_timing)),
+    ] {
+        let _ = js_sys::Reflect::set(&detail, &JsValue::from_str(key), &value);
+    }
+    let options = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("start"), &JsValue::from_f64(started));
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("end"), &JsValue::from_f64(performance.now()));
+    let _ = js_sys::Reflect::set(&options, &JsValue::from_str("detail"), &detail);
+    let measure = super::js::get(&performance, "measure");
+    if let Some(measure) = measure.dyn_ref::<js_sys::Function>() {
+        let _ = measure.call2(&performance, &JsValue::from_str(API_CALL_MEASURE), &options);
+    }
+}
+
 /// The request itself; answers with the parsed JSON body of a 2xx.
 async fn send(
     method: &str,
@@ -106,11 +145,15 @@ async fn send(
     init.set_headers(&headers);
 
     let window = web_sys::window().ok_or(HttpError::Network)?;
+    let started = window.performance().map(|p| p.now());
     let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init))
         .await
         .map_err(|_| HttpError::Network)?
         .dyn_into()
         .map_err(|_| HttpError::Network)?;
+    if let (Some(trace_id), Some(started)) = (trace_id.filter(|t| !t.is_empty()), started) {
+        measure_call(&window, started, method, url, trace_id, &response);
+    }
     // A body that is not JSON (an empty answer, a proxy's HTML error page) reads as none.
     let json = match response.json() {
         Ok(promise) => JsFuture::from(promise).await.ok(),

@@ -9,6 +9,10 @@
 //! Public surface: `mount(host, context, backlog)`, `record(entry)` and `unmount(host)`, called
 //! by the shell.
 
+mod diagram;
+mod file;
+mod log;
+mod sequence;
 mod view;
 
 use wasm_bindgen::prelude::*;
@@ -21,7 +25,7 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 #[wasm_bindgen]
 pub fn mount(host: web_sys::HtmlElement, context: JsValue, backlog: js_sys::Array) -> Result<(), JsValue> {
     contracts::browser::mount::mount_with(&host, &context, |host, context| {
-        let log = view::EventLog::start(&backlog);
+        let log = log::EventLog::start(&backlog);
         leptos::mount::mount_to(host, move || view::Inspector(view::InspectorProps { log, shell: context.shell }))
     })
 }
@@ -29,7 +33,7 @@ pub fn mount(host: web_sys::HtmlElement, context: JsValue, backlog: js_sys::Arra
 /// Adds one event `{ type, detail, time, route }` the shell recorded after `mount`.
 #[wasm_bindgen]
 pub fn record(entry: JsValue) {
-    view::record(&entry);
+    log::record(&entry);
 }
 
 /// Removes what `mount` rendered into `host`.
