@@ -1,6 +1,7 @@
 //! The event inspector, as far as the shell goes. The inspector itself is the shell team's own
 //! bundle (`shell/inspector`, in the manifest like a remote), loaded only when a visitor asks for
-//! it with `?debug=events` or Alt+Shift+E: no page pays for it otherwise.
+//! it with `?debug=events` or Alt+Shift+E, or for a guided tour (`?tour=…`): no page pays for it
+//! otherwise.
 //!
 //! So that it can still show everything from the first event on, the shell records every event
 //! of the catalogue from start-up, raw (no payload is decoded here), and hands the record over
@@ -44,7 +45,9 @@ pub fn start(platform: Platform) {
         }
     })
     .forget();
-    if window.location().search().unwrap_or_default().contains("debug=events") {
+    let search = window.location().search().unwrap_or_default();
+    // The guided tours (`?tour=add-to-cart`, `?tour=search`) live in the inspector's bundle too.
+    if search.contains("debug=events") || search.contains("tour=") {
         open(platform);
     }
 }

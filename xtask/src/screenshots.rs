@@ -80,6 +80,12 @@ async fn take(out: &Path) -> Result<(), String> {
     browser.wait_for("[data-testid=sequence-step]").await;
     shot(&browser, out, "event-inspector").await?;
 
+    browser.goto("/categories/tractors?tour=add-to-cart").await;
+    browser.wait_for("[data-testid=tour-next]").await;
+    browser.click("[data-testid=tour-next]").await;
+    browser.wait_for("[data-tour-focus]").await;
+    shot(&browser, out, "tour").await?;
+
     browser.goto("/categories/workwear").await;
     browser.wait_for("[data-testid=product-card]").await;
     browser.click("[data-testid=theme-toggle]").await;

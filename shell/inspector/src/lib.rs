@@ -3,8 +3,9 @@
 //! listens: it never changes what the remotes do.
 //!
 //! The shell team's own bundle, loaded at run time like a remote when a visitor asks for it
-//! (`?debug=events`, Alt+Shift+E). Until then the shell keeps the page's events raw, without
-//! decoding them, and hands them over in `mount`.
+//! (`?debug=events`, Alt+Shift+E, or a guided tour: `?tour=add-to-cart`, `?tour=search`). Until
+//! then the shell keeps the page's events raw, without decoding them, and hands them over in
+//! `mount`.
 //!
 //! Public surface: `mount(host, context, backlog)`, `record(entry)` and `unmount(host)`, called
 //! by the shell.
@@ -13,6 +14,7 @@ mod diagram;
 mod file;
 mod log;
 mod sequence;
+mod tour;
 mod view;
 
 use wasm_bindgen::prelude::*;
@@ -26,7 +28,9 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 pub fn mount(host: web_sys::HtmlElement, context: JsValue, backlog: js_sys::Array) -> Result<(), JsValue> {
     contracts::browser::mount::mount_with(&host, &context, |host, context| {
         let log = log::EventLog::start(&backlog);
-        leptos::mount::mount_to(host, move || view::Inspector(view::InspectorProps { log, shell: context.shell }))
+        let search = web_sys::window().and_then(|w| w.location().search().ok()).unwrap_or_default();
+        let tour = tour::Tour::from_query(&search);
+        leptos::mount::mount_to(host, move || view::Inspector(view::InspectorProps { log, shell: context.shell, tour }))
     })
 }
 

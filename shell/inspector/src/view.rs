@@ -7,12 +7,15 @@ use wasm_bindgen::JsValue;
 use crate::diagram::Sequence;
 use crate::file::download;
 use crate::log::{EventLog, Record};
+use crate::tour::{Tour, TourCard};
 
 #[component]
-pub fn Inspector(log: EventLog, shell: String) -> impl IntoView {
+pub fn Inspector(log: EventLog, shell: String, tour: Option<Tour>) -> impl IntoView {
     let records = log.records;
-    // Loaded because the visitor asked for it: it opens at once.
-    let open = RwSignal::new(true);
+    // Loaded because the visitor asked for it: it opens at once, unless a tour asked for it,
+    // which keeps the page in view until its last step.
+    let open = RwSignal::new(tour.is_none());
+    let tour = RwSignal::new(tour);
     let boundaries = RwSignal::new(false);
     let filter = RwSignal::new(String::new());
     let tab = RwSignal::new("events");
@@ -56,7 +59,13 @@ pub fn Inspector(log: EventLog, shell: String) -> impl IntoView {
         })
     };
 
+    let show_sequence = Callback::new(move |()| {
+        tab.set("sequence");
+        open.set(true);
+    });
+
     view! {
+        <TourCard log tour show_sequence />
         <Show when=move || open.get()>
             <aside class="inspector" data-testid="event-inspector" aria-label="Event inspector">
                 <div class="inspector-bar">
@@ -71,6 +80,12 @@ pub fn Inspector(log: EventLog, shell: String) -> impl IntoView {
                         " Show boundaries"
                     </label>
                     <button type="button" on:click=export>"Export JSON"</button>
+                    <button type="button" data-testid="tour-add-to-cart" on:click=move |_| tour.set(Some(Tour::AddToCart))>
+                        "Tour: add to cart"
+                    </button>
+                    <button type="button" data-testid="tour-search" on:click=move |_| tour.set(Some(Tour::Search))>
+                        "Tour: URL state"
+                    </button>
                     <button type="button" aria-label="Close the inspector" on:click=move |_| open.set(false)>"×"</button>
                 </div>
                 <Show when=move || tab.get() == "events" fallback=move || view! { <Sequence records /> }>
