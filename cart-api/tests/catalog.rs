@@ -1,11 +1,12 @@
-//! The `variant` filter of `GET /api/products`, against the real router and a fresh database.
+//! The `variant` filter of `GET /api/products` and the recommendations, against the real router
+//! and a fresh database.
 
 mod common;
 
 use std::collections::BTreeSet;
 
 use common::{assert_problem_kind, spawn_app};
-use contracts::api::ProductPage;
+use contracts::api::{ProductPage, Recommendations};
 use reqwest::StatusCode;
 
 fn ids(page: &ProductPage) -> BTreeSet<u32> {
@@ -89,4 +90,30 @@ async fn an_invalid_variant_filter_is_a_bad_request() {
     // 40 characters is the limit, not past it.
     let page = app.products(&format!("variant={}", "a".repeat(40))).await;
     assert_eq!(page.total, 0);
+}
+
+/// `GET /api/products/{id}/recommendations`: other products, in the chosen variant's option
+/// first; never the product itself.
+#[tokio::test]
+async fn recommendations_are_other_products_in_the_option_first() {
+    let app = spawn_app().await;
+    let response = app.get("/api/products/1/recommendations?variant=red").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let red: Recommendations = response.json().await.unwrap();
+    let reds = fixture_with_variant("Red");
+    assert_eq!(red.items.len(), contracts::api::RECOMMENDED);
+    assert!(red.items.iter().all(|p| p.id != 1), "never the product itself");
+    assert!(red.items.iter().all(|p| reds.contains(&p.id)), "all in Red: {:?}", red.items);
+    assert_eq!(red.option.as_deref(), Some("Red"));
+
+    let green: Recommendations = app.get("/api/products/1/recommendations?variant=green").await.json().await.unwrap();
+    assert_eq!(green.option.as_deref(), Some("Green"));
+    assert_ne!(green.items, red.items);
+    let plain: Recommendations = app.get("/api/products/1/recommendations").await.json().await.unwrap();
+    assert_eq!((plain.items.len(), plain.option), (contracts::api::RECOMMENDED, None));
+
+    let missing = app.get("/api/products/9999/recommendations").await;
+    assert_problem_kind(missing, StatusCode::NOT_FOUND, "not-found", "an unknown product").await;
+    let unknown = app.get("/api/products/1/recommendations?colour=red").await;
+    assert_eq!(unknown.status(), StatusCode::BAD_REQUEST);
 }

@@ -97,6 +97,23 @@ pub struct ProductPage {
     pub page_size: u32,
 }
 
+/// `GET /api/products/{id}/recommendations`: other products for one, the catalog team's
+/// recommendations fragment shows them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Recommendations {
+    /// Never the product itself, none twice: in the chosen variant's option first, then from its
+    /// category, then the rest of the catalogue, each in the catalogue's own order.
+    pub items: Vec<Product>,
+    /// The option's name (e.g. `Red`) when every item comes in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub option: Option<String>,
+}
+
+/// How many products [`Recommendations`] holds at most.
+pub const RECOMMENDED: usize = 4;
+
 /// An item of `GET /api/categories`
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

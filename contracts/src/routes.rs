@@ -174,6 +174,14 @@ pub fn product_api(id: u32) -> String {
     format!("/api/products/{id}")
 }
 
+/// `/api/products/{id}/recommendations`, with the chosen variant.
+pub fn recommendations_api(id: u32, variant: Option<&str>) -> String {
+    match variant {
+        Some(v) => format!("/api/products/{id}/recommendations?variant={}", encode_component(v)),
+        None => format!("/api/products/{id}/recommendations"),
+    }
+}
+
 /// The catalog's URL state: `/`, `/categories/:slug` or `/search`, plus its query string
 /// (`q`, `sort`, `page`, `minPrice`, `maxPrice` in minor units, `variant`, `inStock`). The catalog
 /// remote owns its meaning; everyone else may link to it with [`CatalogQuery::to_url`].

@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use contracts::api::{Category, Money, Product, ProductPage, Variant};
+use contracts::api::{Category, Money, Product, ProductPage, Recommendations, Variant, RECOMMENDED};
 use serde::Deserialize;
 use sqlx::any::AnyRow;
 use sqlx::Row;
@@ -285,6 +285,49 @@ fn matches(listed: &Listed, query: &ListQuery) -> bool {
         && query.variant.as_ref().is_none_or(|wanted| product.variants.iter().any(|v| &v.name.to_lowercase() == wanted))
 }
 
+/// The query string of `GET /api/products/{id}/recommendations`.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct RecommendationParams {
+    /// The chosen variant's id: products in its option come first.
+    #[param(max_length = 100)]
+    pub variant: Option<String>,
+}
+
+impl Snapshot {
+    /// Other products for `product`: in the option of its variant `variant` first, then from its
+    /// category, then any; never itself, none twice, at most [`RECOMMENDED`].
+    pub fn recommendations(&self, product: &Product, variant: Option<&str>) -> Recommendations {
+        let option = variant.and_then(|id| product.variant(id)).map(|v| v.name.to_lowercase());
+        let others = || self.products.iter().map(|p| &p.product).filter(|p| p.id != product.id);
+        let in_option =
+            |p: &Product| option.as_ref().is_some_and(|o| p.variants.iter().any(|v| &v.name.to_lowercase() == o));
+        let mut items: Vec<Product> = others().filter(|p| in_option(p)).take(RECOMMENDED).cloned().collect();
+        let all_in_option = items.len() == RECOMMENDED;
+        for p in others().filter(|p| p.category == product.category).chain(others()) {
+            if items.len() == RECOMMENDED {
+                break;
+            }
+            if !items.iter().any(|i| i.id == p.id) {
+                items.push(p.clone());
+            }
+        }
+        let option = variant.and_then(|id| product.variant(id)).map(|v| v.name.clone()).filter(|_| all_in_option);
+        Recommendations { items, option }
+    }
+}
+
+pub async fn recommendations(
+    db: &Db,
+    catalogue: &Catalogue,
+    id: u32,
+    variant: Option<&str>,
+) -> Result<Option<Recommendations>, ApiError> {
+    let snapshot = catalogue.snapshot(db).await?;
+    Ok(snapshot.get(id).map(|product| snapshot.recommendations(&product, variant)))
+}
+
 pub async fn list(db: &Db, catalogue: &Catalogue, query: &ListQuery) -> Result<ProductPage, ApiError> {
     Ok(catalogue.snapshot(db).await?.list(query))
 }
@@ -340,5 +383,68 @@ mod tests {
         assert_eq!(query("ÄRMEL").unwrap().variant.as_deref(), Some("ärmel"));
         // Characters, not bytes: 40 two-byte letters are fine.
         assert!(query(&"ä".repeat(MAX_VARIANT_LEN)).is_ok());
+    }
+
+    fn product(id: u32, category: &str, options: &[&str]) -> Product {
+        Product {
+            id,
+            name: format!("Product {id}"),
+            description: String::new(),
+            category: category.into(),
+            price: Money { amount: 100, currency: "EUR".into() },
+            images: Vec::new(),
+            variants: options.iter().map(|o| Variant { id: o.to_lowercase(), name: o.to_string(), stock: 1 }).collect(),
+        }
+    }
+
+    fn snapshot(products: Vec<Product>) -> Snapshot {
+        let products = products
+            .into_iter()
+            .map(|product| Listed {
+                name_lower: product.name.to_lowercase(),
+                description_lower: String::new(),
+                added_at: String::new(),
+                product,
+            })
+            .collect();
+        Snapshot { products, categories: Vec::new() }
+    }
+
+    fn ids(r: &Recommendations) -> Vec<u32> {
+        r.items.iter().map(|p| p.id).collect()
+    }
+
+    #[test]
+    fn recommendations_are_others_in_the_option_first_then_the_category_then_any() {
+        let catalogue = snapshot(vec![
+            product(1, "tractors", &["Red", "Green"]),
+            product(2, "tractors", &["Green"]),
+            product(3, "parts", &["Red"]),
+            product(4, "tractors", &["Standard"]),
+            product(5, "parts", &["Standard"]),
+            product(6, "parts", &["Green"]),
+            product(7, "toys", &["Red"]),
+        ]);
+        let current = catalogue.get(1).unwrap();
+        let red = catalogue.recommendations(&current, Some("red"));
+        assert_eq!(ids(&red), [3, 7, 2, 4], "Red first, then the category");
+        assert_eq!(red.option, None, "not every item is red");
+        let green = catalogue.recommendations(&current, Some("green"));
+        assert_eq!(ids(&green), [2, 6, 4, 3]);
+        let plain = catalogue.recommendations(&current, None);
+        assert_eq!(ids(&plain), [2, 4, 3, 5], "the category, then any");
+        let unknown = catalogue.recommendations(&current, Some("purple"));
+        assert_eq!(ids(&unknown), ids(&plain), "a variant it does not have is no option");
+    }
+
+    #[test]
+    fn a_full_option_is_named_and_the_product_is_never_its_own() {
+        let catalogue = snapshot((1..=6).map(|id| product(id, "tractors", &["Red"])).collect());
+        let current = catalogue.get(3).unwrap();
+        let red = catalogue.recommendations(&current, Some("red"));
+        assert_eq!(ids(&red), [1, 2, 4, 5]);
+        assert_eq!(red.option.as_deref(), Some("Red"));
+        let alone = snapshot(vec![product(1, "tractors", &["Red"])]);
+        assert!(alone.recommendations(&alone.get(1).unwrap(), None).items.is_empty());
     }
 }

@@ -38,6 +38,7 @@ pub fn router(state: AppState, metrics: Metrics, remote_origins: &[String], limi
         .route("/ready", get(ready))
         .route("/products", get(catalog::list))
         .route("/products/{id}", get(catalog::get))
+        .route("/products/{id}/recommendations", get(catalog::recommendations))
         .route("/categories", get(catalog::categories))
         .route("/cart", get(cart::get))
         .route("/cart/items", post(cart::add_item))

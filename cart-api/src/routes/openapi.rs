@@ -32,6 +32,7 @@ use crate::error::ApiError;
         super::ready,
         catalog::list,
         catalog::get,
+        catalog::recommendations,
         catalog::categories,
         cart::get,
         cart::add_item,
