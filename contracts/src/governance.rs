@@ -237,6 +237,33 @@ pub fn events_markdown(specs: &[EventSpec]) -> String {
         let example = serde_json::to_string(&(s.example)()).unwrap_or_default();
         out.push_str(&format!("\nExample payload: `{example}`\n"));
     }
+    out.push_str(&inputs_markdown(&crate::inputs::registry()));
+    out
+}
+
+/// The fragments a page places, with the inputs it hands them as attributes
+/// ([`crate::inputs`]): the parent-to-child channel.
+fn inputs_markdown(specs: &[crate::inputs::InputSpec]) -> String {
+    let mut out = String::from(
+        "\n# Fragment inputs\n\n\
+         A page places another team's fragment as an element with `data-fragment=\"<name>\"` and\n\
+         `data-inputs=\"<version>\"`; its inputs are `data-*` attributes of that element, which the page\n\
+         changes and the fragment follows. The shell mounts the fragment's remote into it.\n",
+    );
+    for s in specs {
+        out.push_str(&format!(
+            "\n## {}\n\n{}\n\n- version: {}\n- owner: {}\n- placed by: {}\n- contract: [`contracts/src/inputs.rs`](../contracts/src/inputs.rs)\n\n",
+            s.fragment,
+            s.description,
+            s.version,
+            s.owner,
+            s.placed_by.join(", ")
+        ));
+        out.push_str("| attribute | meaning |\n|---|---|\n");
+        for (attribute, meaning) in s.attributes {
+            out.push_str(&format!("| `{attribute}` | {meaning} |\n"));
+        }
+    }
     out
 }
 

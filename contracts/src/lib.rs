@@ -14,7 +14,8 @@
 //! to `mount`, and the [`manifest`] it reads to find remotes at run time.
 //!
 //! For server rendering, [`fragment`] is what the composer and a remote's server half say to
-//! each other.
+//! each other. [`inputs`] is the parent-to-child channel: the attributes a page hands a fragment
+//! of another team's that it places.
 //!
 //! Nothing here knows about Leptos, so a remote written with any framework can use it.
 
@@ -25,6 +26,7 @@ pub mod format;
 pub mod fragment;
 #[cfg(feature = "schema")]
 pub mod governance;
+pub mod inputs;
 pub mod manifest;
 pub mod problems;
 pub mod routes;

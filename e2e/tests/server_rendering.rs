@@ -20,8 +20,11 @@ const SLOT_TEXTS: &str = r#"
         const page = new DOMParser().parseFromString(html, 'text/html');
         const served = page.querySelector(`[data-server-rendered^="${remote}@"]`);
         if (served) served.querySelectorAll('script').forEach(s => s.remove());
-        const live = document.querySelector(`#main .remote-slot[data-remote=${remote}] > .remote-host, `
+        const slot = document.querySelector(`#main .remote-slot[data-remote=${remote}] > .remote-host, `
             + `[data-testid=shell-header] .remote-slot[data-remote=${remote}] > .remote-host`);
+        // What another team's fragment placed in the slot shows is not the remote's own markup.
+        const live = slot ? slot.cloneNode(true) : null;
+        if (live) live.querySelectorAll('[data-fragment]').forEach(f => f.replaceChildren());
         const ld = page.querySelector('script[type="application/ld+json"]');
         done([served ? squash(served.textContent) : null, live ? squash(live.textContent) : null, page.title,
               ld ? JSON.parse(ld.textContent) : null]);

@@ -29,6 +29,7 @@ pub fn App() -> impl IntoView {
     leptos::prelude::set_timeout(move || platform.settle_page(), std::time::Duration::from_millis(1500));
     crate::composition::preload_manifest();
     crate::inspector::start(platform);
+    crate::placement::start(platform);
     crate::analytics::start();
     view! {
         <Router>

@@ -58,6 +58,11 @@ impl Module {
     pub fn call(&self, export: &str, args: &[&JsValue]) -> Result<(), String> {
         call_export(self, export, args)
     }
+
+    /// The release that loaded.
+    pub fn version(&self) -> &str {
+        &self.1
+    }
 }
 
 thread_local! {

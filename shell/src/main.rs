@@ -11,6 +11,7 @@ mod identity;
 mod inspector;
 mod navigation;
 mod notifications;
+mod placement;
 mod platform;
 
 fn main() {

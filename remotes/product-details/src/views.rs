@@ -248,5 +248,30 @@ fn Details(
                     .map(|e| view! { <p class="pd-error" role="alert" data-testid="add-problem">{e}</p> })}
             </div>
         </article>
+        <Recommendations product=id variant=Signal::derive(move || variant.get().filter(|_| multi).map(|v| v.id)) />
     }
+}
+
+/// The catalog team's recommendations, placed here (parent-to-child): an element whose
+/// attributes are the fragment's inputs, written from their contract; the shell mounts the
+/// fragment into it. A new variant changes the attributes, and the fragment follows.
+#[component]
+fn Recommendations(product: u32, variant: Signal<Option<String>>) -> impl IntoView {
+    let host = NodeRef::<leptos::html::Div>::new();
+    // The server renders the element empty: the fragment goes into the browser half's copy.
+    #[cfg(not(target_arch = "wasm32"))]
+    let _ = (product, variant);
+    #[cfg(target_arch = "wasm32")]
+    Effect::new(move |_| {
+        use contracts::inputs::{FragmentInputs, RecommendationsInputs};
+        let inputs = RecommendationsInputs { product, variant: variant.get() };
+        let Some(host) = host.get() else { return };
+        for (attribute, _) in RecommendationsInputs::ATTRIBUTES {
+            let _ = host.remove_attribute(attribute);
+        }
+        for (attribute, value) in inputs.attributes() {
+            let _ = host.set_attribute(attribute, &value);
+        }
+    });
+    view! { <div class="pd-recommendations" node_ref=host></div> }
 }

@@ -52,6 +52,8 @@ fn wasm_budget(bundle: &str) -> Option<f64> {
     match bundle {
         "shell" => Some(80.0),
         "cart-summary" => Some(35.0),
+        // A fragment placed in a page, loaded when it comes near the screen.
+        "recommendations" => Some(40.0),
         "inspector" => None,
         _ => Some(70.0),
     }
