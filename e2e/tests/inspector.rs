@@ -194,7 +194,13 @@ async fn the_inspector_draws_other_actions_too() {
     browser.click("[data-testid=sign-in-submit]").await;
     browser.wait_for_text("[data-testid=account-name]", "Demo Shopper").await;
     browser.click(sequence_tab).await;
-    browser.until("the sign-in", arrows, has(&["POST /api/session/login", "200", "user:logged-in v1"])).await;
+    browser
+        .until(
+            "the sign-in",
+            arrows,
+            has(&["POST /api/session/login", "200", "user:logged-in v1", "mounts again (new identity)"]),
+        )
+        .await;
     assert_eq!(browser.count("svg [data-participant=shell]").await, 1);
     browser.close().await;
 }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::file::download;
 use crate::log::Record;
@@ -22,7 +23,8 @@ const REPLAY_STEP: Duration = Duration::from_millis(700);
 
 #[component]
 pub fn Sequence(records: RwSignal<Vec<Record>>) -> impl IntoView {
-    let actions = Memo::new(move |_| records.with(|r| sequence::actions(r, &sequence::measured_calls(), LAST_ACTIONS)));
+    let actions =
+        Memo::new(move |_| records.with(|r| sequence::actions(r, &sequence::measured_calls(), &slots(), LAST_ACTIONS)));
     // `back` counts actions back from the newest; `current` is the highlighted arrow.
     let back = RwSignal::new(0_usize);
     let current = RwSignal::new(None::<usize>);
@@ -218,9 +220,26 @@ fn kind_class(m: &Message) -> &'static str {
         Kind::Request => "request",
         Kind::Answer => "answer",
         Kind::Publish => "publish",
+        Kind::Mount => "mount",
         Kind::Handled => "handled",
         Kind::Rejected => "rejected",
     }
+}
+
+/// The remotes the page shows now, in page order, each once.
+fn slots() -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let Ok(slots) = document().query_selector_all(".remote-slot[data-remote]") else { return names };
+    for i in 0..slots.length() {
+        let name = slots
+            .item(i)
+            .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            .and_then(|e| e.get_attribute("data-remote"));
+        if let Some(name) = name.filter(|n| !names.contains(n)) {
+            names.push(name);
+        }
+    }
+    names
 }
 
 /// A coordinate as an attribute value.

@@ -40,6 +40,8 @@ pub enum Kind {
     Request,
     Answer,
     Publish,
+    /// The shell mounting a remote again (after a change of identity).
+    Mount,
     Handled,
     Rejected,
 }
@@ -87,7 +89,7 @@ impl Action {
         }
         for m in &self.messages {
             let arrow = match m.kind {
-                Kind::Act | Kind::Request => "->>",
+                Kind::Act | Kind::Request | Kind::Mount => "->>",
                 Kind::Answer => "-->>",
                 Kind::Publish | Kind::Handled => "-)",
                 Kind::Rejected => "--x",
@@ -129,18 +131,23 @@ fn short(publisher: &str) -> String {
     publisher.split('@').next().unwrap_or_default().to_string()
 }
 
+/// Events after which the shell mounts every remote again, with the new identity in the context
+/// (`RemoteSlot` in the shell's composition), so none keeps what belonged to the last visitor.
+const REMOUNTING: &[&str] = &["user:logged-in", "user:logged-out"];
+
 /// The last `n` user actions in `records`, oldest first, each with the calls of its trace.
-pub fn actions(records: &[Record], calls: &[Call], n: usize) -> Vec<Action> {
+/// `slots` are the remotes the page shows, which a change of identity mounts again.
+pub fn actions(records: &[Record], calls: &[Call], slots: &[String], n: usize) -> Vec<Action> {
     let mut traces: Vec<&str> = Vec::new();
     for record in records.iter().filter(|r| !r.trace_id.is_empty() && !incidental(r)) {
         traces.retain(|t| *t != record.trace_id);
         traces.push(&record.trace_id);
     }
     let skip = traces.len().saturating_sub(n);
-    traces.into_iter().skip(skip).map(|trace| action(trace, records, calls)).collect()
+    traces.into_iter().skip(skip).map(|trace| action(trace, records, calls, slots)).collect()
 }
 
-fn action(trace_id: &str, records: &[Record], calls: &[Call]) -> Action {
+fn action(trace_id: &str, records: &[Record], calls: &[Call], slots: &[String]) -> Action {
     let events: Vec<&Record> = records.iter().filter(|r| r.trace_id == trace_id).collect();
     let mut calls: Vec<&Call> = calls.iter().filter(|c| c.trace_id == trace_id).collect();
     calls.sort_by(|a, b| a.start.total_cmp(&b.start));
@@ -193,6 +200,18 @@ fn action(trace_id: &str, records: &[Record], calls: &[Call]) -> Action {
             Kind::Publish,
             record.payload.clone(),
         );
+        if REMOUNTING.contains(&name.as_str()) {
+            for slot in slots {
+                push(
+                    short(&record.publisher),
+                    slot.clone(),
+                    "mounts again (new identity)".into(),
+                    record.time,
+                    Kind::Mount,
+                    "unmount, then mount with the new identity in the context".into(),
+                );
+            }
+        }
         for c in &record.consumers {
             let (kind, label, detail) = match c.outcome {
                 ConsumeOutcome::Handled => (Kind::Handled, format!("handles {name}"), "handled".to_string()),
@@ -300,7 +319,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn an_add_to_cart_reads_as_the_article_draws_it() {
         let (records, calls) = add_to_cart();
-        let actions = actions(&records, &calls, LAST_ACTIONS);
+        let actions = actions(&records, &calls, &[], LAST_ACTIONS);
         assert_eq!(actions.len(), 1, "route changes and the shell's toasts are not actions");
         let action = &actions[0];
         assert_eq!(action.participants(), [USER, "product-details", API, CHANNEL, "cart-summary", "analytics"]);
@@ -325,7 +344,7 @@ mod tests {
         let (mut records, calls) = add_to_cart();
         // Date.now() read 0.4 ms "before" the answer arrived on the finer clock.
         records[1].time = 1011.1;
-        let action = &actions(&records, &calls, LAST_ACTIONS)[0];
+        let action = &actions(&records, &calls, &[], LAST_ACTIONS)[0];
         let times: Vec<f64> = action.messages.iter().map(|m| m.at).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
     }
@@ -341,7 +360,7 @@ mod tests {
                 ]
             })
             .collect();
-        let actions = actions(&records, &[], 3);
+        let actions = actions(&records, &[], &[], 3);
         let traces: Vec<&str> = actions.iter().map(|a| a.trace_id.as_str()).collect();
         assert_eq!(traces, ["t5", "t6", "t7"]);
         assert_eq!(actions[2].messages.len(), 3, "the act and both events");
@@ -351,7 +370,7 @@ mod tests {
     fn mermaid_draws_the_same_arrows_and_keeps_hostile_text_as_text() {
         let (mut records, calls) = add_to_cart();
         records[1].consumers[1].reason = Some("bad; really\n#bad".into());
-        let text = actions(&records, &calls, LAST_ACTIONS)[0].mermaid();
+        let text = actions(&records, &calls, &[], LAST_ACTIONS)[0].mermaid();
         assert!(
             text.starts_with("sequenceDiagram\n    participant p0 as User\n    participant p1 as product-details\n")
         );
@@ -360,6 +379,35 @@ mod tests {
         assert!(text.contains("    p1-)p3: cart:updated v1 (+12.0 ms)\n"), "{text}");
         assert!(text.contains("    p3--xp5: rejects cart:updated: bad#59; really #35;bad (+13.0 ms)\n"), "{text}");
         assert_eq!(text.lines().count(), 1 + 6 + 6);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_sign_in_mounts_every_remote_again() {
+        let records = vec![record("user:logged-in", "shell@0.1.0", "t9", 2000.0, vec![])];
+        let calls = vec![Call {
+            method: "POST".into(),
+            path: "/api/session/login".into(),
+            status: 200,
+            trace_id: "t9".into(),
+            start: 1990.0,
+            duration: 8.0,
+            server: None,
+        }];
+        let slots = ["cart".to_string(), "cart-summary".to_string()];
+        let action = &actions(&records, &calls, &slots, LAST_ACTIONS)[0];
+        let arrows: Vec<(&str, &str, &str)> =
+            action.messages.iter().map(|m| (m.from.as_str(), m.to.as_str(), m.label.as_str())).collect();
+        assert_eq!(
+            arrows,
+            [
+                (USER, "shell", "acts"),
+                ("shell", API, "POST /api/session/login"),
+                (API, "shell", "200"),
+                ("shell", CHANNEL, "user:logged-in v1"),
+                ("shell", "cart", "mounts again (new identity)"),
+                ("shell", "cart-summary", "mounts again (new identity)"),
+            ]
+        );
     }
 
     #[wasm_bindgen_test]
