@@ -292,3 +292,53 @@ async fn the_search_tour_follows_the_url() {
     assert!(browser.text(TOUR).await.starts_with("The shell owns the header"));
     browser.close().await;
 }
+
+/// Placing an order is drawn as one action: its call, its events, and the navigation to the
+/// confirmation page that ends it.
+#[tokio::test]
+async fn the_inspector_draws_placing_an_order() {
+    let store = Store::start().await;
+    let browser = Browser::open(&store).await;
+    browser.goto("/categories/tractors?inStock=true").await;
+    browser.click(PRODUCT_LINK).await;
+    browser.click(ADD).await;
+    browser.wait_for_text(BADGE, "1").await;
+    // The inspector opens only at the end (it would cover the checkout's buttons): the shell
+    // keeps every event from the page's start for it.
+    browser.goto("/checkout").await;
+    browser.fill("input[name=email]", "demo@shop.test").await;
+    browser.fill("input[name=password]", "demo-password").await;
+    browser.click("[data-testid=sign-in-submit]").await;
+    browser.wait_for("input[name=line1]").await;
+    browser.fill("input[name=name]", "Ada Lovelace").await;
+    browser.fill("input[name=line1]", "Hauptstraße 1").await;
+    browser.fill("input[name=postalCode]", "10115").await;
+    browser.fill("input[name=city]", "Berlin").await;
+    browser.click("[data-testid=checkout-submit]").await;
+    browser.wait_for("input[name=cardNumber]").await;
+    browser.fill("input[name=cardNumber]", "4242 4242 4242 4242").await;
+    browser.fill("input[name=expiry]", "12/34").await;
+    browser.fill("input[name=cvc]", "123").await;
+    browser.click("[data-testid=checkout-submit]").await;
+    browser.wait_for("[data-testid=review-address]").await;
+    browser.click("[data-testid=checkout-submit]").await;
+    browser.wait_for("[data-testid=order-confirmation]").await;
+    browser
+        .execute("window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, shiftKey: true, code: 'KeyE' }))")
+        .await;
+    browser.wait_for("[data-testid=event-inspector]").await;
+    browser.click("[data-testid=event-inspector] .inspector-tab:nth-of-type(2)").await;
+    let arrows = "return [...document.querySelectorAll('svg[data-testid=sequence-diagram] [data-message]')].map(a => a.dataset.message)";
+    let drawn = browser
+        .until("the order's sequence", arrows, |v| {
+            let labels: Vec<&str> =
+                v.as_array().map(|a| a.iter().filter_map(|m| m.as_str()).collect()).unwrap_or_default();
+            ["POST /api/orders", "order:placed v1", "checkout:completed v1", "platform:navigation-requested v1"]
+                .iter()
+                .all(|w| labels.contains(w))
+        })
+        .await;
+    assert!(drawn.as_array().unwrap().iter().any(|m| m.as_str().is_some_and(|m| m.starts_with("20"))), "{drawn}");
+    assert_eq!(browser.count("svg [data-participant=checkout]").await, 1);
+    browser.close().await;
+}

@@ -138,17 +138,49 @@ const REMOUNTING: &[&str] = &["user:logged-in", "user:logged-out"];
 /// The last `n` user actions in `records`, oldest first, each with the calls of its trace.
 /// `slots` are the remotes the page shows, which a change of identity mounts again.
 pub fn actions(records: &[Record], calls: &[Call], slots: &[String], n: usize) -> Vec<Action> {
-    let mut traces: Vec<&str> = Vec::new();
-    for record in records.iter().filter(|r| !r.trace_id.is_empty() && !incidental(r)) {
-        traces.retain(|t| *t != record.trace_id);
-        traces.push(&record.trace_id);
+    let traces = action_traces(records);
+    let mut order: Vec<&str> = Vec::new();
+    for (record, trace) in records.iter().zip(&traces) {
+        if !trace.is_empty() && !incidental(record) {
+            order.retain(|t| t != trace);
+            order.push(trace);
+        }
     }
-    let skip = traces.len().saturating_sub(n);
-    traces.into_iter().skip(skip).map(|trace| action(trace, records, calls, slots)).collect()
+    let skip = order.len().saturating_sub(n);
+    order.into_iter().skip(skip).map(|trace| action(trace, records, &traces, calls, slots)).collect()
 }
 
-fn action(trace_id: &str, records: &[Record], calls: &[Call], slots: &[String]) -> Action {
-    let events: Vec<&Record> = records.iter().filter(|r| r.trace_id == trace_id).collect();
+/// How soon after an action's last event a navigation its remote asks for still belongs to it.
+const FOLLOW_UP_MS: f64 = 100.0;
+
+/// The action each record belongs to: its own trace, except for a navigation that the acting
+/// remote asks for right after its action's events (placing an order, then the confirmation
+/// page), which `navigate` sends with a trace of its own but is the end of the same action.
+fn action_traces(records: &[Record]) -> Vec<&str> {
+    let mut traces: Vec<&str> = Vec::with_capacity(records.len());
+    let mut last: Option<(&str, &str, f64)> = None;
+    for record in records {
+        let trace = match last {
+            Some((trace, publisher, time))
+                if record.name == "platform:navigation-requested"
+                    && record.publisher == publisher
+                    && record.time - time <= FOLLOW_UP_MS =>
+            {
+                trace
+            }
+            _ => record.trace_id.as_str(),
+        };
+        if !trace.is_empty() && !incidental(record) {
+            last = Some((trace, record.publisher.as_str(), record.time));
+        }
+        traces.push(trace);
+    }
+    traces
+}
+
+fn action(trace_id: &str, records: &[Record], traces: &[&str], calls: &[Call], slots: &[String]) -> Action {
+    let events: Vec<&Record> =
+        records.iter().zip(traces).filter(|(_, trace)| **trace == trace_id).map(|(r, _)| r).collect();
     let mut calls: Vec<&Call> = calls.iter().filter(|c| c.trace_id == trace_id).collect();
     calls.sort_by(|a, b| a.start.total_cmp(&b.start));
     let first_event = events.iter().find(|r| !incidental(r)).or(events.first());
@@ -408,6 +440,21 @@ mod tests {
                 ("shell", "cart-summary", "mounts again (new identity)"),
             ]
         );
+    }
+
+    #[wasm_bindgen_test]
+    fn the_navigation_after_placing_an_order_ends_that_action() {
+        let records = vec![
+            record("order:placed", "checkout@0.1.0", "t5", 3000.0, vec![]),
+            record("platform:navigation-requested", "checkout@0.1.0", "t6", 3001.0, vec![]),
+            // Later, and by itself: the visitor's own navigation is an action of its own.
+            record("platform:navigation-requested", "checkout@0.1.0", "t7", 9000.0, vec![]),
+        ];
+        let actions = actions(&records, &[], &[], LAST_ACTIONS);
+        let traces: Vec<&str> = actions.iter().map(|a| a.trace_id.as_str()).collect();
+        assert_eq!(traces, ["t5", "t7"]);
+        let labels: Vec<&str> = actions[0].messages.iter().map(|m| m.label.as_str()).collect();
+        assert_eq!(labels, ["acts", "order:placed v1", "platform:navigation-requested v1"]);
     }
 
     #[wasm_bindgen_test]
