@@ -11,6 +11,7 @@ mod browser;
 pub mod database;
 mod dist;
 mod driver;
+pub mod journeys;
 pub mod manifest;
 mod process;
 pub mod server_rendering;

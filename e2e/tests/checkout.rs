@@ -2,14 +2,13 @@
 //! sign-out resets every remote, the good card places one order, the declined card none, and
 //! the card number stays out of every shared channel of the browser.
 
+use e2e::journeys::{fill_address, pay, submit_demo_sign_in, GOOD_CARD};
 use e2e::{Browser, Store};
 use serde_json::Value;
 
 const BADGE: &str = "[data-testid=cart-badge]";
 const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
 const ADD: &str = "[data-testid=add-to-cart]";
-const SUBMIT: &str = "[data-testid=checkout-submit]";
-const GOOD_CARD: &str = "4242424242424242";
 const DECLINED_CARD: &str = "4000000000000002";
 
 /// Opens the first in-stock product of the home page and adds it to the cart.
@@ -24,9 +23,7 @@ async fn add_a_product(browser: &Browser, expected_badge: &str) {
 /// On the sign-in page: the demo account's credentials, then back to where the visitor was.
 async fn sign_in(browser: &Browser) {
     browser.wait_for("[data-testid=sign-in]").await;
-    browser.fill("input[name=email]", "demo@shop.test").await;
-    browser.fill("input[name=password]", "demo-password").await;
-    browser.click("[data-testid=sign-in-submit]").await;
+    submit_demo_sign_in(browser).await;
     browser.wait_for_text("[data-testid=account-name]", "Demo Shopper").await;
 }
 
@@ -45,25 +42,6 @@ async fn record_channels(browser: &Browser) {
              return true",
         )
         .await;
-}
-
-async fn fill_address(browser: &Browser) {
-    browser.wait_for("input[name=line1]").await;
-    assert!(browser.path().await.starts_with("/checkout/address"));
-    browser.fill("input[name=name]", "Ada Lovelace").await;
-    browser.fill("input[name=line1]", "Hauptstraße 1").await;
-    browser.fill("input[name=postalCode]", "10115").await;
-    browser.fill("input[name=city]", "Berlin").await;
-    browser.select("select[name=country]", "DE").await;
-    browser.click(SUBMIT).await;
-    browser.wait_for("input[name=cardNumber]").await;
-}
-
-async fn pay(browser: &Browser, card: &str) {
-    browser.fill("input[name=cardNumber]", card).await;
-    browser.fill("input[name=expiry]", "12/34").await;
-    browser.fill("input[name=cvc]", "123").await;
-    browser.click(SUBMIT).await;
 }
 
 /// A guest's cart joins the account's at sign-in; sign-out resets the badge and every remote

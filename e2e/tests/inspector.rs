@@ -1,6 +1,7 @@
 //! Seeing the communication, in headless Chromium: the event inspector's log and its sequence
 //! diagram of each user action, and the guided tours for interviews.
 
+use e2e::journeys::{check_out_as_demo_to_review, place_order, submit_demo_sign_in};
 use e2e::{Browser, Store};
 
 const BADGE: &str = "[data-testid=cart-badge]";
@@ -189,9 +190,7 @@ async fn the_inspector_draws_other_actions_too() {
 
     browser.click("[data-testid=sign-in-link]").await;
     browser.wait_for("[data-testid=sign-in]").await;
-    browser.fill("input[name=email]", "demo@shop.test").await;
-    browser.fill("input[name=password]", "demo-password").await;
-    browser.click("[data-testid=sign-in-submit]").await;
+    submit_demo_sign_in(&browser).await;
     browser.wait_for_text("[data-testid=account-name]", "Demo Shopper").await;
     browser.click(sequence_tab).await;
     browser
@@ -305,24 +304,8 @@ async fn the_inspector_draws_placing_an_order() {
     browser.wait_for_text(BADGE, "1").await;
     // The inspector opens only at the end (it would cover the checkout's buttons): the shell
     // keeps every event from the page's start for it.
-    browser.goto("/checkout").await;
-    browser.fill("input[name=email]", "demo@shop.test").await;
-    browser.fill("input[name=password]", "demo-password").await;
-    browser.click("[data-testid=sign-in-submit]").await;
-    browser.wait_for("input[name=line1]").await;
-    browser.fill("input[name=name]", "Ada Lovelace").await;
-    browser.fill("input[name=line1]", "Hauptstraße 1").await;
-    browser.fill("input[name=postalCode]", "10115").await;
-    browser.fill("input[name=city]", "Berlin").await;
-    browser.click("[data-testid=checkout-submit]").await;
-    browser.wait_for("input[name=cardNumber]").await;
-    browser.fill("input[name=cardNumber]", "4242 4242 4242 4242").await;
-    browser.fill("input[name=expiry]", "12/34").await;
-    browser.fill("input[name=cvc]", "123").await;
-    browser.click("[data-testid=checkout-submit]").await;
-    browser.wait_for("[data-testid=review-address]").await;
-    browser.click("[data-testid=checkout-submit]").await;
-    browser.wait_for("[data-testid=order-confirmation]").await;
+    check_out_as_demo_to_review(&browser).await;
+    place_order(&browser).await;
     browser
         .execute("window.dispatchEvent(new KeyboardEvent('keydown', { altKey: true, shiftKey: true, code: 'KeyE' }))")
         .await;

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use e2e::journeys::{check_out_as_demo_to_review, place_order};
 use e2e::{Browser, Store};
 
 const ADD: &str = "[data-testid=add-to-cart]";
@@ -50,26 +51,9 @@ async fn take(out: &Path) -> Result<(), String> {
     browser.wait_for("[data-testid=cart-line]").await;
     shot(&browser, out, "cart").await?;
 
-    browser.goto("/checkout").await;
-    browser.wait_for("input[name=email]").await;
-    browser.fill("input[name=email]", "demo@shop.test").await;
-    browser.fill("input[name=password]", "demo-password").await;
-    browser.click("[data-testid=sign-in-submit]").await;
-    browser.wait_for("input[name=line1]").await;
-    browser.fill("input[name=name]", "Ada Lovelace").await;
-    browser.fill("input[name=line1]", "Hauptstraße 1").await;
-    browser.fill("input[name=postalCode]", "10115").await;
-    browser.fill("input[name=city]", "Berlin").await;
-    browser.click("[data-testid=checkout-submit]").await;
-    browser.wait_for("input[name=cardNumber]").await;
-    browser.fill("input[name=cardNumber]", "4242 4242 4242 4242").await;
-    browser.fill("input[name=expiry]", "12/34").await;
-    browser.fill("input[name=cvc]", "123").await;
-    browser.click("[data-testid=checkout-submit]").await;
-    browser.wait_for("[data-testid=review-address]").await;
+    check_out_as_demo_to_review(&browser).await;
     shot(&browser, out, "checkout-review").await?;
-    browser.click("[data-testid=checkout-submit]").await;
-    browser.wait_for("[data-testid=order-confirmation]").await;
+    place_order(&browser).await;
     shot(&browser, out, "order-confirmation").await?;
 
     browser.goto("/products/1?debug=events").await;
