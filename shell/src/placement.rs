@@ -37,24 +37,47 @@ thread_local! {
 pub fn start(platform: Platform) {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(root) = document.document_element() else { return };
-    let callback = Closure::<dyn FnMut()>::new(move || place(platform));
+    let callback = Closure::<dyn FnMut(js_sys::Array, web_sys::MutationObserver)>::new(
+        move |records: js_sys::Array, _: web_sys::MutationObserver| place(changed(&records), platform),
+    );
     let Ok(observer) = web_sys::MutationObserver::new(callback.as_ref().unchecked_ref()) else { return };
     let options = web_sys::MutationObserverInit::new();
     options.set_child_list(true);
     options.set_subtree(true);
-    // A page may write the attribute after it inserted the element.
+    // A page may write the attribute after it inserted the element, and a remote taking over
+    // its server-rendered copy frees the hosts inside it.
     options.set_attributes(true);
-    options.set_attribute_filter(&js_sys::Array::of1(&JsValue::from_str(FRAGMENT_ATTRIBUTE)));
+    options.set_attribute_filter(&js_sys::Array::of2(
+        &JsValue::from_str(FRAGMENT_ATTRIBUTE),
+        &JsValue::from_str(SERVER_RENDERED_ATTRIBUTE),
+    ));
     if observer.observe_with_options(&root, &options).is_ok() {
         // Both live as long as the page.
         callback.forget();
         std::mem::forget(observer);
     }
-    place(platform);
+    place(vec![root], platform);
 }
 
-/// Unmounts what the page took away and mounts into what it added.
-fn place(platform: Platform) {
+/// The elements a batch of mutations added or changed an attribute of. Only these (and what
+/// they contain) can hold a new host: a page that re-renders often costs a look at what it
+/// rendered, not a search of the whole document.
+fn changed(records: &js_sys::Array) -> Vec<web_sys::Element> {
+    let mut elements = Vec::new();
+    for record in records.iter() {
+        let Ok(record) = record.dyn_into::<web_sys::MutationRecord>() else { continue };
+        if record.type_() == "attributes" {
+            elements.extend(record.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()));
+            continue;
+        }
+        let added = record.added_nodes();
+        elements.extend((0..added.length()).filter_map(|i| added.item(i)?.dyn_into::<web_sys::Element>().ok()));
+    }
+    elements
+}
+
+/// Unmounts what the page took away and mounts into the hosts in (or among) `within`.
+fn place(within: Vec<web_sys::Element>, platform: Platform) {
     let gone: Vec<(web_sys::Element, &'static str)> = PLACED.with(|placed| {
         let mut placed = placed.borrow_mut();
         let (kept, gone) = placed.drain(..).partition(|(host, _)| host.is_connected());
@@ -74,30 +97,39 @@ fn place(platform: Platform) {
         });
     }
 
-    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
-    let Ok(hosts) = document.query_selector_all(&format!("[{FRAGMENT_ATTRIBUTE}]")) else { return };
-    for i in 0..hosts.length() {
-        let Some(host) = hosts.item(i).and_then(|n| n.dyn_into::<web_sys::Element>().ok()) else { continue };
-        if PLACED.with(|p| p.borrow().iter().any(|(placed, _)| placed == &host)) {
-            continue;
+    let selector = format!("[{FRAGMENT_ATTRIBUTE}]");
+    for element in within.into_iter().filter(|e| e.is_connected()) {
+        if element.matches(&selector).unwrap_or(false) {
+            adopt(element.clone(), platform);
         }
-        // The server's copy of a page is replaced when its remote takes over; the fragment goes
-        // into the remote's own.
-        if host.closest(&format!("[{SERVER_RENDERED_ATTRIBUTE}]")).ok().flatten().is_some() {
-            continue;
+        let Ok(hosts) = element.query_selector_all(&selector) else { continue };
+        for host in (0..hosts.length()).filter_map(|i| hosts.item(i)?.dyn_into::<web_sys::Element>().ok()) {
+            adopt(host, platform);
         }
-        let wanted = host.get_attribute(FRAGMENT_ATTRIBUTE).unwrap_or_default();
-        let Some(&name) = PLACEABLE.iter().find(|name| **name == wanted) else {
-            web_sys::console::warn_1(&format!("[shell] no fragment named {wanted:?} can be placed").into());
-            // Remembered (with no name), so it is not reported again.
-            PLACED.with(|p| p.borrow_mut().push((host, "")));
-            continue;
-        };
-        PLACED.with(|p| p.borrow_mut().push((host.clone(), name)));
-        // Its stylesheet is scoped to its own name, and the boundary overlay labels it.
-        let _ = host.set_attribute("data-remote", name);
-        when_near(host, name, platform);
     }
+}
+
+/// Takes `host` in, unless it is placed already or lies in a server-rendered copy.
+fn adopt(host: web_sys::Element, platform: Platform) {
+    if PLACED.with(|p| p.borrow().iter().any(|(placed, _)| placed == &host)) {
+        return;
+    }
+    // The server's copy of a page is replaced when its remote takes over; the fragment goes
+    // into the remote's own.
+    if host.closest(&format!("[{SERVER_RENDERED_ATTRIBUTE}]")).ok().flatten().is_some() {
+        return;
+    }
+    let wanted = host.get_attribute(FRAGMENT_ATTRIBUTE).unwrap_or_default();
+    let Some(&name) = PLACEABLE.iter().find(|name| **name == wanted) else {
+        web_sys::console::warn_1(&format!("[shell] no fragment named {wanted:?} can be placed").into());
+        // Remembered (with no name), so it is not reported again.
+        PLACED.with(|p| p.borrow_mut().push((host, "")));
+        return;
+    };
+    PLACED.with(|p| p.borrow_mut().push((host.clone(), name)));
+    // Its stylesheet is scoped to its own name, and the boundary overlay labels it.
+    let _ = host.set_attribute("data-remote", name);
+    when_near(host, name, platform);
 }
 
 /// Mounts `name` into `host` once it comes near the screen (at once where the browser cannot
