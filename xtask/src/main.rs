@@ -34,6 +34,7 @@ mod frontend;
 mod loadtest;
 mod postgres;
 mod progress;
+mod references;
 mod scaffold;
 mod schemathesis;
 mod screenshots;

@@ -18,9 +18,11 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use e2e::database::POSTGRES_ENV;
+use test_support::POSTGRES_ENV;
 
-use crate::{boundaries, cargo, frontend, loadtest, postgres, schemathesis, selfcheck, tools, workspace_root};
+use crate::{
+    boundaries, cargo, frontend, loadtest, postgres, references, schemathesis, selfcheck, tools, workspace_root,
+};
 
 const USAGE: &str = "usage: cargo xtask test [--postgres] [--list] [--only <stage>]...";
 
@@ -87,7 +89,7 @@ impl Stage {
         match self {
             Stage::Fmt => "Formatting (`cargo fmt --all --check`, rustfmt.toml)",
             Stage::Clippy => "Lints, warnings denied: clippy on the native crates, then on the wasm crates for wasm32",
-            Stage::Boundaries => "Checking the boundaries between crates",
+            Stage::Boundaries => "Checking the boundaries between crates and that every path the docs name exists",
             Stage::Build => "The release build: front end into dist/, server into target/release/cart-api",
             Stage::Unit => "Unit, contract and API tests; the composer; the server halves' renders",
             Stage::ApiPostgres => "cart-api's tests again, on PostgreSQL (with --postgres or TEST_POSTGRES_URL)",
@@ -379,7 +381,10 @@ impl Run {
                 crate::run(cargo().args(["fmt", "--all", "--check"]))?;
             }
             Stage::Clippy => clippy(&root)?,
-            Stage::Boundaries => boundaries::check(&root)?,
+            Stage::Boundaries => {
+                boundaries::check(&root)?;
+                references::check(&root)?;
+            }
             Stage::Build => self.server = Some(crate::build()?),
             Stage::Unit => {
                 let mut unit = cargo();
