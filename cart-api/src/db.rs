@@ -1,11 +1,11 @@
 //! The database: connection pool, migrations and the catalogue seed.
 
-use contracts::api::{Category, Product};
-use serde::Deserialize;
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use std::collections::HashMap;
 
 use sqlx::{Any, AnyPool, Executor, Transaction};
+
+use crate::fixture::{self, SeedProduct};
 
 /// The pool every domain function takes. `sqlx::Any` picks SQLite or PostgreSQL from the URL, so
 /// one set of queries serves both: they use `$1` parameters and SQL both dialects read.
@@ -204,24 +204,10 @@ fn backend_of(db: &Db) -> Backend {
     Backend::of_scheme(db.connect_options().database_url.scheme()).unwrap_or(Backend::Postgres)
 }
 
-#[derive(Deserialize)]
-struct Fixture {
-    categories: Vec<Category>,
-    products: Vec<FixtureProduct>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct FixtureProduct {
-    #[serde(flatten)]
-    product: Product,
-    added_at: String,
-}
-
 /// Brings the catalogue in line with `fixtures/catalog.json`. Stock is live data, so an existing
 /// variant keeps its stock.
 async fn seed_catalogue(pool: &Db) -> Result<(), DbError> {
-    let fixture: Fixture = serde_json::from_str(include_str!("../fixtures/catalog.json"))?;
+    let fixture = fixture::catalogue()?;
     let mut tx = pool.begin().await?;
     for (position, c) in fixture.categories.iter().enumerate() {
         sqlx::query(
@@ -234,7 +220,7 @@ async fn seed_catalogue(pool: &Db) -> Result<(), DbError> {
         .execute(&mut *tx)
         .await?;
     }
-    for FixtureProduct { product: p, added_at } in &fixture.products {
+    for SeedProduct { product: p, added_at } in &fixture.products {
         sqlx::query(
             "INSERT INTO products (id, name, description, category, price_amount, price_currency, images, added_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
@@ -273,9 +259,9 @@ async fn seed_catalogue(pool: &Db) -> Result<(), DbError> {
 /// A migrated store of a unit test's own: a SQLite file, or a PostgreSQL database under
 /// `cargo xtask test --postgres`. The directory and the database live as long as they are held.
 #[cfg(test)]
-pub(crate) async fn test_store() -> (tempfile::TempDir, e2e::database::TestDatabase, Db) {
+pub(crate) async fn test_store() -> (tempfile::TempDir, test_support::TestDatabase, Db) {
     let dir = tempfile::TempDir::new().unwrap();
-    let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
+    let database = test_support::TestDatabase::fresh(&dir.path().join("store.db")).await;
     let db = connect(&database.url).await.unwrap();
     crate::domain::identity::seed_demo_account(&db).await.unwrap();
     (dir, database, db)
@@ -313,7 +299,7 @@ mod tests {
     #[tokio::test]
     async fn an_older_store_upgrades_without_ending_its_sessions() {
         let dir = tempfile::TempDir::new().unwrap();
-        let database = e2e::database::TestDatabase::fresh(&dir.path().join("store.db")).await;
+        let database = test_support::TestDatabase::fresh(&dir.path().join("store.db")).await;
         let backend = Backend::of(&database.url).unwrap();
         let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(match backend {
             Backend::Sqlite => "sqlite",
@@ -401,19 +387,5 @@ mod tests {
         assert_eq!(tokio::time::timeout(guard, waiting(db.clone())).await.unwrap(), 1, "maintenance waits for writes");
         writer.commit().await.unwrap();
         tokio::time::timeout(guard, maintenance).await.unwrap().unwrap();
-    }
-
-    #[test]
-    fn fixture_is_a_believable_catalogue() {
-        let fixture: Fixture = serde_json::from_str(include_str!("../fixtures/catalog.json")).unwrap();
-        assert!(fixture.products.len() >= 48);
-        assert!(fixture.categories.len() >= 4);
-        let with_variants = fixture.products.iter().filter(|p| p.product.variants.len() >= 2).count();
-        assert!(with_variants * 3 >= fixture.products.len(), "a third need two or more variants");
-        for FixtureProduct { product: p, .. } in &fixture.products {
-            assert!(!p.variants.is_empty(), "{} has no variant", p.name);
-            assert!(fixture.categories.iter().any(|c| c.slug == p.category), "{}", p.name);
-            assert!(p.images.iter().all(|i| i.starts_with("/images/")), "images are same-origin");
-        }
     }
 }

@@ -6,6 +6,7 @@ pub mod config;
 mod db;
 mod domain;
 mod error;
+pub mod fixture;
 mod frontend;
 mod ids;
 mod metrics;

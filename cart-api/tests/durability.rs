@@ -8,12 +8,11 @@ use contracts::api::Cart;
 use reqwest::StatusCode;
 use serde_json::json;
 use tempfile::TempDir;
-
-mod common;
+use test_support::TestDatabase;
 
 /// The server binary of this package, on `port` (0: any) and `database`.
 fn start(database: &str, port: u16) -> (Child, String) {
-    let (child, base, _log) = common::start_process(database, port, &[]);
+    let (child, base, _log) = test_support::start_server(env!("CARGO_BIN_EXE_cart-api"), database, port, &[]);
     (child, base)
 }
 
@@ -28,9 +27,9 @@ fn client() -> reqwest::Client {
 }
 
 /// A database of the test's own (a SQLite file in the returned directory, or on PostgreSQL).
-async fn database() -> (TempDir, common::TestDatabase) {
+async fn database() -> (TempDir, TestDatabase) {
     let dir = TempDir::new().unwrap();
-    let database = common::fresh_database(dir.path()).await;
+    let database = TestDatabase::fresh(&dir.path().join("test.db")).await;
     (dir, database)
 }
 

@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use tokio::process::{Child, Command};
 
-use crate::process::{free_port, spawn_until_ready, Log, STARTUP};
+use test_support::free_port;
+
+use crate::process::{spawn_until_ready, Log, STARTUP};
 
 /// The line ChromeDriver prints once it accepts connections.
 const DRIVER_READY: &str = "ChromeDriver was started successfully";

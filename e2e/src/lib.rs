@@ -8,7 +8,6 @@
 use std::time::Duration;
 
 mod browser;
-pub mod database;
 mod dist;
 mod driver;
 pub mod journeys;

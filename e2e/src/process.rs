@@ -107,7 +107,3 @@ pub(crate) async fn spawn_until_ready(
         Err(_) => Err(format!("{what} was not ready within {STARTUP:?}; its output:\n{}", log.tail(60))),
     }
 }
-
-pub(crate) fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").and_then(|l| l.local_addr()).map(|a| a.port()).expect("a free port")
-}

@@ -6,10 +6,10 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
-use crate::database::TestDatabase;
 use crate::dist::{copy_tree, dist_dir, required_env};
 use crate::process::{spawn_until_ready, Log};
 use crate::server_rendering::{self, ServerRendering};
+use test_support::TestDatabase;
 
 /// The line `cart-api` prints once it accepts connections, followed by its base URL.
 const SERVER_READY: &str = "cart-api listening on ";

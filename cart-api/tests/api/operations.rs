@@ -3,14 +3,12 @@
 
 use std::time::Duration;
 
-mod common;
-
 #[tokio::test]
 async fn with_log_format_json_every_line_is_an_object_carrying_the_requests_trace_id() {
     let dir = tempfile::TempDir::new().unwrap();
-    let database = common::fresh_database(dir.path()).await;
+    let database = crate::helpers::fresh_database(dir.path()).await;
     let env = [("LOG_FORMAT", "json"), ("RUST_LOG", "cart_api=info")];
-    let (mut server, base, log) = common::start_process(&database.url, 0, &env);
+    let (mut server, base, log) = crate::helpers::start_process(&database.url, 0, &env);
 
     let trace = "4bf92f3577b34da6a3ce929d0e0e4736";
     let answer = reqwest::Client::new()
@@ -41,7 +39,8 @@ async fn with_log_format_json_every_line_is_an_object_carrying_the_requests_trac
 
 #[tokio::test]
 async fn metrics_count_each_request_by_route_and_status_on_their_own_address() {
-    let app = common::spawn_app_configured(|config| config.metrics_addr = Some("127.0.0.1:0".parse().unwrap())).await;
+    let app =
+        crate::helpers::spawn_app_configured(|config| config.metrics_addr = Some("127.0.0.1:0".parse().unwrap())).await;
     let metrics_url = app.metrics_url.clone().expect("METRICS_ADDR is set");
     assert_eq!(app.get("/api/products/1").await.status(), 200);
     assert_eq!(app.get("/api/products/99999").await.status(), 404);
@@ -69,7 +68,7 @@ async fn metrics_count_each_request_by_route_and_status_on_their_own_address() {
 async fn with_compress_api_json_above_a_kilobyte_is_compressed_for_clients_that_accept_it() {
     use std::io::Read;
 
-    let app = common::spawn_app_configured(|config| config.compress_api = true).await;
+    let app = crate::helpers::spawn_app_configured(|config| config.compress_api = true).await;
     let get = |path: &str, encoding: Option<&str>| {
         let request = reqwest::Client::new().get(app.url(path));
         match encoding {
@@ -100,7 +99,7 @@ async fn with_compress_api_json_above_a_kilobyte_is_compressed_for_clients_that_
 
 #[tokio::test]
 async fn without_compress_api_answers_go_out_as_they_are() {
-    let app = common::spawn_app().await;
+    let app = crate::helpers::spawn_app().await;
     let answer = reqwest::Client::new()
         .get(app.url("/api/products?pageSize=48"))
         .header("accept-encoding", "gzip, br")

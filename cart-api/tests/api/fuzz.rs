@@ -1,8 +1,6 @@
 //! Whatever a client sends, the answer is never a 5xx: generated bodies, ids and query strings
 //! thrown at every route, by a guest and by a signed-in visitor.
 
-mod common;
-
 use proptest::prelude::*;
 use reqwest::Method;
 
@@ -160,7 +158,7 @@ proptest! {
 }
 
 struct Fuzzed {
-    app: common::TestApp,
+    app: crate::helpers::TestApp,
     guest: reqwest::Client,
     signed_in: reqwest::Client,
 }
@@ -176,8 +174,8 @@ thread_local! {
     static RUNTIME: (tokio::runtime::Runtime, Fuzzed) = {
         let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
         let fuzzed = runtime.block_on(async {
-            let app = common::spawn_app().await;
-            let signed_in = common::visitor();
+            let app = crate::helpers::spawn_app().await;
+            let signed_in = crate::helpers::visitor();
             let login = signed_in
                 .post(app.url("/api/session/login"))
                 .json(&serde_json::json!({ "email": "demo@shop.test", "password": "demo-password" }))
@@ -187,7 +185,7 @@ thread_local! {
             assert!(login.status().is_success());
             // Something in the cart, so line ids and checkouts exist to aim at.
             let _ = signed_in.post(app.url("/api/cart/items")).json(&serde_json::json!({ "productId": 1, "variantId": "default", "quantity": 1 })).send().await;
-            Fuzzed { guest: common::visitor(), signed_in, app }
+            Fuzzed { guest: crate::helpers::visitor(), signed_in, app }
         });
         (runtime, fuzzed)
     };

@@ -5,12 +5,10 @@
 //! PostgreSQL server (`cargo xtask test --postgres` starts one), a new database on that server:
 //! the same suite runs against both.
 
-// Each test binary uses a different part of the harness.
-#![allow(dead_code)]
-
 use cart_api::config::Config;
+use cart_api::fixture::SeedProduct;
 use cart_api::Application;
-use contracts::api::{Problem, ProductPage};
+use contracts::api::{Problem, ProductPage, Variant};
 use reqwest::{header, StatusCode};
 use tempfile::TempDir;
 
@@ -73,7 +71,7 @@ pub async fn spawn_app_configured(configure: impl FnOnce(&mut Config)) -> TestAp
     TestApp { base, client: visitor(), dist_dir: dist, database, metrics_url, _dir: dir }
 }
 
-pub use e2e::database::TestDatabase;
+pub use test_support::TestDatabase;
 
 /// A new, empty database for one test: a SQLite file in `dir`, or a database of its own on the
 /// PostgreSQL server of `TEST_POSTGRES_URL`.
@@ -170,8 +168,8 @@ pub async fn assert_problem_kind(
     problem
 }
 
-/// A product of `fixtures/catalog.json`, the catalogue every test database is seeded with,
-/// with the facts the API does not expose (`addedAt`).
+/// A product of `fixtures/catalog.json`, the catalogue every test database is seeded with, as
+/// the tests compare it: with the facts the API does not expose (`addedAt`).
 #[derive(Debug, Clone)]
 pub struct FixtureProduct {
     pub id: u32,
@@ -180,41 +178,34 @@ pub struct FixtureProduct {
     pub category: String,
     pub price: i64,
     pub added_at: String,
+    pub variants: Vec<Variant>,
+    /// `(variant id, stock)` of each variant.
     pub stocks: Vec<(String, u32)>,
 }
 
 pub struct Fixture {
+    /// `(slug, name)`, in the catalogue's order.
     pub categories: Vec<(String, String)>,
     pub products: Vec<FixtureProduct>,
 }
 
+/// The fixture, through the seed's own reader.
 pub fn fixture() -> Fixture {
-    let raw: serde_json::Value = serde_json::from_str(include_str!("../../fixtures/catalog.json")).unwrap();
-    let text = |v: &serde_json::Value| v.as_str().unwrap().to_string();
+    let catalogue = cart_api::fixture::catalogue().expect("the fixture parses");
     Fixture {
-        categories: raw["categories"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| (text(&c["slug"]), text(&c["name"])))
-            .collect(),
-        products: raw["products"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|p| FixtureProduct {
-                id: p["id"].as_u64().unwrap() as u32,
-                name: text(&p["name"]),
-                description: text(&p["description"]),
-                category: text(&p["category"]),
-                price: p["price"]["amount"].as_i64().unwrap(),
-                added_at: text(&p["addedAt"]),
-                stocks: p["variants"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|v| (text(&v["id"]), v["stock"].as_u64().unwrap() as u32))
-                    .collect(),
+        categories: catalogue.categories.into_iter().map(|c| (c.slug, c.name)).collect(),
+        products: catalogue
+            .products
+            .into_iter()
+            .map(|SeedProduct { product: p, added_at }| FixtureProduct {
+                stocks: p.variants.iter().map(|v| (v.id.clone(), v.stock)).collect(),
+                id: p.id,
+                name: p.name,
+                description: p.description,
+                category: p.category,
+                price: p.price.amount,
+                added_at,
+                variants: p.variants,
             })
             .collect(),
     }
@@ -227,29 +218,5 @@ pub fn start_process(
     port: u16,
     env: &[(&str, &str)],
 ) -> (std::process::Child, String, std::sync::mpsc::Receiver<String>) {
-    use std::io::{BufRead, BufReader};
-    use std::process::{Command, Stdio};
-
-    let mut child = Command::new(env!("CARGO_BIN_EXE_cart-api"))
-        .env("ADDR", format!("127.0.0.1:{port}"))
-        .env("DATABASE_URL", database)
-        .env("DIST_DIR", "does-not-exist")
-        .env("RUST_LOG", "warn")
-        .envs(env.iter().copied())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("cart-api starts");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut line = String::new();
-    stdout.read_line(&mut line).expect("the address line");
-    let base = line.trim().rsplit(' ').next().expect("an address").to_string();
-    // Keep reading what the server prints, so its log never meets a closed pipe.
-    let (lines, log) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in stdout.lines().map_while(Result::ok) {
-            let _ = lines.send(line);
-        }
-    });
-    (child, base, log)
+    test_support::start_server(env!("CARGO_BIN_EXE_cart-api"), database, port, env)
 }

@@ -10,13 +10,11 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-mod common;
-
 /// Generous room for a busy CI machine on top of a configured timeout.
 const SLACK: Duration = Duration::from_secs(5);
 
 /// `host:port` of a `TestApp`.
-fn authority(app: &common::TestApp) -> String {
+fn authority(app: &crate::helpers::TestApp) -> String {
     app.base.trim_start_matches("http://").to_string()
 }
 
@@ -42,7 +40,7 @@ fn a_client() -> reqwest::Client {
 #[tokio::test]
 async fn half_sent_requests_are_closed_within_the_header_timeout_while_others_are_served() {
     let header_timeout = Duration::from_secs(2);
-    let app = common::spawn_app_configured(|c| c.limits.header_read_timeout = header_timeout).await;
+    let app = crate::helpers::spawn_app_configured(|c| c.limits.header_read_timeout = header_timeout).await;
     let mut stalled = Vec::new();
     for _ in 0..300 {
         let mut stream = TcpStream::connect(authority(&app)).await.expect("the server accepts");
@@ -67,7 +65,7 @@ async fn half_sent_requests_are_closed_within_the_header_timeout_while_others_ar
 #[tokio::test]
 async fn a_body_sent_a_byte_a_second_is_cut_off_with_a_408_problem() {
     let request_timeout = Duration::from_secs(2);
-    let app = common::spawn_app_configured(|c| c.limits.request_timeout = request_timeout).await;
+    let app = crate::helpers::spawn_app_configured(|c| c.limits.request_timeout = request_timeout).await;
     let mut stream = TcpStream::connect(authority(&app)).await.unwrap();
     let head = format!(
         "POST /api/cart/items HTTP/1.1\r\nHost: {}\r\nContent-Type: application/json\r\nContent-Length: 64\r\n\r\n",
@@ -98,7 +96,7 @@ async fn a_body_sent_a_byte_a_second_is_cut_off_with_a_408_problem() {
 
 #[tokio::test]
 async fn beyond_the_connection_cap_a_new_connection_waits_then_is_served() {
-    let app = common::spawn_app_configured(|c| {
+    let app = crate::helpers::spawn_app_configured(|c| {
         c.limits.max_connections = 8;
         c.limits.header_read_timeout = Duration::from_secs(2);
     })
@@ -125,7 +123,7 @@ async fn beyond_the_connection_cap_a_new_connection_waits_then_is_served() {
 
 #[tokio::test]
 async fn a_flood_of_sign_ups_from_one_address_leaves_the_catalogue_to_everyone_else() {
-    let app = common::spawn_app_configured(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let app = crate::helpers::spawn_app_configured(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
     let flood: Vec<_> = (0..120)
         .map(|n| {
             let request = a_client()
@@ -142,11 +140,11 @@ async fn a_flood_of_sign_ups_from_one_address_leaves_the_catalogue_to_everyone_e
         .collect();
 
     // Someone else browses meanwhile; they are answered, not shed. How fast is printed only.
-    let shopper = common::visitor();
+    let shopper = crate::helpers::visitor();
     let mut latencies = Vec::new();
     for _ in 0..20 {
         let started = Instant::now();
-        let response = common::send(shopper.get(app.url("/api/products?pageSize=24"))).await;
+        let response = crate::helpers::send(shopper.get(app.url("/api/products?pageSize=24"))).await;
         assert_eq!(response.status(), StatusCode::OK);
         latencies.push(started.elapsed().as_secs_f64() * 1000.0);
     }
@@ -197,7 +195,7 @@ async fn a_flood_of_sign_ups_from_one_address_leaves_the_catalogue_to_everyone_e
 
 #[tokio::test]
 async fn ready_answers_while_the_database_does() {
-    let app = common::spawn_app().await;
+    let app = crate::helpers::spawn_app().await;
     let ready = app.get("/api/ready").await;
     assert_eq!(ready.status(), StatusCode::OK);
     assert_eq!(ready.json::<serde_json::Value>().await.unwrap()["status"], "ready");
@@ -249,7 +247,7 @@ impl Relay {
 }
 
 /// Polls `GET /api/ready` until it answers `wanted`, for at most `within`.
-async fn ready_becomes(app: &common::TestApp, wanted: StatusCode, within: Duration) -> bool {
+async fn ready_becomes(app: &crate::helpers::TestApp, wanted: StatusCode, within: Duration) -> bool {
     let deadline = Instant::now() + within;
     while Instant::now() < deadline {
         if let Ok(response) = a_client().get(app.url("/api/ready")).send().await {
@@ -266,24 +264,24 @@ async fn ready_becomes(app: &common::TestApp, wanted: StatusCode, within: Durati
 /// that has it open, and these tests run as root, whom directory permissions do not stop.
 #[tokio::test]
 async fn ready_is_503_while_postgresql_is_unreachable_and_200_again_after() {
-    if std::env::var(e2e::database::POSTGRES_ENV).is_err() {
+    if std::env::var(test_support::POSTGRES_ENV).is_err() {
         eprintln!("skipped: needs TEST_POSTGRES_URL");
         return;
     }
     let dir = tempfile::TempDir::new().unwrap();
-    let database = common::fresh_database(dir.path()).await;
+    let database = crate::helpers::fresh_database(dir.path()).await;
     let (prefix, rest) = database.url.split_once('@').expect("postgres://user@host:port/db");
     let (upstream, name) = rest.split_once('/').expect("a database name");
     let relay = Relay::start(upstream).await;
     let through_relay = format!("{prefix}@{}/{name}", relay.addr);
-    let app = common::spawn_app_configured(|c| c.database_url = through_relay).await;
+    let app = crate::helpers::spawn_app_configured(|c| c.database_url = through_relay).await;
     assert!(ready_becomes(&app, StatusCode::OK, Duration::from_secs(5)).await);
 
     relay.cut();
     assert!(ready_becomes(&app, StatusCode::SERVICE_UNAVAILABLE, Duration::from_secs(15)).await, "ready stayed 200");
     let health = a_client().get(app.url("/api/health")).send().await.unwrap();
     assert_eq!(health.status(), StatusCode::OK, "liveness does not depend on the database");
-    let problem = common::assert_problem_kind(
+    let problem = crate::helpers::assert_problem_kind(
         a_client().get(app.url("/api/ready")).send().await.unwrap(),
         StatusCode::SERVICE_UNAVAILABLE,
         "not-ready",

@@ -1,13 +1,12 @@
 //! Identity, checkout, payments and orders over HTTP: sign-in and its limits, the guest cart
 //! merge, the checkout steps, the test cards, exactly-once orders and who may see what.
 
-mod common;
-
-use common::{assert_problem_kind, send, spawn_app, visitor, TestApp};
 use contracts::api::{Cart, CheckoutSession, CheckoutStep, Order, OrderSummary, Payment};
 use contracts::context::IdentitySummary;
 use reqwest::{header, StatusCode};
 use serde_json::json;
+
+use crate::helpers::{assert_problem_kind, send, spawn_app, visitor, TestApp};
 
 const DEMO: (&str, &str) = ("demo@shop.test", "demo-password");
 const GOOD_CARD: &str = "4242424242424242";
@@ -22,7 +21,7 @@ async fn create_account(app: &TestApp, email: &str, password: &str) {
     use argon2::password_hash::{PasswordHasher, SaltString};
     let salt = SaltString::encode_b64(b"a test salt 1234").unwrap();
     let hash = argon2::Argon2::default().hash_password(password.as_bytes(), &salt).unwrap().to_string();
-    let db = common::open_database(&app.database.url).await;
+    let db = crate::helpers::open_database(&app.database.url).await;
     sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, created_at) VALUES ($1, $2, 'Second', $3, 0)",
     )
@@ -168,7 +167,8 @@ async fn the_address_limit_reads_forwarded_for_only_from_trusted_proxies() {
     let response = guess(&direct, 99, "198.51.100.1").await;
     assert_problem_kind(response, StatusCode::TOO_MANY_REQUESTS, "too-many-attempts", "forged header").await;
 
-    let behind_proxy = common::spawn_app_configured(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
+    let behind_proxy =
+        crate::helpers::spawn_app_configured(|c| c.trusted_proxies = vec!["127.0.0.1".parse().unwrap()]).await;
     for i in 0..20 {
         assert_eq!(guess(&behind_proxy, i, "203.0.113.7").await.status(), StatusCode::UNAUTHORIZED);
     }

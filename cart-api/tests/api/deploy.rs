@@ -1,11 +1,10 @@
 //! Serving the manifest: never cached stale, and a canary release reaches its share of sessions,
 //! the same release every time for one session.
 
-mod common;
-
-use common::{spawn_app, visitor};
 use contracts::manifest::{Canary, Integrity, Release, RemoteEntry, RemoteManifest};
 use reqwest::header;
+
+use crate::helpers::{spawn_app, visitor};
 
 fn release(version: &str) -> Release {
     Release {
