@@ -7,8 +7,15 @@ use axum::response::{IntoResponse, Response};
 use contracts::api::Problem;
 use contracts::problems::ProblemKind;
 
+use crate::domain::error::refuses_client_text;
+use crate::domain::{Conflict, DomainError};
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
+    /// What a store rule refused; most answers are these.
+    #[error(transparent)]
+    Domain(#[from] DomainError),
+    /// A request the edge refuses before the domain sees it (a header, a batch of events).
     #[error("{0}")]
     BadRequest(String),
     /// The request could not be extracted (body, query or path); keeps axum's status
@@ -17,24 +24,10 @@ pub enum ApiError {
     Rejected(StatusCode, String),
     #[error("{0} was not found")]
     NotFound(String),
-    #[error("{0}")]
-    UnknownItem(String),
-    #[error("{0}")]
-    OutOfStock(String),
-    #[error("{0}")]
-    QuantityLimit(String),
     #[error("state-changing requests from another site are refused")]
     CrossSite,
-    #[error("this Idempotency-Key was already used for a different request")]
-    IdempotencyKeyReused,
     #[error("sign in first")]
     SignInRequired,
-    #[error("the e-mail address or the password is wrong")]
-    InvalidCredentials,
-    #[error("too many failed sign-ins; try again in a few minutes")]
-    TooManyAttempts,
-    #[error("too many new accounts from this address; try again later")]
-    TooManySignUps,
     /// More requests than the server can answer in time; it sheds this one before doing any of
     /// its work, so the client may send it again after `Retry-After`.
     #[error("the server is busy; nothing was changed, try again in a moment")]
@@ -48,39 +41,45 @@ pub enum ApiError {
     /// A handler panicked; the hook in `main` logged where, with the request's trace id.
     #[error("a handler panicked")]
     Panicked,
-    #[error("{0}")]
-    InvalidAddress(String),
-    #[error("{0}")]
-    InvalidAccount(String),
-    #[error("{0}")]
-    InvalidCard(String),
-    #[error("your card was declined: no order was placed and nothing was charged")]
-    PaymentDeclined,
-    /// The write is valid but the resource is not in a state that allows it, e.g.
-    /// [`ProblemKind::CartChanged`].
-    #[error("{1}")]
-    Conflict(ProblemKind, String),
-    #[error("the cart changed since you read it (version {current}); reload it and try again")]
-    PreconditionFailed { current: u64 },
-    #[error("password hashing failed: {0}")]
-    PasswordHash(String),
-    /// What the database holds cannot be read: a fault of ours, never the client's.
-    #[error("stored data is corrupt: {0}")]
-    Corrupt(String),
+    /// The edge's own reads (the session) failed.
     #[error(transparent)]
     Database(sqlx::Error),
 }
 
 impl From<sqlx::Error> for ApiError {
     fn from(error: sqlx::Error) -> Self {
-        // PostgreSQL refuses text holding a NUL character (SQLite stores it): that is the
-        // client's input, not our failure. 22021 is `character_not_in_repertoire`.
-        if let sqlx::Error::Database(db) = &error {
-            if db.code().as_deref() == Some("22021") {
-                return ApiError::BadRequest("text must not contain NUL characters".into());
-            }
+        if refuses_client_text(&error) {
+            return DomainError::from(error).into();
         }
         ApiError::Database(error)
+    }
+}
+
+/// The problem kind of each refusal of the domain: where its words become the wire's.
+fn domain_kind(error: &DomainError) -> ProblemKind {
+    match error {
+        DomainError::Invalid(_) => ProblemKind::BadRequest,
+        DomainError::NotFound(_) => ProblemKind::NotFound,
+        DomainError::UnknownItem(_) => ProblemKind::UnknownItem,
+        DomainError::OutOfStock(_) => ProblemKind::OutOfStock,
+        DomainError::QuantityLimit(_) => ProblemKind::QuantityLimit,
+        DomainError::IdempotencyKeyReused => ProblemKind::IdempotencyKeyReused,
+        DomainError::InvalidCredentials => ProblemKind::InvalidCredentials,
+        DomainError::TooManyAttempts | DomainError::TooManySignUps => ProblemKind::TooManyAttempts,
+        DomainError::Busy => ProblemKind::Overloaded,
+        DomainError::InvalidAddress(_) => ProblemKind::InvalidAddress,
+        DomainError::InvalidAccount(_) => ProblemKind::InvalidAccount,
+        DomainError::InvalidCard(_) => ProblemKind::InvalidCard,
+        DomainError::PaymentDeclined => ProblemKind::PaymentDeclined,
+        DomainError::Conflict(conflict, _) => match conflict {
+            Conflict::AccountExists => ProblemKind::AccountExists,
+            Conflict::CheckoutCompleted => ProblemKind::CheckoutCompleted,
+            Conflict::CheckoutIncomplete => ProblemKind::CheckoutIncomplete,
+            Conflict::EmptyCart => ProblemKind::EmptyCart,
+            Conflict::CartChanged => ProblemKind::CartChanged,
+        },
+        DomainError::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
+        DomainError::PasswordHash(_) | DomainError::Corrupt(_) | DomainError::Database(_) => ProblemKind::Internal,
     }
 }
 
@@ -88,6 +87,7 @@ impl ApiError {
     /// The kind of problem this is answered as (its `type`, and with it its status).
     pub fn kind(&self) -> ProblemKind {
         match self {
+            ApiError::Domain(error) => domain_kind(error),
             ApiError::BadRequest(_) => ProblemKind::BadRequest,
             ApiError::Rejected(status, _) => match *status {
                 StatusCode::PAYLOAD_TOO_LARGE => ProblemKind::BodyTooLarge,
@@ -97,26 +97,21 @@ impl ApiError {
                 _ => ProblemKind::BadRequest,
             },
             ApiError::NotFound(_) => ProblemKind::NotFound,
-            ApiError::UnknownItem(_) => ProblemKind::UnknownItem,
-            ApiError::OutOfStock(_) => ProblemKind::OutOfStock,
-            ApiError::QuantityLimit(_) => ProblemKind::QuantityLimit,
             ApiError::CrossSite => ProblemKind::CrossSiteRequest,
-            ApiError::IdempotencyKeyReused => ProblemKind::IdempotencyKeyReused,
             ApiError::SignInRequired => ProblemKind::SignInRequired,
-            ApiError::InvalidCredentials => ProblemKind::InvalidCredentials,
-            ApiError::TooManyAttempts | ApiError::TooManySignUps => ProblemKind::TooManyAttempts,
             ApiError::Overloaded => ProblemKind::Overloaded,
             ApiError::RequestTimeout => ProblemKind::RequestTimeout,
             ApiError::NotReady => ProblemKind::NotReady,
-            ApiError::InvalidAddress(_) => ProblemKind::InvalidAddress,
-            ApiError::InvalidAccount(_) => ProblemKind::InvalidAccount,
-            ApiError::InvalidCard(_) => ProblemKind::InvalidCard,
-            ApiError::PaymentDeclined => ProblemKind::PaymentDeclined,
-            ApiError::Conflict(kind, _) => *kind,
-            ApiError::PreconditionFailed { .. } => ProblemKind::PreconditionFailed,
-            ApiError::Database(_) | ApiError::PasswordHash(_) | ApiError::Corrupt(_) | ApiError::Panicked => {
-                ProblemKind::Internal
-            }
+            ApiError::Database(_) | ApiError::Panicked => ProblemKind::Internal,
+        }
+    }
+
+    /// Whether this is the server's own fault: logged, and answered without details.
+    fn is_fault(&self) -> bool {
+        match self {
+            ApiError::Domain(error) => error.is_fault(),
+            ApiError::Database(_) | ApiError::Panicked => true,
+            _ => false,
         }
     }
 
@@ -167,11 +162,12 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, kind, title) = (self.status(), self.kind(), self.title());
         let detail = match &self {
-            ApiError::Database(_) | ApiError::PasswordHash(_) | ApiError::Corrupt(_) => {
-                tracing::error!(error = %self, "internal error");
+            // The panic hook has logged it already, with where it happened.
+            ApiError::Panicked => None,
+            fault if fault.is_fault() => {
+                tracing::error!(error = %fault, "internal error");
                 None
             }
-            ApiError::Panicked => None,
             other => Some(other.to_string()),
         };
         let problem = Problem { kind: kind.uri(), title: title.to_string(), status: status.as_u16(), detail };
@@ -181,7 +177,7 @@ impl IntoResponse for ApiError {
         let headers = response.headers_mut();
         match self {
             // One second: long enough for a queue to drain, short enough that a shopper barely notices.
-            ApiError::Overloaded | ApiError::NotReady => {
+            ApiError::Overloaded | ApiError::NotReady | ApiError::Domain(DomainError::Busy) => {
                 headers.insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
             }
             // Part of the body may still be unread: the connection cannot carry another request.
@@ -209,5 +205,69 @@ impl From<QueryRejection> for ApiError {
 impl From<PathRejection> for ApiError {
     fn from(rejection: PathRejection) -> Self {
         ApiError::Rejected(rejection.status(), rejection.body_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn answer(error: impl Into<ApiError>) -> (StatusCode, Option<HeaderValue>, Problem) {
+        let response = error.into().into_response();
+        let status = response.status();
+        let retry = response.headers().get(header::RETRY_AFTER).cloned();
+        let body = axum::body::to_bytes(response.into_body(), 4096).await.unwrap();
+        (status, retry, serde_json::from_slice(&body).unwrap())
+    }
+
+    #[tokio::test]
+    async fn every_conflict_of_the_domain_is_a_409_of_its_own_kind() {
+        let conflicts = [
+            (Conflict::AccountExists, ProblemKind::AccountExists),
+            (Conflict::CheckoutCompleted, ProblemKind::CheckoutCompleted),
+            (Conflict::CheckoutIncomplete, ProblemKind::CheckoutIncomplete),
+            (Conflict::EmptyCart, ProblemKind::EmptyCart),
+            (Conflict::CartChanged, ProblemKind::CartChanged),
+        ];
+        for (conflict, kind) in conflicts {
+            let (status, _, problem) = answer(DomainError::Conflict(conflict, "because".into())).await;
+            assert_eq!(status, StatusCode::CONFLICT, "{conflict:?}");
+            assert_eq!(problem.kind, kind.uri());
+            assert_eq!(problem.detail.as_deref(), Some("because"));
+        }
+    }
+
+    #[tokio::test]
+    async fn a_fault_of_ours_is_a_500_that_tells_nothing() {
+        for fault in [DomainError::Corrupt("line 3 of order o_1".into()), DomainError::PasswordHash("salt".into())] {
+            let (status, _, problem) = answer(fault).await;
+            assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+            assert_eq!(problem.kind, ProblemKind::Internal.uri());
+            assert_eq!(problem.detail, None, "the client is not told what broke");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_busy_hashing_turn_is_shed_like_an_overloaded_server() {
+        let (status, retry, problem) = answer(DomainError::Busy).await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(retry.as_ref().and_then(|v| v.to_str().ok()), Some("1"));
+        assert_eq!(problem.kind, ProblemKind::Overloaded.uri());
+    }
+
+    #[tokio::test]
+    async fn refusals_of_the_rules_are_client_errors_with_their_reason() {
+        let refusals = [
+            (DomainError::Invalid("page starts at 1".into()), StatusCode::BAD_REQUEST),
+            (DomainError::OutOfStock("only 2 left".into()), StatusCode::CONFLICT),
+            (DomainError::PreconditionFailed { current: 7 }, StatusCode::PRECONDITION_FAILED),
+            (DomainError::PaymentDeclined, StatusCode::PAYMENT_REQUIRED),
+        ];
+        for (refusal, expected) in refusals {
+            let reason = refusal.to_string();
+            let (status, _, problem) = answer(refusal).await;
+            assert_eq!(status, expected, "{reason}");
+            assert_eq!(problem.detail, Some(reason));
+        }
     }
 }

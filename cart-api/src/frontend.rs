@@ -143,7 +143,7 @@ fn robots(state: &AppState, headers: &axum::http::HeaderMap) -> Response {
 async fn sitemap(state: &AppState, headers: &axum::http::HeaderMap) -> Response {
     let snapshot = match state.catalogue.snapshot(&state.db).await {
         Ok(snapshot) => snapshot,
-        Err(error) => return error.into_response(),
+        Err(error) => return ApiError::from(error).into_response(),
     };
     let origin = contracts::fragment::escape_html(&origin(state, headers));
     let pages = std::iter::once("/".to_string())

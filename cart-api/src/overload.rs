@@ -1,17 +1,13 @@
 //! Load shedding: a bounded number of requests is handled at once and a bounded number waits,
 //! briefly, for a turn; anything more is answered `503` with `Retry-After` at once, before it has
-//! done any work. Latency then stays bounded when traffic exceeds what the machine serves, and a
-//! shed write was never started, so nothing a client was told about is lost.
+//! done any work (`routes::admit` for every request, the password hashing's own gate in
+//! `domain::identity`). Latency then stays bounded when traffic exceeds what the machine serves,
+//! and a shed write was never started, so nothing a client was told about is lost.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-
-use crate::error::ApiError;
 
 /// `slots` holders at once, `queue` more waiting at most `wait` each. tokio's semaphore is fair:
 /// a newcomer never overtakes a waiter.
@@ -27,31 +23,23 @@ impl Gate {
         Self { slots: Arc::new(Semaphore::new(slots.max(1))), queue: Arc::new(Semaphore::new(queue)), wait }
     }
 
-    /// A turn, or `Overloaded` when the queue is full or the wait ran out.
-    pub async fn enter(&self) -> Result<OwnedSemaphorePermit, ApiError> {
+    /// A turn, or [`Busy`] when the queue is full or the wait ran out.
+    pub async fn enter(&self) -> Result<OwnedSemaphorePermit, Busy> {
         if let Ok(slot) = self.slots.clone().try_acquire_owned() {
             return Ok(slot);
         }
-        let _place = self.queue.clone().try_acquire_owned().map_err(|_| ApiError::Overloaded)?;
+        let _place = self.queue.clone().try_acquire_owned().map_err(|_| Busy)?;
         match tokio::time::timeout(self.wait, self.slots.clone().acquire_owned()).await {
             Ok(Ok(slot)) => Ok(slot),
-            _ => Err(ApiError::Overloaded),
+            _ => Err(Busy),
         }
     }
 }
 
-/// Every request but the probes takes a turn of the gate for as long as its handler runs.
-pub async fn admit(State(gate): State<Gate>, request: Request, next: Next) -> Response {
-    // Liveness and readiness answer under any load: an orchestrator that saw them fail would
-    // restart or drain a process that is merely busy.
-    if matches!(request.uri().path(), "/api/health" | "/api/ready") {
-        return next.run(request).await;
-    }
-    match gate.enter().await {
-        Ok(_slot) => next.run(request).await,
-        Err(shed) => shed.into_response(),
-    }
-}
+/// No turn of a [`Gate`] was free: the caller is shed (answered `503` with `Retry-After`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("every turn is taken")]
+pub struct Busy;
 
 #[cfg(test)]
 mod tests {
@@ -69,7 +57,7 @@ mod tests {
             tokio::task::yield_now().await;
         }
         // The queue is full: the next one is shed at once, without waiting.
-        assert!(matches!(gate.enter().await, Err(ApiError::Overloaded)));
+        assert!(matches!(gate.enter().await, Err(Busy)));
         // The waiter gets the slot as soon as it is free.
         drop(held);
         assert!(waiter.await.unwrap());
@@ -77,6 +65,6 @@ mod tests {
         // A waiter whose wait runs out is shed too.
         let brief = Gate::new(1, 1, Duration::from_millis(20));
         let _held = brief.enter().await.unwrap();
-        assert!(matches!(brief.enter().await, Err(ApiError::Overloaded)));
+        assert!(matches!(brief.enter().await, Err(Busy)));
     }
 }

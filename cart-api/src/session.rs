@@ -14,7 +14,6 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, IntoResponseParts, Response, ResponseParts};
 
-use crate::error::ApiError;
 use crate::ids::new_id;
 
 pub const COOKIE_NAME: &str = contracts::api::SESSION_COOKIES[0];
@@ -52,7 +51,7 @@ enum CookieChange {
 
 impl Session {
     /// The request's session if its cookie names a live one, without creating anything.
-    pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, ApiError> {
+    pub async fn existing(db: &Db, headers: &HeaderMap) -> Result<Option<Session>, sqlx::Error> {
         let Some(id) = cookie_value(headers) else { return Ok(None) };
         let now = crate::clock::now_millis();
         let found: Option<(String, Option<String>, i64)> = sqlx::query_as(
@@ -72,7 +71,7 @@ impl Session {
     }
 
     /// The request's session, created (with its cookie) on first use.
-    pub async fn get_or_create(db: &Db, headers: &HeaderMap) -> Result<Session, ApiError> {
+    pub async fn get_or_create(db: &Db, headers: &HeaderMap) -> Result<Session, sqlx::Error> {
         if let Some(session) = Self::existing(db, headers).await? {
             return Ok(session);
         }
@@ -81,7 +80,7 @@ impl Session {
 
     /// A new session, for a guest or for `user_id`, with the cookie that names it. Sign-in starts
     /// one so that an id seen before signing in never carries the account (session fixation).
-    pub async fn start<'c, E>(db: E, user_id: Option<&str>) -> Result<Session, ApiError>
+    pub async fn start<'c, E>(db: E, user_id: Option<&str>) -> Result<Session, sqlx::Error>
     where
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {
@@ -96,7 +95,7 @@ impl Session {
     }
 
     /// Ends the session in the database and has the browser forget its cookie.
-    pub async fn end<'c, E>(mut self, db: E) -> Result<Session, ApiError>
+    pub async fn end<'c, E>(mut self, db: E) -> Result<Session, sqlx::Error>
     where
         E: sqlx::Executor<'c, Database = sqlx::Any>,
     {

@@ -5,9 +5,9 @@ use sqlx::Row;
 
 use crate::db::{Conn, Db, WriteTx};
 
+use super::error::DomainError;
 use super::idempotency::{once_json, IdempotencyKey};
 use super::CURRENCY;
-use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::session::Session;
 
@@ -16,11 +16,11 @@ pub const QUANTITY_RANGE: std::ops::RangeInclusive<u32> = 1..=99;
 /// Different products and variants one cart may hold.
 pub const MAX_LINES: i64 = 50;
 
-fn check_quantity(quantity: u32) -> Result<(), ApiError> {
+fn check_quantity(quantity: u32) -> Result<(), DomainError> {
     if QUANTITY_RANGE.contains(&quantity) {
         return Ok(());
     }
-    Err(ApiError::QuantityLimit(format!(
+    Err(DomainError::QuantityLimit(format!(
         "quantity must be between {} and {}",
         QUANTITY_RANGE.start(),
         QUANTITY_RANGE.end()
@@ -29,7 +29,7 @@ fn check_quantity(quantity: u32) -> Result<(), ApiError> {
 
 /// The cart of a session: the account's when signed in, else the session's own. Created on
 /// first use.
-pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError> {
+pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, DomainError> {
     // Read first: the cart exists on every request but the first, and an INSERT that does
     // nothing still takes SQLite's one write lock.
     if let Some(found) = find_cart(db, session).await? {
@@ -44,10 +44,10 @@ pub async fn cart_id_for(db: &Db, session: &Session) -> Result<String, ApiError>
     .bind(crate::clock::now_millis())
     .execute(db)
     .await?;
-    find_cart(db, session).await?.ok_or_else(|| ApiError::NotFound("the session's cart".into()))
+    find_cart(db, session).await?.ok_or_else(|| DomainError::NotFound("the session's cart".into()))
 }
 
-async fn find_cart(db: &Db, session: &Session) -> Result<Option<String>, ApiError> {
+async fn find_cart(db: &Db, session: &Session) -> Result<Option<String>, DomainError> {
     Ok(match &session.user_id {
         Some(user_id) => {
             sqlx::query_scalar("SELECT id FROM carts WHERE user_id = $1").bind(user_id).fetch_optional(db).await?
@@ -62,12 +62,12 @@ async fn find_cart(db: &Db, session: &Session) -> Result<Option<String>, ApiErro
 }
 
 /// Refuses a write made against another version of the cart than the current one (`If-Match`).
-async fn check_version(conn: &mut Conn, cart_id: &str, expected: Option<u64>) -> Result<(), ApiError> {
+async fn check_version(conn: &mut Conn, cart_id: &str, expected: Option<u64>) -> Result<(), DomainError> {
     let Some(expected) = expected else { return Ok(()) };
     let current: i64 =
         sqlx::query_scalar("SELECT version FROM carts WHERE id = $1").bind(cart_id).fetch_one(&mut *conn).await?;
     if current as u64 != expected {
-        return Err(ApiError::PreconditionFailed { current: current as u64 });
+        return Err(DomainError::PreconditionFailed { current: current as u64 });
     }
     Ok(())
 }
@@ -86,7 +86,7 @@ pub async fn add_item(
     item: &AddCartItem,
     idempotency: Option<&IdempotencyKey>,
     if_match: Option<u64>,
-) -> Result<Written, ApiError> {
+) -> Result<Written, DomainError> {
     check_quantity(item.quantity)?;
     // The cart's lock is taken before anything is read, so two adds to one cart queue and the
     // second sees the first's line when it checks the line limit and the stock.
@@ -104,9 +104,9 @@ pub async fn add_item(
 pub async fn add_item_as_new_visitor(
     db: &Db,
     item: &AddCartItem,
-    key_for: impl FnOnce(&str) -> Result<Option<IdempotencyKey>, ApiError>,
+    key_for: impl FnOnce(&str) -> Result<Option<IdempotencyKey>, DomainError>,
     if_match: Option<u64>,
-) -> Result<(Session, Written), ApiError> {
+) -> Result<(Session, Written), DomainError> {
     check_quantity(item.quantity)?;
     // No cart lock: nobody else can know this cart before the transaction commits.
     let mut tx = crate::db::begin_write(db, &[]).await?;
@@ -131,7 +131,7 @@ async fn add_within(
     item: &AddCartItem,
     idempotency: Option<&IdempotencyKey>,
     if_match: Option<u64>,
-) -> Result<Written, ApiError> {
+) -> Result<Written, DomainError> {
     let request = serde_json::to_string(item).unwrap_or_default();
     let (cart, replayed) =
         once_json(tx, idempotency, &request, async |tx| add_line(tx, cart_id, item, if_match).await).await?;
@@ -140,7 +140,12 @@ async fn add_within(
 
 /// Adds `item` to cart `cart_id` (a line of its own, or more of a line it has), within the limits
 /// of the line and the stock, and answers the cart as it is now.
-async fn add_line(tx: &mut Conn, cart_id: &str, item: &AddCartItem, if_match: Option<u64>) -> Result<Cart, ApiError> {
+async fn add_line(
+    tx: &mut Conn,
+    cart_id: &str,
+    item: &AddCartItem,
+    if_match: Option<u64>,
+) -> Result<Cart, DomainError> {
     check_version(tx, cart_id, if_match).await?;
 
     let variants: Vec<(String, i64)> =
@@ -149,21 +154,20 @@ async fn add_line(tx: &mut Conn, cart_id: &str, item: &AddCartItem, if_match: Op
             .fetch_all(&mut *tx)
             .await?;
     if variants.is_empty() {
-        return Err(ApiError::UnknownItem(format!("product {} does not exist", item.product_id)));
+        return Err(DomainError::UnknownItem(format!("product {} does not exist", item.product_id)));
     }
-    let (variant_id, stock) =
-        match (&item.variant_id, variants.as_slice()) {
-            (Some(wanted), _) => variants.iter().find(|(id, _)| id == wanted).cloned().ok_or_else(|| {
-                ApiError::UnknownItem(format!("product {} has no variant {wanted:?}", item.product_id))
-            })?,
-            (None, [only]) => only.clone(),
-            (None, _) => {
-                return Err(ApiError::BadRequest(format!(
-                    "product {} comes in several variants: send variantId",
-                    item.product_id
-                )))
-            }
-        };
+    let (variant_id, stock) = match (&item.variant_id, variants.as_slice()) {
+        (Some(wanted), _) => variants.iter().find(|(id, _)| id == wanted).cloned().ok_or_else(|| {
+            DomainError::UnknownItem(format!("product {} has no variant {wanted:?}", item.product_id))
+        })?,
+        (None, [only]) => only.clone(),
+        (None, _) => {
+            return Err(DomainError::Invalid(format!(
+                "product {} comes in several variants: send variantId",
+                item.product_id
+            )))
+        }
+    };
 
     let in_cart: i64 = sqlx::query_scalar(
         "SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM cart_lines WHERE cart_id = $1 AND product_id = $2 AND variant_id = $3",
@@ -175,10 +179,10 @@ async fn add_line(tx: &mut Conn, cart_id: &str, item: &AddCartItem, if_match: Op
     .await?;
     let wanted = in_cart + item.quantity as i64;
     if wanted > *QUANTITY_RANGE.end() as i64 {
-        return Err(ApiError::QuantityLimit(format!("a line holds at most {} items", QUANTITY_RANGE.end())));
+        return Err(DomainError::QuantityLimit(format!("a line holds at most {} items", QUANTITY_RANGE.end())));
     }
     if wanted > stock {
-        return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
+        return Err(DomainError::OutOfStock(format!("only {stock} left of this variant")));
     }
     if in_cart == 0 {
         let lines: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cart_lines WHERE cart_id = $1")
@@ -186,7 +190,7 @@ async fn add_line(tx: &mut Conn, cart_id: &str, item: &AddCartItem, if_match: Op
             .fetch_one(&mut *tx)
             .await?;
         if lines >= MAX_LINES {
-            return Err(ApiError::QuantityLimit(format!("a cart holds at most {MAX_LINES} lines")));
+            return Err(DomainError::QuantityLimit(format!("a cart holds at most {MAX_LINES} lines")));
         }
     }
 
@@ -214,7 +218,7 @@ pub async fn set_quantity(
     line_id: &str,
     quantity: u32,
     if_match: Option<u64>,
-) -> Result<Cart, ApiError> {
+) -> Result<Cart, DomainError> {
     check_quantity(quantity)?;
     let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     check_version(&mut tx, cart_id, if_match).await?;
@@ -227,9 +231,9 @@ pub async fn set_quantity(
     .bind(cart_id)
     .fetch_optional(&mut *tx)
     .await?;
-    let stock = stock.ok_or_else(|| ApiError::NotFound(format!("cart line {line_id}")))?;
+    let stock = stock.ok_or_else(|| DomainError::NotFound(format!("cart line {line_id}")))?;
     if quantity as i64 > stock {
-        return Err(ApiError::OutOfStock(format!("only {stock} left of this variant")));
+        return Err(DomainError::OutOfStock(format!("only {stock} left of this variant")));
     }
     sqlx::query("UPDATE cart_lines SET quantity = $1 WHERE id = $2 AND cart_id = $3")
         .bind(i64::from(quantity))
@@ -241,7 +245,7 @@ pub async fn set_quantity(
 }
 
 /// Removes a line from the cart.
-pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option<u64>) -> Result<Cart, ApiError> {
+pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option<u64>) -> Result<Cart, DomainError> {
     let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     check_version(&mut tx, cart_id, if_match).await?;
     let removed = sqlx::query("DELETE FROM cart_lines WHERE id = $1 AND cart_id = $2")
@@ -250,13 +254,13 @@ pub async fn remove_line(db: &Db, cart_id: &str, line_id: &str, if_match: Option
         .execute(&mut *tx)
         .await?;
     if removed.rows_affected() == 0 {
-        return Err(ApiError::NotFound(format!("cart line {line_id}")));
+        return Err(DomainError::NotFound(format!("cart line {line_id}")));
     }
     finish_write(tx, cart_id).await
 }
 
 /// Bumps the cart's version and answers the cart as committed.
-async fn finish_write(mut tx: WriteTx, cart_id: &str) -> Result<Cart, ApiError> {
+async fn finish_write(mut tx: WriteTx, cart_id: &str) -> Result<Cart, DomainError> {
     sqlx::query("UPDATE carts SET version = version + 1 WHERE id = $1").bind(cart_id).execute(&mut *tx).await?;
     let cart = load(&mut tx, cart_id).await?;
     tx.commit().await?;
@@ -264,12 +268,12 @@ async fn finish_write(mut tx: WriteTx, cart_id: &str) -> Result<Cart, ApiError> 
 }
 
 /// Reads a cart with every price computed from the catalogue.
-pub async fn get(db: &Db, cart_id: &str) -> Result<Cart, ApiError> {
+pub async fn get(db: &Db, cart_id: &str) -> Result<Cart, DomainError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, cart_id).await
 }
 
-pub(super) async fn load(conn: &mut Conn, cart_id: &str) -> Result<Cart, ApiError> {
+pub(super) async fn load(conn: &mut Conn, cart_id: &str) -> Result<Cart, DomainError> {
     let rows = sqlx::query(
         "SELECT l.id, l.product_id, l.variant_id, l.quantity, p.name, p.price_amount, p.images, v.name AS variant_name,
                 (SELECT COUNT(*) FROM variants WHERE product_id = p.id) AS variant_count

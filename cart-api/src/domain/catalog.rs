@@ -11,7 +11,7 @@ use sqlx::Row;
 
 use crate::db::Db;
 
-use crate::error::ApiError;
+use super::error::DomainError;
 
 pub use contracts::api::{DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE};
 
@@ -61,7 +61,7 @@ pub enum Sort {
 }
 
 impl Sort {
-    fn parse(value: &str) -> Result<Self, ApiError> {
+    fn parse(value: &str) -> Result<Self, DomainError> {
         Ok(match value {
             "featured" | "" => Sort::Featured,
             "price-asc" => Sort::PriceAsc,
@@ -69,7 +69,7 @@ impl Sort {
             "name" => Sort::Name,
             "newest" => Sort::Newest,
             other => {
-                return Err(ApiError::BadRequest(format!(
+                return Err(DomainError::Invalid(format!(
                     "sort={other:?} is not one of {}",
                     contracts::api::PRODUCT_SORTS.join(", ")
                 )))
@@ -94,35 +94,35 @@ pub struct ListQuery {
 }
 
 impl TryFrom<ListParams> for ListQuery {
-    type Error = ApiError;
+    type Error = DomainError;
 
-    fn try_from(p: ListParams) -> Result<Self, ApiError> {
+    fn try_from(p: ListParams) -> Result<Self, DomainError> {
         let page = p.page.unwrap_or(1);
         if page == 0 {
-            return Err(ApiError::BadRequest("page starts at 1".into()));
+            return Err(DomainError::Invalid("page starts at 1".into()));
         }
         let page_size = p.page_size.unwrap_or(DEFAULT_PAGE_SIZE);
         if !(1..=MAX_PAGE_SIZE).contains(&page_size) {
-            return Err(ApiError::BadRequest(format!("pageSize must be between 1 and {MAX_PAGE_SIZE}")));
+            return Err(DomainError::Invalid(format!("pageSize must be between 1 and {MAX_PAGE_SIZE}")));
         }
         for (name, price) in [("minPrice", p.min_price), ("maxPrice", p.max_price)] {
             if price.is_some_and(|v| v < 0) {
-                return Err(ApiError::BadRequest(format!("{name} must not be negative")));
+                return Err(DomainError::Invalid(format!("{name} must not be negative")));
             }
         }
         if let (Some(min), Some(max)) = (p.min_price, p.max_price) {
             if min > max {
-                return Err(ApiError::BadRequest("minPrice is above maxPrice".into()));
+                return Err(DomainError::Invalid("minPrice is above maxPrice".into()));
             }
         }
         let q = p.q.map(|q| q.trim().to_string()).filter(|q| !q.is_empty());
         if q.as_ref().is_some_and(|q| q.chars().count() > 100) {
-            return Err(ApiError::BadRequest("q is longer than 100 characters".into()));
+            return Err(DomainError::Invalid("q is longer than 100 characters".into()));
         }
         let variant = match p.variant.map(|v| v.trim().to_string()) {
             None => None,
             Some(v) if (1..=MAX_VARIANT_LEN).contains(&v.chars().count()) => Some(v.to_lowercase()),
-            Some(_) => return Err(ApiError::BadRequest(format!("variant must be 1 to {MAX_VARIANT_LEN} characters"))),
+            Some(_) => return Err(DomainError::Invalid(format!("variant must be 1 to {MAX_VARIANT_LEN} characters"))),
         };
         Ok(Self {
             q,
@@ -172,7 +172,7 @@ struct Listed {
 
 impl Catalogue {
     /// The current snapshot, loaded when there is none or it is too old.
-    pub async fn snapshot(&self, db: &Db) -> Result<Arc<Snapshot>, ApiError> {
+    pub async fn snapshot(&self, db: &Db) -> Result<Arc<Snapshot>, DomainError> {
         if let Some(fresh) = self.fresh() {
             return Ok(fresh);
         }
@@ -201,7 +201,7 @@ impl Catalogue {
 }
 
 impl Snapshot {
-    async fn load(db: &Db) -> Result<Self, ApiError> {
+    async fn load(db: &Db) -> Result<Self, DomainError> {
         let rows = sqlx::query(
             "SELECT id, name, description, category, price_amount, price_currency, images, added_at FROM products ORDER BY id",
         )
@@ -218,7 +218,7 @@ impl Snapshot {
                     product,
                 })
             })
-            .collect::<Result<_, ApiError>>()?;
+            .collect::<Result<_, DomainError>>()?;
         let variants = sqlx::query("SELECT product_id, id, name, stock FROM variants ORDER BY product_id, position")
             .fetch_all(db)
             .await?;
@@ -323,24 +323,24 @@ pub async fn recommendations(
     catalogue: &Catalogue,
     id: u32,
     variant: Option<&str>,
-) -> Result<Option<Recommendations>, ApiError> {
+) -> Result<Option<Recommendations>, DomainError> {
     let snapshot = catalogue.snapshot(db).await?;
     Ok(snapshot.get(id).map(|product| snapshot.recommendations(&product, variant)))
 }
 
-pub async fn list(db: &Db, catalogue: &Catalogue, query: &ListQuery) -> Result<ProductPage, ApiError> {
+pub async fn list(db: &Db, catalogue: &Catalogue, query: &ListQuery) -> Result<ProductPage, DomainError> {
     Ok(catalogue.snapshot(db).await?.list(query))
 }
 
-pub async fn get(db: &Db, catalogue: &Catalogue, id: u32) -> Result<Option<Product>, ApiError> {
+pub async fn get(db: &Db, catalogue: &Catalogue, id: u32) -> Result<Option<Product>, DomainError> {
     Ok(catalogue.snapshot(db).await?.get(id))
 }
 
-pub async fn categories(db: &Db, catalogue: &Catalogue) -> Result<Vec<Category>, ApiError> {
+pub async fn categories(db: &Db, catalogue: &Catalogue) -> Result<Vec<Category>, DomainError> {
     Ok(catalogue.snapshot(db).await?.categories())
 }
 
-fn product_from_row(row: &AnyRow) -> Result<Product, ApiError> {
+fn product_from_row(row: &AnyRow) -> Result<Product, DomainError> {
     let images: String = row.get("images");
     Ok(Product {
         id: row.get::<i64, _>("id") as u32,

@@ -4,12 +4,11 @@
 
 use crate::db::{Conn, Db, WriteTx};
 use contracts::api::{Address, CheckoutSession, CheckoutStep, Order, SHIPPING_COUNTRIES as COUNTRIES};
-use contracts::problems::ProblemKind;
 
+use super::error::{Conflict, DomainError};
 use super::idempotency::{once, Fresh, IdempotencyKey};
 use super::{cart, orders};
 use crate::clock::now_millis;
-use crate::error::ApiError;
 use crate::ids::new_id;
 
 /// Starts a checkout of the account's cart. With an idempotency key a retry answers the same
@@ -19,7 +18,7 @@ pub async fn start(
     user_id: &str,
     cart_id: &str,
     idempotency: Option<&IdempotencyKey>,
-) -> Result<(CheckoutSession, bool), ApiError> {
+) -> Result<(CheckoutSession, bool), DomainError> {
     let mut tx = crate::db::begin_write(db, &[cart_id]).await?;
     let request = format!("start:{cart_id}");
     let started = once(
@@ -38,10 +37,10 @@ pub async fn start(
 }
 
 /// A new checkout session of `user_id` for cart `cart_id`, which must hold something: its id.
-async fn open(tx: &mut Conn, user_id: &str, cart_id: &str) -> Result<String, ApiError> {
+async fn open(tx: &mut Conn, user_id: &str, cart_id: &str) -> Result<String, DomainError> {
     let current = cart::load(tx, cart_id).await?;
     if current.lines.is_empty() {
-        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty: add something first".into()));
+        return Err(DomainError::Conflict(Conflict::EmptyCart, "the cart is empty: add something first".into()));
     }
     let id = new_id("chk", 12);
     sqlx::query(
@@ -59,7 +58,7 @@ async fn open(tx: &mut Conn, user_id: &str, cart_id: &str) -> Result<String, Api
 
 /// A write transaction on checkout session `id` of `user_id`, holding its cart's lock: a checkout
 /// reads the cart that adds and removals change, and places the order that empties it.
-pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<WriteTx, ApiError> {
+pub async fn begin_write(db: &Db, id: &str, user_id: &str) -> Result<WriteTx, DomainError> {
     // A checkout session never changes cart, so its cart can be read before the lock is taken.
     let cart_id: Option<String> =
         sqlx::query_scalar("SELECT cart_id FROM checkout_sessions WHERE id = $1 AND user_id = $2")
@@ -84,7 +83,7 @@ pub async fn place_order(
     user_id: &str,
     id: &str,
     idempotency: Option<&IdempotencyKey>,
-) -> Result<(Order, bool), ApiError> {
+) -> Result<(Order, bool), DomainError> {
     let mut tx = begin_write(db, id, user_id).await?;
     let request = format!("order:{id}");
     let (outcome, replayed) = once(
@@ -108,7 +107,11 @@ pub async fn place_order(
 /// Places the order of checkout session `id` under its lock: the order already placed, if any;
 /// a refusal when the session is not ready or the cart is not the one paid for; otherwise the
 /// order recorded from the cart and the session closed.
-async fn place(tx: &mut Conn, user_id: &str, id: &str) -> Result<Fresh<Result<(Order, bool), ApiError>>, ApiError> {
+async fn place(
+    tx: &mut Conn,
+    user_id: &str,
+    id: &str,
+) -> Result<Fresh<Result<(Order, bool), DomainError>>, DomainError> {
     let row: Option<PaidRow> = sqlx::query_as(
         "SELECT cart_id, cart_version, address, order_id,
                 (SELECT id FROM payments p WHERE p.id = s.payment_id AND p.status = 'authorized')
@@ -123,8 +126,8 @@ async fn place(tx: &mut Conn, user_id: &str, id: &str) -> Result<Fresh<Result<(O
         return Ok(Fresh { answer: Ok((orders::load(tx, &order_id, user_id).await?, true)), remembered: None });
     }
     let (Some(address), Some(payment_id)) = (address, payment_id) else {
-        return Err(ApiError::Conflict(
-            ProblemKind::CheckoutIncomplete,
+        return Err(DomainError::Conflict(
+            Conflict::CheckoutIncomplete,
             "give an address and pay before placing the order".into(),
         ));
     };
@@ -132,14 +135,14 @@ async fn place(tx: &mut Conn, user_id: &str, id: &str) -> Result<Fresh<Result<(O
     if current.version as i64 != paid_version {
         // The payment covered another cart: it must be authorized again for what is there now.
         sqlx::query("UPDATE checkout_sessions SET payment_id = NULL WHERE id = $1").bind(id).execute(&mut *tx).await?;
-        let changed = ApiError::Conflict(
-            ProblemKind::CartChanged,
+        let changed = DomainError::Conflict(
+            Conflict::CartChanged,
             "the cart changed after payment: review it and pay again".into(),
         );
         return Ok(Fresh { answer: Err(changed), remembered: None });
     }
     if current.lines.is_empty() {
-        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
+        return Err(DomainError::Conflict(Conflict::EmptyCart, "the cart is empty".into()));
     }
     let order_id = orders::record(tx, user_id, id, &current, &address, &payment_id).await?;
     close(tx, id, &cart_id, &payment_id, &order_id).await?;
@@ -148,7 +151,7 @@ async fn place(tx: &mut Conn, user_id: &str, id: &str) -> Result<Fresh<Result<(O
 }
 
 /// Ends checkout session `id` with its order: the payment is captured and the cart emptied.
-async fn close(tx: &mut Conn, id: &str, cart_id: &str, payment_id: &str, order_id: &str) -> Result<(), ApiError> {
+async fn close(tx: &mut Conn, id: &str, cart_id: &str, payment_id: &str, order_id: &str) -> Result<(), DomainError> {
     sqlx::query("UPDATE payments SET status = 'captured' WHERE id = $1").bind(payment_id).execute(&mut *tx).await?;
     sqlx::query("UPDATE checkout_sessions SET order_id = $1 WHERE id = $2")
         .bind(order_id)
@@ -161,24 +164,24 @@ async fn close(tx: &mut Conn, id: &str, cart_id: &str, payment_id: &str, order_i
 }
 
 /// The checkout session `id` if it belongs to `user_id`; anyone else gets "not found".
-pub async fn get(db: &Db, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
+pub async fn get(db: &Db, id: &str, user_id: &str) -> Result<CheckoutSession, DomainError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, id, user_id).await
 }
 
 /// What anyone but the owner hears of a checkout session, the same as for one that does not exist.
-fn not_found(id: &str) -> ApiError {
-    ApiError::NotFound(format!("checkout session {id}"))
+fn not_found(id: &str) -> DomainError {
+    DomainError::NotFound(format!("checkout session {id}"))
 }
 
 /// Checks and stores the shipping address.
-pub async fn set_address(db: &Db, id: &str, user_id: &str, address: Address) -> Result<CheckoutSession, ApiError> {
+pub async fn set_address(db: &Db, id: &str, user_id: &str, address: Address) -> Result<CheckoutSession, DomainError> {
     let address = validate_address(address)?;
     let mut tx = begin_write(db, id, user_id).await?;
     let session = load(&mut tx, id, user_id).await?;
     if session.order_id.is_some() {
-        return Err(ApiError::Conflict(
-            ProblemKind::CheckoutCompleted,
+        return Err(DomainError::Conflict(
+            Conflict::CheckoutCompleted,
             "this checkout already placed its order".into(),
         ));
     }
@@ -193,24 +196,24 @@ pub async fn set_address(db: &Db, id: &str, user_id: &str, address: Address) -> 
 }
 
 /// Trims every field and refuses what cannot be shipped to, naming the field.
-pub fn validate_address(address: Address) -> Result<Address, ApiError> {
-    fn field(value: &str, name: &str, max: usize) -> Result<String, ApiError> {
+pub fn validate_address(address: Address) -> Result<Address, DomainError> {
+    fn field(value: &str, name: &str, max: usize) -> Result<String, DomainError> {
         let value = value.trim();
         if value.is_empty() || value.chars().count() > max || value.chars().any(char::is_control) {
-            return Err(ApiError::InvalidAddress(format!("{name}: required, at most {max} characters")));
+            return Err(DomainError::InvalidAddress(format!("{name}: required, at most {max} characters")));
         }
         Ok(value.to_string())
     }
     let postal_code = field(&address.postal_code, "postalCode", 10)?;
     if !postal_code.chars().all(|c| c.is_ascii_alphanumeric() || c == ' ' || c == '-') || postal_code.len() < 3 {
-        return Err(ApiError::InvalidAddress("postalCode: 3 to 10 letters, digits, spaces or dashes".into()));
+        return Err(DomainError::InvalidAddress("postalCode: 3 to 10 letters, digits, spaces or dashes".into()));
     }
     let country = address.country.trim().to_ascii_uppercase();
     if !COUNTRIES.contains(&country.as_str()) {
-        return Err(ApiError::InvalidAddress(format!("country: we ship to {}", COUNTRIES.join(", "))));
+        return Err(DomainError::InvalidAddress(format!("country: we ship to {}", COUNTRIES.join(", "))));
     }
     if country == "DE" && !(postal_code.len() == 5 && postal_code.bytes().all(|b| b.is_ascii_digit())) {
-        return Err(ApiError::InvalidAddress("postalCode: a German postal code has five digits".into()));
+        return Err(DomainError::InvalidAddress("postalCode: a German postal code has five digits".into()));
     }
     Ok(Address {
         name: field(&address.name, "name", 100)?,
@@ -225,7 +228,7 @@ pub fn validate_address(address: Address) -> Result<Address, ApiError> {
 type SessionRow = (String, Option<String>, Option<String>, Option<String>);
 
 /// Reads a checkout session as its owner sees it.
-pub(super) async fn load(conn: &mut Conn, id: &str, user_id: &str) -> Result<CheckoutSession, ApiError> {
+pub(super) async fn load(conn: &mut Conn, id: &str, user_id: &str) -> Result<CheckoutSession, DomainError> {
     let row: Option<SessionRow> = sqlx::query_as(
         "SELECT cart_id, address, order_id,
                 (SELECT card_last4 FROM payments p WHERE p.id = s.payment_id AND p.status IN ('authorized', 'captured'))
@@ -293,7 +296,7 @@ mod tests {
             let mut a = address();
             spoil(&mut a);
             match validate_address(a) {
-                Err(ApiError::InvalidAddress(detail)) => assert!(detail.starts_with(field), "{detail}"),
+                Err(DomainError::InvalidAddress(detail)) => assert!(detail.starts_with(field), "{detail}"),
                 other => panic!("{field}: {other:?}"),
             }
         }

@@ -5,7 +5,7 @@
 
 use crate::db::Conn;
 
-use crate::error::ApiError;
+use super::error::DomainError;
 
 /// A client's key for one write, within its session.
 pub struct IdempotencyKey {
@@ -15,15 +15,15 @@ pub struct IdempotencyKey {
 
 impl IdempotencyKey {
     /// Checks the header value: 1 to 255 visible ASCII characters.
-    pub fn parse(session_id: &str, value: &str) -> Result<Self, ApiError> {
+    pub fn parse(session_id: &str, value: &str) -> Result<Self, DomainError> {
         if value.is_empty() || value.len() > 255 || !value.bytes().all(|b| b.is_ascii_graphic()) {
-            return Err(ApiError::BadRequest("Idempotency-Key must be 1 to 255 visible ASCII characters".into()));
+            return Err(DomainError::Invalid("Idempotency-Key must be 1 to 255 visible ASCII characters".into()));
         }
         Ok(Self { session_id: session_id.to_string(), key: value.to_string() })
     }
 
     /// The answer stored for this key, if the same request was already done.
-    pub async fn replay(&self, tx: &mut Conn, request: &str) -> Result<Option<String>, ApiError> {
+    pub async fn replay(&self, tx: &mut Conn, request: &str) -> Result<Option<String>, DomainError> {
         let stored: Option<(String, String)> =
             sqlx::query_as("SELECT request, response FROM idempotency_keys WHERE session_id = $1 AND key = $2")
                 .bind(&self.session_id)
@@ -32,13 +32,13 @@ impl IdempotencyKey {
                 .await?;
         match stored {
             Some((first, response)) if first == request => Ok(Some(response)),
-            Some(_) => Err(ApiError::IdempotencyKeyReused),
+            Some(_) => Err(DomainError::IdempotencyKeyReused),
             None => Ok(None),
         }
     }
 
     /// Records the answer of the first request with this key.
-    pub async fn remember(&self, tx: &mut Conn, request: &str, response: &str) -> Result<(), ApiError> {
+    pub async fn remember(&self, tx: &mut Conn, request: &str, response: &str) -> Result<(), DomainError> {
         sqlx::query(
             "INSERT INTO idempotency_keys (session_id, key, request, response, created_at) VALUES ($1, $2, $3, $4, $5)",
         )
@@ -68,9 +68,9 @@ pub async fn once<T>(
     tx: &mut Conn,
     key: Option<&IdempotencyKey>,
     request: &str,
-    replay: impl AsyncFnOnce(&mut Conn, String) -> Result<T, ApiError>,
-    write: impl AsyncFnOnce(&mut Conn) -> Result<Fresh<T>, ApiError>,
-) -> Result<(T, bool), ApiError> {
+    replay: impl AsyncFnOnce(&mut Conn, String) -> Result<T, DomainError>,
+    write: impl AsyncFnOnce(&mut Conn) -> Result<Fresh<T>, DomainError>,
+) -> Result<(T, bool), DomainError> {
     if let Some(key) = key {
         if let Some(stored) = key.replay(tx, request).await? {
             return Ok((replay(tx, stored).await?, true));
@@ -88,13 +88,13 @@ pub async fn once_json<T: serde::Serialize + serde::de::DeserializeOwned>(
     tx: &mut Conn,
     key: Option<&IdempotencyKey>,
     request: &str,
-    write: impl AsyncFnOnce(&mut Conn) -> Result<T, ApiError>,
-) -> Result<(T, bool), ApiError> {
+    write: impl AsyncFnOnce(&mut Conn) -> Result<T, DomainError>,
+) -> Result<(T, bool), DomainError> {
     once(
         tx,
         key,
         request,
-        async |_, stored| serde_json::from_str(&stored).map_err(|e| ApiError::Corrupt(e.to_string())),
+        async |_, stored| serde_json::from_str(&stored).map_err(|e| DomainError::Corrupt(e.to_string())),
         async |tx| {
             let answer = write(tx).await?;
             let remembered = serde_json::to_string(&answer).ok();

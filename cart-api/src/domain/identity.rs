@@ -8,10 +8,9 @@ use super::cart::QUANTITY_RANGE;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use contracts::context::IdentitySummary;
-use contracts::problems::ProblemKind;
 
+use super::error::{Conflict, DomainError};
 use crate::clock::now_millis;
-use crate::error::ApiError;
 use crate::ids::new_id;
 use crate::overload::Gate;
 use crate::session::Session;
@@ -34,13 +33,13 @@ pub const MAX_SIGN_UPS_PER_ADDRESS: i64 = 10;
 const NO_ACCOUNT_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0JMMnkUjWJX5vD6QHrh6wJkZ/YAmXDqQXuKPdGTYxdY";
 
-pub fn hash_password(password: &str) -> Result<String, ApiError> {
+pub fn hash_password(password: &str) -> Result<String, DomainError> {
     let salt =
-        SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| ApiError::PasswordHash(e.to_string()))?;
+        SaltString::encode_b64(&rand::random::<[u8; 16]>()).map_err(|e| DomainError::PasswordHash(e.to_string()))?;
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| ApiError::PasswordHash(e.to_string()))
+        .map_err(|e| DomainError::PasswordHash(e.to_string()))
 }
 
 fn verify_password(password: &str, hash: &str) -> bool {
@@ -48,7 +47,7 @@ fn verify_password(password: &str, hash: &str) -> bool {
 }
 
 /// Creates the demo account when it is missing.
-pub async fn seed_demo_account(db: &Db) -> Result<(), ApiError> {
+pub async fn seed_demo_account(db: &Db) -> Result<(), DomainError> {
     let exists: Option<String> =
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(DEMO_EMAIL).fetch_optional(db).await?;
     if exists.is_some() {
@@ -56,7 +55,7 @@ pub async fn seed_demo_account(db: &Db) -> Result<(), ApiError> {
     }
     let hash = tokio::task::spawn_blocking(|| hash_password(DEMO_PASSWORD))
         .await
-        .map_err(|e| ApiError::PasswordHash(e.to_string()))??;
+        .map_err(|e| DomainError::PasswordHash(e.to_string()))??;
     sqlx::query(
         "INSERT INTO users (id, email, display_name, password_hash, locale, created_at) VALUES ($1, $2, $3, $4, 'en-US', $5)
          ON CONFLICT(email) DO NOTHING",
@@ -72,7 +71,7 @@ pub async fn seed_demo_account(db: &Db) -> Result<(), ApiError> {
 }
 
 /// What a remote may know about the visitor of `session`.
-pub async fn summary(db: &Db, session: Option<&Session>) -> Result<IdentitySummary, ApiError> {
+pub async fn summary(db: &Db, session: Option<&Session>) -> Result<IdentitySummary, DomainError> {
     let Some(user_id) = session.and_then(|s| s.user_id.as_deref()) else {
         return Ok(IdentitySummary::default());
     };
@@ -99,7 +98,7 @@ pub async fn sign_in(
     email: &str,
     password: &str,
     address: &str,
-) -> Result<Session, ApiError> {
+) -> Result<Session, DomainError> {
     let email = email.trim().to_lowercase();
     let since = now_millis() - FAILURE_WINDOW_MS;
     let (by_account, by_address): (i64, i64) = sqlx::query_as(
@@ -113,7 +112,7 @@ pub async fn sign_in(
     .await?;
     if by_account >= MAX_FAILURES_PER_ACCOUNT || by_address >= MAX_FAILURES_PER_ADDRESS {
         tracing::warn!(address, "sign-in rate limited");
-        return Err(ApiError::TooManyAttempts);
+        return Err(DomainError::TooManyAttempts);
     }
 
     let account: Option<(String, String)> =
@@ -130,7 +129,7 @@ pub async fn sign_in(
                 .bind(now_millis())
                 .execute(db)
                 .await?;
-            return Err(ApiError::InvalidCredentials);
+            return Err(DomainError::InvalidCredentials);
         }
     };
 
@@ -146,12 +145,12 @@ async fn signed_in_session(
     tx: &mut crate::db::Conn,
     previous: Option<Session>,
     user_id: &str,
-) -> Result<Session, ApiError> {
+) -> Result<Session, DomainError> {
     if let Some(previous) = previous {
         merge_guest_cart(tx, &previous.id, user_id).await?;
         previous.end(&mut *tx).await?;
     }
-    Session::start(&mut *tx, Some(user_id)).await
+    Ok(Session::start(&mut *tx, Some(user_id)).await?)
 }
 
 /// Creates an account and signs it in, like [`sign_in`] does (the guest cart comes along).
@@ -161,19 +160,19 @@ pub async fn sign_up(
     previous: Option<Session>,
     account: &contracts::api::SignUp,
     address: &str,
-) -> Result<Session, ApiError> {
+) -> Result<Session, DomainError> {
     let email = account.email.trim().to_lowercase();
     let name = account.display_name.trim().to_string();
     let at = email.find('@');
     if email.len() > 254 || !at.is_some_and(|i| i > 0 && i < email.len() - 1) || email.chars().any(char::is_whitespace)
     {
-        return Err(ApiError::InvalidAccount("email: not an e-mail address".into()));
+        return Err(DomainError::InvalidAccount("email: not an e-mail address".into()));
     }
     if !(8..=128).contains(&account.password.chars().count()) {
-        return Err(ApiError::InvalidAccount("password: 8 to 128 characters".into()));
+        return Err(DomainError::InvalidAccount("password: 8 to 128 characters".into()));
     }
     if name.is_empty() || name.chars().count() > 60 || name.chars().any(char::is_control) {
-        return Err(ApiError::InvalidAccount("displayName: 1 to 60 characters".into()));
+        return Err(DomainError::InvalidAccount("displayName: 1 to 60 characters".into()));
     }
     // The turn first: a sign-up shed for want of one has not used up one of the address's.
     let turn = hashing.enter().await?;
@@ -194,8 +193,8 @@ pub async fn sign_up(
     .execute(&mut *tx)
     .await?;
     if created.rows_affected() == 0 {
-        return Err(ApiError::Conflict(
-            ProblemKind::AccountExists,
+        return Err(DomainError::Conflict(
+            Conflict::AccountExists,
             "an account with this e-mail address exists: sign in".into(),
         ));
     }
@@ -208,7 +207,7 @@ pub async fn sign_up(
 /// writes nothing, so a flood costs one read per request. The attempt is stored before it is
 /// counted: of any number arriving at once, each sees at least the ones stored before it, so no
 /// more than the limit get through on either database.
-async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
+async fn count_sign_up(db: &Db, address: &str) -> Result<(), DomainError> {
     let recent = "SELECT COUNT(*) FROM sign_ups WHERE address = $1 AND at > $2";
     let since = now_millis() - FAILURE_WINDOW_MS;
     let before: i64 = sqlx::query_scalar(recent).bind(address).bind(since).fetch_one(db).await?;
@@ -224,7 +223,7 @@ async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
         }
     }
     tracing::warn!(address, "sign-up rate limited");
-    Err(ApiError::TooManySignUps)
+    Err(DomainError::TooManySignUps)
 }
 
 /// Runs a password hash on the blocking pool once `hashing` lets it, so that no more run at once
@@ -234,21 +233,21 @@ async fn count_sign_up(db: &Db, address: &str) -> Result<(), ApiError> {
 async fn on_hashing_pool<T: Send + 'static>(
     hashing: &Gate,
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
+) -> Result<T, DomainError> {
     hash_in_turn(hashing.enter().await?, work).await
 }
 
 async fn hash_in_turn<T: Send + 'static>(
     turn: tokio::sync::OwnedSemaphorePermit,
     work: impl FnOnce() -> T + Send + 'static,
-) -> Result<T, ApiError> {
+) -> Result<T, DomainError> {
     tokio::task::spawn_blocking(move || {
         let done = work();
         drop(turn);
         done
     })
     .await
-    .map_err(|e| ApiError::PasswordHash(e.to_string()))
+    .map_err(|e| DomainError::PasswordHash(e.to_string()))
 }
 
 /// A write transaction holding the locks of both carts a sign-in touches: the guest cart of
@@ -256,7 +255,7 @@ async fn hash_in_turn<T: Send + 'static>(
 /// again after; a cart created in between (a first add racing the sign-in) sends it round again,
 /// so no cart is merged unlocked. Carts only come into being, so this settles at once; should it
 /// not, the store-wide lock is the answer that is always right.
-async fn begin_sign_in(db: &Db, guest_session: Option<&str>, user_id: &str) -> Result<WriteTx, ApiError> {
+async fn begin_sign_in(db: &Db, guest_session: Option<&str>, user_id: &str) -> Result<WriteTx, DomainError> {
     async fn carts<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
         conn: E,
         guest_session: Option<&str>,
@@ -286,7 +285,7 @@ async fn begin_sign_in(db: &Db, guest_session: Option<&str>, user_id: &str) -> R
 
 /// Brings the guest cart of session `guest_session` into the account's cart: the account adopts
 /// it when it has none, otherwise the lines are added to the account's, capped per line.
-async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str) -> Result<(), ApiError> {
+async fn merge_guest_cart(tx: &mut Conn, guest_session: &str, user_id: &str) -> Result<(), DomainError> {
     let guest: Option<String> = sqlx::query_scalar("SELECT id FROM carts WHERE session_id = $1 AND user_id IS NULL")
         .bind(guest_session)
         .fetch_optional(&mut *tx)

@@ -6,9 +6,9 @@ use sqlx::Row;
 
 use crate::db::{Conn, Db};
 
+use super::error::DomainError;
 use super::CURRENCY;
 use crate::clock::now_millis;
-use crate::error::ApiError;
 use crate::ids::new_id;
 
 /// Records the order of `cart` inside the caller's write transaction: takes the stock of every
@@ -21,7 +21,7 @@ pub(super) async fn record(
     cart: &Cart,
     address: &str,
     payment_id: &str,
-) -> Result<String, ApiError> {
+) -> Result<String, DomainError> {
     take_stock(tx, &cart.lines).await?;
     let order_id = new_id("ord", 8);
     let t = &cart.totals;
@@ -62,7 +62,7 @@ pub(super) async fn record(
 }
 
 /// Takes each line's quantity from stock, or fails on the first line that sold out.
-async fn take_stock(tx: &mut Conn, lines: &[CartLine]) -> Result<(), ApiError> {
+async fn take_stock(tx: &mut Conn, lines: &[CartLine]) -> Result<(), DomainError> {
     // Stock rows are taken in one order (product, variant) whatever the cart's order, so two
     // orders placed at once on PostgreSQL never wait on each other's rows in a circle.
     let mut taking: Vec<&CartLine> = lines.iter().collect();
@@ -76,14 +76,14 @@ async fn take_stock(tx: &mut Conn, lines: &[CartLine]) -> Result<(), ApiError> {
                 .execute(&mut *tx)
                 .await?;
         if taken.rows_affected() == 0 {
-            return Err(ApiError::OutOfStock(format!("{} sold out while you were checking out", line.name)));
+            return Err(DomainError::OutOfStock(format!("{} sold out while you were checking out", line.name)));
         }
     }
     Ok(())
 }
 
 /// The signed-in user's orders, newest first.
-pub async fn list(db: &Db, user_id: &str) -> Result<Vec<OrderSummary>, ApiError> {
+pub async fn list(db: &Db, user_id: &str) -> Result<Vec<OrderSummary>, DomainError> {
     let rows = sqlx::query(
         "SELECT o.id, o.status, o.created_at, o.total, o.currency,
                 (SELECT CAST(COALESCE(SUM(quantity), 0) AS BIGINT) FROM order_lines WHERE order_id = o.id) AS item_count
@@ -104,13 +104,13 @@ pub async fn list(db: &Db, user_id: &str) -> Result<Vec<OrderSummary>, ApiError>
         .collect())
 }
 
-pub async fn get(db: &Db, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
+pub async fn get(db: &Db, order_id: &str, user_id: &str) -> Result<Order, DomainError> {
     let mut conn = db.acquire().await?;
     load(&mut conn, order_id, user_id).await
 }
 
 /// An order as its owner sees it; anyone else gets "not found".
-pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Result<Order, ApiError> {
+pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Result<Order, DomainError> {
     let order = sqlx::query(
         "SELECT status, created_at, subtotal, shipping, tax, total, currency, address, card_last4
          FROM orders WHERE id = $1 AND user_id = $2",
@@ -119,7 +119,7 @@ pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Resu
     .bind(user_id)
     .fetch_optional(&mut *conn)
     .await?
-    .ok_or_else(|| ApiError::NotFound(format!("order {order_id}")))?;
+    .ok_or_else(|| DomainError::NotFound(format!("order {order_id}")))?;
     let lines = sqlx::query(
         "SELECT l.position, l.product_id, l.variant_id, l.name, l.quantity, l.unit_price, l.line_total, p.images
          FROM order_lines l LEFT JOIN products p ON p.id = l.product_id WHERE order_id = $1 ORDER BY position",
@@ -130,7 +130,7 @@ pub(super) async fn load(conn: &mut Conn, order_id: &str, user_id: &str) -> Resu
     let currency: String = order.get("currency");
     let money = |column: &str| Money::new(order.get::<i64, _>(column), currency.clone());
     let address: Address = serde_json::from_str(order.get("address"))
-        .map_err(|e| ApiError::Corrupt(format!("order {order_id} has no readable address: {e}")))?;
+        .map_err(|e| DomainError::Corrupt(format!("order {order_id} has no readable address: {e}")))?;
     Ok(Order {
         order_id: order_id.to_string(),
         status: order.get("status"),

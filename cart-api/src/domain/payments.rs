@@ -7,12 +7,11 @@
 
 use crate::db::{Conn, Db};
 use contracts::api::{Money, Payment, PaymentRequest};
-use contracts::problems::ProblemKind;
 
 use super::checkout;
+use super::error::{Conflict, DomainError};
 use super::idempotency::{once, Fresh, IdempotencyKey};
 use crate::clock::now_millis;
-use crate::error::ApiError;
 use crate::ids::new_id;
 
 /// The test card the provider always declines.
@@ -25,23 +24,23 @@ struct Card {
 
 impl Card {
     /// Checks number (Luhn), expiry (`MM/YY`, not past) and CVC; the message names the field.
-    fn parse(request: &PaymentRequest, now: (u32, u32)) -> Result<Card, ApiError> {
+    fn parse(request: &PaymentRequest, now: (u32, u32)) -> Result<Card, DomainError> {
         let digits: String = request.card_number.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
         if !(12..=19).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) || !luhn(&digits) {
-            return Err(ApiError::InvalidCard("cardNumber: not a valid card number".into()));
+            return Err(DomainError::InvalidCard("cardNumber: not a valid card number".into()));
         }
         let expiry = request.expiry.trim();
         let (month, year) = expiry
             .split_once('/')
             .and_then(|(m, y)| Some((m.trim().parse::<u32>().ok()?, y.trim().parse::<u32>().ok()?)))
             .filter(|(m, y)| (1..=12).contains(m) && *y < 100)
-            .ok_or_else(|| ApiError::InvalidCard("expiry: use MM/YY".into()))?;
+            .ok_or_else(|| DomainError::InvalidCard("expiry: use MM/YY".into()))?;
         if (2000 + year, month) < now {
-            return Err(ApiError::InvalidCard("expiry: the card has expired".into()));
+            return Err(DomainError::InvalidCard("expiry: the card has expired".into()));
         }
         let cvc = request.cvc.trim();
         if !(3..=4).contains(&cvc.len()) || !cvc.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(ApiError::InvalidCard("cvc: three or four digits".into()));
+            return Err(DomainError::InvalidCard("cvc: three or four digits".into()));
         }
         Ok(Card { digits })
     }
@@ -95,7 +94,7 @@ pub async fn authorize(
     user_id: &str,
     request: &PaymentRequest,
     idempotency: Option<&IdempotencyKey>,
-) -> Result<(Payment, bool), ApiError> {
+) -> Result<(Payment, bool), DomainError> {
     let card = Card::parse(request, this_month())?;
     let mut tx = checkout::begin_write(db, &request.checkout_session_id, user_id).await?;
     // What a repeat must match; the card number itself is never stored, not even here.
@@ -104,7 +103,7 @@ pub async fn authorize(
         &mut tx,
         idempotency,
         &fingerprint,
-        async |_, stored| serde_json::from_str(&stored).map(Ok).map_err(|e| ApiError::Corrupt(e.to_string())),
+        async |_, stored| serde_json::from_str(&stored).map(Ok).map_err(|e| DomainError::Corrupt(e.to_string())),
         async |tx| charge(tx, user_id, &request.checkout_session_id, &card).await,
     )
     .await?;
@@ -120,22 +119,22 @@ async fn charge(
     user_id: &str,
     checkout_session_id: &str,
     card: &Card,
-) -> Result<Fresh<Result<Payment, ApiError>>, ApiError> {
+) -> Result<Fresh<Result<Payment, DomainError>>, DomainError> {
     let session = checkout::load(tx, checkout_session_id, user_id).await?;
     if session.order_id.is_some() {
-        return Err(ApiError::Conflict(
-            ProblemKind::CheckoutCompleted,
+        return Err(DomainError::Conflict(
+            Conflict::CheckoutCompleted,
             "this checkout already placed its order".into(),
         ));
     }
     if session.address.is_none() {
-        return Err(ApiError::Conflict(
-            ProblemKind::CheckoutIncomplete,
+        return Err(DomainError::Conflict(
+            Conflict::CheckoutIncomplete,
             "give a shipping address before paying".into(),
         ));
     }
     if session.lines.is_empty() {
-        return Err(ApiError::Conflict(ProblemKind::EmptyCart, "the cart is empty".into()));
+        return Err(DomainError::Conflict(Conflict::EmptyCart, "the cart is empty".into()));
     }
     let declined = card.digits == DECLINED_CARD;
     let id = new_id("pay", 12);
@@ -154,7 +153,7 @@ async fn charge(
     .await?;
     if declined {
         tracing::info!(checkout_session = %session.id, "payment declined");
-        return Ok(Fresh { answer: Err(ApiError::PaymentDeclined), remembered: None });
+        return Ok(Fresh { answer: Err(DomainError::PaymentDeclined), remembered: None });
     }
     // The order will be placed from exactly the cart version this payment covers.
     sqlx::query(
@@ -207,7 +206,7 @@ mod tests {
             (request("4242424242424242", "12/30", "12a"), "cvc"),
         ] {
             match Card::parse(&bad, now) {
-                Err(ApiError::InvalidCard(detail)) => assert!(detail.starts_with(field), "{detail}"),
+                Err(DomainError::InvalidCard(detail)) => assert!(detail.starts_with(field), "{detail}"),
                 other => panic!("{field}: {:?}", other.map(|c| c.last4())),
             }
         }

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
+use super::error::DomainError;
 use super::identity::FAILURE_WINDOW_MS;
 use crate::db::Db;
-use crate::error::ApiError;
 use crate::session::IDLE_LIFETIME_MS;
 
 /// How long an idempotency key replays its first answer.
@@ -33,7 +33,7 @@ pub struct Swept {
 const OVER: &str = "SELECT id FROM sessions WHERE (ended_at IS NOT NULL AND ended_at <= $1) OR seen_at <= $2";
 
 /// Deletes what is too old to matter at `now` (milliseconds since the epoch).
-pub async fn sweep(db: &Db, now: i64) -> Result<Swept, ApiError> {
+pub async fn sweep(db: &Db, now: i64) -> Result<Swept, DomainError> {
     let failures =
         sqlx::query("DELETE FROM sign_in_failures WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(db).await?;
     let sign_ups = sqlx::query("DELETE FROM sign_ups WHERE at <= $1").bind(now - FAILURE_WINDOW_MS).execute(db).await?;
@@ -53,7 +53,7 @@ pub async fn sweep(db: &Db, now: i64) -> Result<Swept, ApiError> {
 
 /// Deletes the sessions that are over, with their idempotency keys and guest carts. An account's
 /// cart outlives the session it was started in, so that session stays for the cart to refer to.
-async fn sweep_sessions(db: &Db, now: i64) -> Result<(u64, u64), ApiError> {
+async fn sweep_sessions(db: &Db, now: i64) -> Result<(u64, u64), DomainError> {
     let (ended, idle) = (now - SESSION_GRACE_MS, now - IDLE_LIFETIME_MS - SESSION_GRACE_MS);
     let guest_carts = format!("SELECT id FROM carts WHERE user_id IS NULL AND session_id IN ({OVER})");
     let mut tx = crate::db::begin_exclusive(db).await?;

@@ -75,7 +75,7 @@ pub async fn add_item(
 /// The cart of an existing session; without one there is no line to change.
 async fn existing_cart(state: &AppState, session: Option<Session>) -> Result<String, ApiError> {
     let session = session.ok_or_else(|| ApiError::NotFound("cart line".into()))?;
-    cart::cart_id_for(&state.db, &session).await
+    Ok(cart::cart_id_for(&state.db, &session).await?)
 }
 
 #[utoipa::path(

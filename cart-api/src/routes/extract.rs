@@ -6,6 +6,7 @@ use axum::extract::{ConnectInfo, FromRequest, FromRequestParts};
 use axum::http::request::Parts;
 
 use crate::domain::idempotency::IdempotencyKey;
+use crate::domain::DomainError;
 use crate::error::ApiError;
 use crate::session::Session;
 use crate::AppState;
@@ -79,7 +80,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyHeader {
 
 impl IdempotencyHeader {
     /// The key, scoped to `session_id`; a malformed one is a problem, no header is `None`.
-    pub fn for_session(&self, session_id: &str) -> Result<Option<IdempotencyKey>, ApiError> {
+    pub fn for_session(&self, session_id: &str) -> Result<Option<IdempotencyKey>, DomainError> {
         // Text that is not visible ASCII is refused by the parser like any other bad key.
         self.0.as_ref().map(|v| IdempotencyKey::parse(session_id, v.to_str().unwrap_or("\u{0}"))).transpose()
     }
@@ -103,7 +104,7 @@ impl FromRequestParts<AppState> for CurrentSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        Session::existing(&state.db, &parts.headers).await.map(Self)
+        Ok(Self(Session::existing(&state.db, &parts.headers).await?))
     }
 }
 

@@ -17,7 +17,7 @@ use serde::Deserialize;
 
 use crate::domain::cart;
 use crate::domain::idempotency::IdempotencyKey;
-use crate::error::ApiError;
+use crate::domain::DomainError;
 use crate::session::{Session, WithSession};
 use crate::AppState;
 
@@ -81,7 +81,7 @@ pub async fn add_to_cart(
     let written = match Session::existing(&state.db, &headers).await {
         Ok(Some(session)) => add_for(&state, &session, &item, key_for(&session.id)).await.map(|()| session),
         Ok(None) => cart::add_item_as_new_visitor(&state.db, &item, key_for, None).await.map(|(session, _)| session),
-        Err(error) => Err(error),
+        Err(error) => Err(DomainError::from(error)),
     };
     match written {
         Ok(session) => {
@@ -102,17 +102,17 @@ async fn add_for(
     state: &AppState,
     session: &Session,
     item: &AddCartItem,
-    key: Result<Option<IdempotencyKey>, ApiError>,
-) -> Result<(), ApiError> {
+    key: Result<Option<IdempotencyKey>, DomainError>,
+) -> Result<(), DomainError> {
     let cart_id = cart::cart_id_for(&state.db, session).await?;
     cart::add_item(&state.db, &cart_id, item, key?.as_ref(), None).await.map(|_| ())
 }
 
-fn problem_of(error: &ApiError) -> FormProblem {
+fn problem_of(error: &DomainError) -> FormProblem {
     match error {
-        ApiError::QuantityLimit(_) => FormProblem::Quantity,
-        ApiError::OutOfStock(_) => FormProblem::Stock,
-        ApiError::UnknownItem(_) | ApiError::NotFound(_) => FormProblem::Unknown,
+        DomainError::QuantityLimit(_) => FormProblem::Quantity,
+        DomainError::OutOfStock(_) => FormProblem::Stock,
+        DomainError::UnknownItem(_) | DomainError::NotFound(_) => FormProblem::Unknown,
         _ => FormProblem::Failed,
     }
 }

@@ -24,6 +24,7 @@ use tower_http::compression::{CompressionLayer, CompressionLevel};
 use crate::config::Limits;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::overload::{Busy, Gate};
 use crate::AppState;
 
 /// Larger bodies are refused with 413 before they are read.
@@ -67,7 +68,7 @@ pub fn router(state: AppState, metrics: Metrics, remote_origins: &[String], limi
     let [csp, nosniff, referrer, frame, opener] = crate::security::layers(remote_origins);
     let hsts = crate::security::strict_transport_security(state.cookie_secure);
     let secure = state.cookie_secure;
-    let admission = crate::overload::Gate::new(limits.max_in_flight, limits.max_in_flight, limits.queue_timeout);
+    let admission = Gate::new(limits.max_in_flight, limits.max_in_flight, limits.queue_timeout);
     // The last layer added is the outermost: a request meets trace, headers, admission, the
     // panic guard and the deadline, in that order, before the routes.
     Router::new()
@@ -83,7 +84,7 @@ pub fn router(state: AppState, metrics: Metrics, remote_origins: &[String], limi
         .layer(axum::extract::DefaultBodyLimit::max(BODY_LIMIT))
         .layer(from_fn_with_state(limits.request_timeout, deadline))
         .layer(panic_guard())
-        .layer(from_fn_with_state(admission, crate::overload::admit))
+        .layer(from_fn_with_state(admission, admit))
         .layer(csp)
         .layer(nosniff)
         .layer(referrer)
@@ -144,6 +145,19 @@ async fn ready(State(state): State<AppState>) -> Result<Json<serde_json::Value>,
     }
 }
 
+/// Every request but the probes takes a turn of the gate for as long as its handler runs.
+pub async fn admit(State(gate): State<Gate>, request: Request, next: Next) -> Response {
+    // Liveness and readiness answer under any load: an orchestrator that saw them fail would
+    // restart or drain a process that is merely busy.
+    if matches!(request.uri().path(), "/api/health" | "/api/ready") {
+        return next.run(request).await;
+    }
+    match gate.enter().await {
+        Ok(_slot) => next.run(request).await,
+        Err(Busy) => ApiError::Overloaded.into_response(),
+    }
+}
+
 /// Reading the body and answering must end within `REQUEST_TIMEOUT_SECS`: a client that sends
 /// its body a byte at a time gets a 408 problem document instead of holding a slot. Dropping the
 /// handler rolls back its transaction, so a timed-out write changes nothing.
@@ -194,7 +208,7 @@ mod tests {
             cookie_secure: false,
             cors_allow_origin: None,
             trusted_proxies: Vec::new().into(),
-            hashing: crate::overload::Gate::new(1, 1, Duration::from_secs(1)),
+            hashing: Gate::new(1, 1, Duration::from_secs(1)),
             catalogue: Default::default(),
             composer: None,
             public_origin: None,
