@@ -5,21 +5,31 @@ use std::path::{Path, PathBuf};
 
 use tempfile::TempDir;
 
-pub(crate) fn required_env(name: &str) -> PathBuf {
-    let value = std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or_else(|| {
-        panic!("{name} is not set: run the browser journeys through `cargo xtask test`, which builds the store first and sets CART_API_BIN and DIST_DIR")
-    });
-    assert!(
-        value.exists(),
-        "{name}={} does not exist: run the browser journeys through `cargo xtask test`, which builds it first",
-        value.display()
-    );
-    value
+/// The workspace this harness belongs to: where `cargo xtask build` puts `dist/` and `target/`.
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("e2e lives in the workspace").to_path_buf()
 }
 
-/// The built front end the tests serve (`DIST_DIR`).
+/// `name` from the environment if set, else `default`; either must exist.
+fn built(name: &str, default: PathBuf) -> PathBuf {
+    let path = std::env::var_os(name).filter(|v| !v.is_empty()).map(PathBuf::from).unwrap_or(default);
+    assert!(
+        path.exists(),
+        "{} does not exist: `cargo xtask build` builds it (or set {name} to where it is)",
+        path.display()
+    );
+    path
+}
+
+/// The release server the journeys run: `CART_API_BIN`, else the one `cargo xtask build` made.
+pub fn built_server() -> PathBuf {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| workspace().join("target"), PathBuf::from);
+    built("CART_API_BIN", target.join("release/cart-api"))
+}
+
+/// The built front end the tests serve: `DIST_DIR`, else the workspace's `dist/`.
 pub fn dist_dir() -> PathBuf {
-    required_env("DIST_DIR")
+    built("DIST_DIR", workspace().join("dist"))
 }
 
 /// A copy of the built front end, changed by `edit` (e.g. a remote's bundle removed).

@@ -62,14 +62,11 @@ impl ServerRendering {
     /// into the manifest of `dist`, as a deployment of the server half would.
     /// A `dist` without a manifest, or without one of these remotes, gets no server half for it.
     pub async fn start_halves(&mut self, api: &str, dist: &Path) {
-        let Ok(manifest) = std::fs::read(dist.join("remotes.json")) else { return };
-        let manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap_or_default();
-        let deployed = |remote: &str| {
-            manifest["remotes"].as_array().is_some_and(|entries| entries.iter().any(|e| e["name"] == remote))
-        };
+        let Some(manifest) = crate::manifest::try_read(dist) else { return };
+        let deployed = |remote: &str| manifest.entry(remote).is_some();
         for (remote, binary) in SERVER_HALVES.into_iter().filter(|(remote, _)| deployed(remote)) {
             let url = self.start_half(remote, binary, api).await;
-            crate::manifest::edit(dist, remote, |entry| entry["server"] = url.into());
+            crate::manifest::edit(dist, remote, |entry| entry.release.server = Some(url));
         }
     }
 
@@ -88,7 +85,7 @@ impl ServerRendering {
         let Some((_, binary)) = SERVER_HALVES.into_iter().find(|(name, _)| *name == remote) else { return };
         let old: Vec<usize> = (0..self.halves.len()).filter(|&i| self.halves[i].0 == remote).collect();
         let url = self.start_half(remote, binary, api).await;
-        crate::manifest::edit(dist, remote, |entry| entry["server"] = url.into());
+        crate::manifest::edit(dist, remote, |entry| entry.release.server = Some(url));
         for i in old.into_iter().rev() {
             let (_, mut child, _) = self.halves.remove(i);
             let _ = child.kill().await;

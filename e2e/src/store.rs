@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use tempfile::TempDir;
 use tokio::process::{Child, Command};
 
-use crate::dist::{copy_tree, dist_dir, required_env};
+use crate::dist::{built_server, copy_tree, dist_dir};
 use crate::process::{spawn_until_ready, Log};
 use crate::server_rendering::{self, ServerRendering};
 use test_support::TestDatabase;
@@ -18,6 +18,7 @@ const SERVER_READY: &str = "cart-api listening on ";
 pub struct Store {
     base_url: String,
     server: Option<Child>,
+    bin: PathBuf,
     dist_path: PathBuf,
     env: Vec<(String, String)>,
     database: TestDatabase,
@@ -28,49 +29,83 @@ pub struct Store {
     log: Log,
 }
 
+/// How to start a [`Store`]: which server binary, which front end, what more environment.
+/// Unset, the server is the release build (`CART_API_BIN`, else `target/release/cart-api`) and
+/// the front end the built one (`DIST_DIR`, else `dist/`), with server rendering unless
+/// `E2E_SERVER_RENDERING=off`.
+#[derive(Default)]
+pub struct StoreBuilder {
+    server: Option<PathBuf>,
+    dist: Option<PathBuf>,
+    copy: Option<TempDir>,
+    env: Vec<(String, String)>,
+}
+
+impl StoreBuilder {
+    /// The cart-api binary to run.
+    pub fn server(mut self, bin: impl Into<PathBuf>) -> Self {
+        self.server = Some(bin.into());
+        self
+    }
+
+    /// Serves the front end in `dist` (left as it is: with server rendering the store serves a
+    /// copy, whose manifest names the server halves).
+    pub fn serve(mut self, dist: impl Into<PathBuf>) -> Self {
+        self.dist = Some(dist.into());
+        self
+    }
+
+    /// Serves `copy` (a changed copy, see [`crate::dist_copy`] and [`crate::copy_dist_without`]),
+    /// which lives as long as the store.
+    pub fn dist(mut self, copy: TempDir) -> Self {
+        self.dist = Some(copy.path().to_path_buf());
+        self.copy = Some(copy);
+        self
+    }
+
+    /// One more variable of cart-api's environment (e.g. `REMOTE_ORIGINS`, `CORS_ALLOW_ORIGIN`).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.env.push((key.to_string(), value.to_string()));
+        self
+    }
+
+    pub async fn start(self) -> Store {
+        let bin = self.server.unwrap_or_else(built_server);
+        let dist = self.dist.unwrap_or_else(dist_dir);
+        Store::launch(bin, dist, self.copy, self.env).await
+    }
+}
+
 impl Store {
-    /// Serves the built front end (`DIST_DIR`).
+    /// The release build serving the built front end.
     pub async fn start() -> Store {
-        Self::launch(dist_dir(), None).await
+        Self::builder().start().await
     }
 
-    /// Serves `dist` (a changed copy, see [`crate::dist_copy`] and [`crate::copy_dist_without`]) instead of the
-    /// built front end. The copy lives as long as the store.
-    pub async fn start_with_dist(dist: TempDir) -> Store {
-        Self::launch(dist.path().to_path_buf(), Some(dist)).await
+    pub fn builder() -> StoreBuilder {
+        StoreBuilder::default()
     }
 
-    /// Like [`Store::start_with_dist`], with more environment for cart-api (e.g.
-    /// `REMOTE_ORIGINS`, `CORS_ALLOW_ORIGIN`).
-    pub async fn start_with_env(dist: TempDir, env: &[(&str, &str)]) -> Store {
-        let env: Vec<(String, String)> = env.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        let dist_path = dist.path().to_path_buf();
-        Self::launch_with(dist_path, Some(dist), env).await
-    }
-
-    async fn launch(dist: PathBuf, keep: Option<TempDir>) -> Store {
-        Self::launch_with(dist, keep, Vec::new()).await
-    }
-
-    async fn launch_with(dist: PathBuf, keep: Option<TempDir>, mut env: Vec<(String, String)>) -> Store {
+    async fn launch(bin: PathBuf, dist: PathBuf, keep: Option<TempDir>, mut env: Vec<(String, String)>) -> Store {
         let data = TempDir::new().expect("temp dir");
         let database = TestDatabase::fresh(&data.path().join("store.db")).await;
         let (dist, keep, mut rendering) = if server_rendering::enabled() {
             // The server halves' addresses go into the manifest: never into the shared build.
             let keep = keep.unwrap_or_else(|| copy_tree(&dist, |_| ()));
-            let rendering = ServerRendering::start_composer(&required_env("CART_API_BIN")).await;
+            let rendering = ServerRendering::start_composer(&bin).await;
             env.push(("COMPOSER_URL".into(), rendering.composer_url.clone()));
             (keep.path().to_path_buf(), Some(keep), Some(rendering))
         } else {
             (dist, keep, None)
         };
-        let (server, base_url, log) = Self::spawn_server(&dist, &database.url, "127.0.0.1:0", &env).await;
+        let (server, base_url, log) = Self::spawn_server(&bin, &dist, &database.url, "127.0.0.1:0", &env).await;
         if let Some(rendering) = &mut rendering {
             rendering.start_halves(&base_url, &dist).await;
         }
         Store {
             base_url,
             server: Some(server),
+            bin,
             dist_path: dist,
             env,
             database,
@@ -81,9 +116,14 @@ impl Store {
         }
     }
 
-    async fn spawn_server(dist: &Path, database: &str, addr: &str, env: &[(String, String)]) -> (Child, String, Log) {
-        let bin = required_env("CART_API_BIN");
-        let mut command = Command::new(&bin);
+    async fn spawn_server(
+        bin: &Path,
+        dist: &Path,
+        database: &str,
+        addr: &str,
+        env: &[(String, String)],
+    ) -> (Child, String, Log) {
+        let mut command = Command::new(bin);
         command
             .env("ADDR", addr)
             .env("DATABASE_URL", database)
@@ -107,7 +147,8 @@ impl Store {
     /// Starts the server again on the same address and database, after [`Store::stop`].
     pub async fn restart(&mut self) {
         let addr = self.base_url.trim_start_matches("http://").to_string();
-        let (server, _, log) = Self::spawn_server(&self.dist_path, &self.database.url, &addr, &self.env).await;
+        let (server, _, log) =
+            Self::spawn_server(&self.bin, &self.dist_path, &self.database.url, &addr, &self.env).await;
         self.server = Some(server);
         self.log = log;
     }

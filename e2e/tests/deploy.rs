@@ -5,40 +5,33 @@
 
 use std::path::Path;
 
-use e2e::manifest::{entry, read as read_manifest, sri, write as write_manifest};
+use e2e::manifest::{entry, read as read_manifest, sri, write as write_manifest, Canary, Release};
 use e2e::{dist_copy, Browser, Store};
-use serde_json::Value;
 
 const PRODUCT_LINK: &str = "[data-testid=product-card] a[href^='/products/']";
 const ADD: &str = "[data-testid=add-to-cart]";
 const FALLBACK: &str = "[data-testid=remote-fallback]";
 const PD_SLOT: &str = "main [data-remote=product-details]";
 
-/// Publishes a copy of `release` (a manifest release object) under new file names with another
-/// version, as `cargo xtask build --remote` would for a new build; returns the new release.
-fn republish(dist: &Path, release: &Value, version: &str) -> Value {
-    let mut new = release.clone();
-    for kind in ["js", "wasm", "css"] {
-        let Some(url) = release[kind].as_str() else { continue };
+/// Publishes a copy of `release` under new file names with another version, as `cargo xtask
+/// build --remote` would for a new build; returns the new release.
+fn republish(dist: &Path, release: &Release, version: &str) -> Release {
+    let copy = |url: &str| {
         let bytes = std::fs::read(dist.join(url.trim_start_matches('/'))).expect("release file");
         let new_url = url
             .replace(".js", &format!("-{version}.js"))
             .replace("_bg.wasm", &format!("-{version}_bg.wasm"))
             .replace(".css", &format!("-{version}.css"));
         std::fs::write(dist.join(new_url.trim_start_matches('/')), &bytes).expect("copy");
-        new[kind] = new_url.into();
+        new_url
+    };
+    Release {
+        version: version.into(),
+        js: copy(&release.js),
+        wasm: copy(&release.wasm),
+        css: release.css.as_deref().map(copy),
+        ..release.clone()
     }
-    new["version"] = version.into();
-    new
-}
-
-fn release_of(entry: &Value) -> Value {
-    let mut release = entry.clone();
-    let object = release.as_object_mut().expect("object");
-    for key in ["name", "fallback", "canary"] {
-        object.remove(key);
-    }
-    release
 }
 
 /// Where the page got product-details' JS glue and wasm from, by resource timing.
@@ -53,7 +46,7 @@ async fn loaded_files(browser: &Browser) -> Vec<String> {
 /// the newly deployed release.
 #[tokio::test]
 async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
-    let store = Store::start_with_dist(dist_copy(|_| {})).await;
+    let store = Store::builder().dist(dist_copy(|_| {})).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for(PRODUCT_LINK).await;
@@ -61,13 +54,10 @@ async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
     // Deploy product-details 9.9.9 while the page is open.
     let dist = store.dist_path();
     let mut manifest = read_manifest(dist);
-    let old = release_of(entry(&mut manifest, "product-details"));
-    let new = republish(dist, &old, "9.9.9");
     let target = entry(&mut manifest, "product-details");
-    for (key, value) in new.as_object().expect("object") {
-        target[key] = value.clone();
-    }
-    target["fallback"] = old.clone();
+    let old = target.release.clone();
+    target.release = republish(dist, &old, "9.9.9");
+    target.fallback = Some(old.clone());
     write_manifest(dist, &manifest);
 
     // The open page goes on with the release its manifest named: old glue with old wasm.
@@ -75,7 +65,7 @@ async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
     browser.wait_for(ADD).await;
     assert_eq!(
         browser.execute(&format!("return document.querySelector('{PD_SLOT}').dataset.version")).await,
-        old["version"]
+        old.version
     );
     let files = loaded_files(&browser).await;
     assert!(files.iter().all(|f| !f.contains("9.9.9")), "an old page loaded new files: {files:?}");
@@ -98,20 +88,19 @@ async fn a_redeployed_remote_is_live_on_the_next_load_and_never_mixed() {
 async fn a_broken_release_falls_back_to_the_last_good_one() {
     let dist = dist_copy(|dist| {
         let mut manifest = read_manifest(dist);
-        let good = release_of(entry(&mut manifest, "product-details"));
-        let mut fallback = republish(dist, &good, "0.0.1");
-        fallback["version"] = "0.0.1".into();
         let target = entry(&mut manifest, "product-details");
+        let good = target.release.clone();
+        let fallback = republish(dist, &good, "0.0.1");
         // The live release's glue was damaged after the manifest was written.
-        let js = dist.join(good["js"].as_str().expect("js").trim_start_matches('/'));
+        let js = dist.join(good.js.trim_start_matches('/'));
         std::fs::write(&js, b"export default function () { window.__broken = true }").expect("damage");
         for stale in ["br", "gz"] {
             let _ = std::fs::remove_file(js.with_extension(format!("js.{stale}")));
         }
-        target["fallback"] = fallback;
+        target.fallback = Some(fallback);
         write_manifest(dist, &manifest);
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(ADD).await;
@@ -122,17 +111,17 @@ async fn a_broken_release_falls_back_to_the_last_good_one() {
 }
 
 /// A canary for every session (100 %) is what the browser loads; the stable release is its
-/// fallback. (Sticky shares below 100 % are tested on the API: `cart-api/tests/deploy.rs`.)
+/// fallback. (Sticky shares below 100 % are tested on the API: `cart-api/tests/api/deploy.rs`.)
 #[tokio::test]
 async fn a_canary_release_reaches_its_sessions() {
     let dist = dist_copy(|dist| {
         let mut manifest = read_manifest(dist);
-        let stable = release_of(entry(&mut manifest, "product-details"));
-        let canary = republish(dist, &stable, "2.0.0-canary");
-        entry(&mut manifest, "product-details")["canary"] = serde_json::json!({ "percent": 100, "release": canary });
+        let target = entry(&mut manifest, "product-details");
+        let release = republish(dist, &target.release, "2.0.0-canary");
+        target.canary = Some(Canary { percent: 100, release });
         write_manifest(dist, &manifest);
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(ADD).await;
@@ -150,21 +139,17 @@ async fn a_canary_release_reaches_its_sessions() {
 async fn a_release_of_another_contracts_major_is_refused() {
     let dist = dist_copy(|dist| {
         let mut manifest = read_manifest(dist);
-        let good = release_of(entry(&mut manifest, "product-details"));
-        let next_major = good["contractsMajor"].as_u64().expect("contractsMajor") + 1;
-        let mut future = republish(dist, &good, "2.0.0");
-        future["contractsMajor"] = next_major.into();
         let target = entry(&mut manifest, "product-details");
-        for (key, value) in future.as_object().expect("object") {
-            target[key] = value.clone();
-        }
-        target["fallback"] = good;
+        let good = target.release.clone();
+        let next_major = good.contracts_major + 1;
+        target.release = Release { contracts_major: next_major, ..republish(dist, &good, "2.0.0") };
+        target.fallback = Some(good);
         let catalog = entry(&mut manifest, "catalog");
-        catalog["contractsMajor"] = next_major.into();
-        catalog.as_object_mut().expect("object").remove("fallback");
+        catalog.release.contracts_major = next_major;
+        catalog.fallback = None;
         write_manifest(dist, &manifest);
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(ADD).await;
@@ -189,7 +174,7 @@ async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
     let dist = dist_copy(|dist| {
         let mut manifest = read_manifest(dist);
         let catalog = entry(&mut manifest, "catalog");
-        let url = catalog["css"].as_str().expect("catalog css").to_string();
+        let url = catalog.release.css.clone().expect("catalog css");
         let path = dist.join(url.trim_start_matches('/'));
         let css = std::fs::read_to_string(&path).expect("css");
         let end = css.rfind('}').expect("the scope's closing brace");
@@ -202,10 +187,10 @@ async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
         for stale in ["br", "gz"] {
             let _ = std::fs::remove_file(path.with_extension(format!("css.{stale}")));
         }
-        catalog["integrity"]["css"] = sri(css.as_bytes()).into();
+        catalog.release.integrity.css = Some(sri(css.as_bytes()));
         write_manifest(dist, &manifest);
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for(PRODUCT_LINK).await;
@@ -239,21 +224,19 @@ async fn a_hostile_stylesheet_cannot_restyle_the_shell_or_another_remote() {
 /// integrity hashes and the remote works as if it were local.
 #[tokio::test]
 async fn a_remote_served_from_another_origin() {
-    let remote_host = Store::start_with_env(dist_copy(|_| {}), &[("CORS_ALLOW_ORIGIN", "*")]).await;
+    let remote_host = Store::builder().dist(dist_copy(|_| {})).env("CORS_ALLOW_ORIGIN", "*").start().await;
     let origin = remote_host.base_url().to_string();
     let dist = dist_copy(|dist| {
         let mut manifest = read_manifest(dist);
-        let entry = entry(&mut manifest, "product-details");
-        for kind in ["js", "wasm", "css"] {
-            if let Some(url) = entry[kind].as_str().map(str::to_string) {
-                entry[kind] = format!("{origin}{url}").into();
-            }
-        }
+        let release = &mut entry(&mut manifest, "product-details").release;
+        release.js = format!("{origin}{}", release.js);
+        release.wasm = format!("{origin}{}", release.wasm);
+        release.css = release.css.as_ref().map(|css| format!("{origin}{css}"));
         write_manifest(dist, &manifest);
         // Nothing of product-details is left on the shell's own origin.
         std::fs::remove_dir_all(dist.join("remotes/product-details")).expect("remove local copy");
     });
-    let store = Store::start_with_env(dist, &[("REMOTE_ORIGINS", &origin)]).await;
+    let store = Store::builder().dist(dist).env("REMOTE_ORIGINS", &origin).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(ADD).await;

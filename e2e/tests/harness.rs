@@ -46,7 +46,7 @@ async fn fetch_status(browser: &Browser, path: &str) -> serde_json::Value {
 /// the shell for app routes and `/api/health` answers a `fetch` from the page.
 #[tokio::test]
 async fn serves_a_page_and_the_api_to_the_browser() {
-    let store = Store::start_with_dist(tiny_dist()).await;
+    let store = Store::builder().dist(tiny_dist()).start().await;
     assert!(store.base_url().starts_with("http://127.0.0.1:"), "{}", store.base_url());
     let browser = Browser::open(&store).await;
 
@@ -88,7 +88,7 @@ async fn a_dist_copy_without_a_remote_misses_only_that_remote() {
     assert!(!copy.path().join("remotes/product-details").exists());
     assert!(copy.path().join("remotes/catalog/catalog.js").exists());
 
-    let store = Store::start_with_dist(copy).await;
+    let store = Store::builder().dist(copy).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for("[data-testid=probe]").await;
@@ -102,7 +102,7 @@ async fn a_dist_copy_without_a_remote_misses_only_that_remote() {
 /// A wait that cannot succeed fails with the element it waited for, the URL and the page's text.
 #[tokio::test]
 async fn a_timed_out_wait_says_what_the_page_showed() {
-    let store = Store::start_with_dist(tiny_dist()).await;
+    let store = Store::builder().dist(tiny_dist()).start().await;
     let mut browser = Browser::open(&store).await;
     browser.set_patience(Duration::from_secs(1));
     browser.goto("/products/7").await;
@@ -123,7 +123,7 @@ async fn a_timed_out_wait_says_what_the_page_showed() {
 /// Dropping a browser without `close()` (as a panicking test does) ends Chromium and ChromeDriver.
 #[tokio::test]
 async fn a_dropped_browser_leaves_no_process_behind() {
-    let store = Store::start_with_dist(tiny_dist()).await;
+    let store = Store::builder().dist(tiny_dist()).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for("[data-testid=probe]").await;

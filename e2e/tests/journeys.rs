@@ -112,7 +112,7 @@ async fn the_content_security_policy_blocks_inline_script() {
 #[tokio::test]
 async fn a_missing_remote_only_takes_down_its_slot() {
     let dist = dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/product-details")).expect("remove bundle"));
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.click(PRODUCT_LINK).await;
@@ -209,7 +209,7 @@ async fn a_tampered_remote_is_refused() {
             }
         }
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     browser.wait_for(FALLBACK).await;

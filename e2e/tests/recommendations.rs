@@ -87,7 +87,7 @@ async fn recommendations_follow_their_inputs() {
 #[tokio::test]
 async fn a_missing_fragment_leaves_the_page_working() {
     let dist = dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/recommendations")).expect("remove bundle"));
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(HOST).await;

@@ -48,7 +48,7 @@ async fn the_api_going_down_shows_an_error_state_that_recovers() {
 /// Retry loads it without a page reload.
 #[tokio::test]
 async fn retry_works_once_the_bundle_is_back() {
-    let store = Store::start_with_dist(dist_copy(|_| {})).await;
+    let store = Store::builder().dist(dist_copy(|_| {})).start().await;
     let parked = store.dist_path().join("parked-product-details");
     std::fs::rename(bundle(store.dist_path()), &parked).expect("take the bundle away");
 
@@ -88,9 +88,9 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
         // The deployment is consistent (the manifest names the corrupt file's hash): only the
         // bytes are wrong.
         let garbage = corrupt.expect("a wasm file");
-        manifest::edit(dist, "product-details", |entry| entry["integrity"]["wasm"] = manifest::sri(&garbage).into());
+        manifest::edit(dist, "product-details", |entry| entry.release.integrity.wasm = manifest::sri(&garbage));
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(FALLBACK).await;
@@ -108,7 +108,7 @@ async fn a_corrupt_bundle_takes_down_only_its_slot() {
 async fn a_missing_header_fragment_leaves_a_link_to_the_cart() {
     let dist =
         dist_copy(|dist| std::fs::remove_dir_all(dist.join("remotes/cart-summary")).expect("take the bundle away"));
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/").await;
     let link = "[data-testid=fragment-fallback] a[href='/cart']";
@@ -131,7 +131,7 @@ async fn a_missing_header_fragment_leaves_a_link_to_the_cart() {
 async fn a_remote_that_traps_during_mount_shows_its_fallback() {
     let dist = dist_copy(|dist| {
         manifest::edit(dist, "product-details", |entry| {
-            let glue = entry["js"].as_str().expect("js").rsplit('/').next().expect("file").to_string();
+            let glue = entry.release.js.rsplit('/').next().expect("file").to_string();
             let trap = format!(
                 "import init, * as real from './{glue}';\n\
                  export default init;\n\
@@ -139,11 +139,11 @@ async fn a_remote_that_traps_during_mount_shows_its_fallback() {
                  export function mount() {{ throw new WebAssembly.RuntimeError('unreachable executed'); }}\n"
             );
             std::fs::write(bundle(dist).join("trap.js"), &trap).expect("write trap");
-            entry["js"] = "/remotes/product-details/trap.js".into();
-            entry["integrity"]["js"] = manifest::sri(trap.as_bytes()).into();
+            entry.release.js = "/remotes/product-details/trap.js".into();
+            entry.release.integrity.js = manifest::sri(trap.as_bytes());
         });
     });
-    let store = Store::start_with_dist(dist).await;
+    let store = Store::builder().dist(dist).start().await;
     let browser = Browser::open(&store).await;
     browser.goto("/products/1").await;
     browser.wait_for(FALLBACK).await;

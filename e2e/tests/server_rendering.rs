@@ -234,7 +234,7 @@ async fn a_server_half_that_never_answers_costs_only_the_budget() {
             open.push(socket);
         }
     });
-    e2e::manifest::edit(store.dist_path(), "catalog", |entry| entry["server"] = format!("http://{address}").into());
+    e2e::manifest::edit(store.dist_path(), "catalog", |entry| entry.release.server = Some(format!("http://{address}")));
 
     let browser = Browser::open(&store).await;
     browser.goto("/").await;

@@ -10,12 +10,13 @@ const ADD: &str = "[data-testid=add-to-cart]";
 
 pub fn screenshots(root: &Path, server: PathBuf) -> Result<(), String> {
     crate::tools::ensure_browser()?;
-    std::env::set_var("CART_API_BIN", &server);
-    std::env::set_var("DIST_DIR", root.join("dist"));
     let out = root.join("docs/screenshots");
     std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    runtime.block_on(take(&out))
+    runtime.block_on(async {
+        let store = Store::builder().server(server).serve(root.join("dist")).start().await;
+        take(&store, &out).await
+    })
 }
 
 async fn shot(browser: &Browser, out: &Path, name: &str) -> Result<(), String> {
@@ -28,9 +29,8 @@ async fn shot(browser: &Browser, out: &Path, name: &str) -> Result<(), String> {
     Ok(())
 }
 
-async fn take(out: &Path) -> Result<(), String> {
-    let store = Store::start().await;
-    let browser = Browser::open(&store).await;
+async fn take(store: &Store, out: &Path) -> Result<(), String> {
+    let browser = Browser::open(store).await;
 
     browser.goto("/categories/tractors?sort=price-asc&inStock=true").await;
     browser.wait_for("[data-testid=product-card]").await;

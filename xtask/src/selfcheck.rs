@@ -45,18 +45,15 @@ pub fn check_scaffold(root: &Path, tools: &Tools, server: &Path) -> Result<(), S
     }
 
     step("The new remote's page in the running store");
-    std::env::set_var("CART_API_BIN", server);
-    std::env::set_var("DIST_DIR", scratch.join("dist"));
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     runtime.block_on(async {
-        let store = e2e::Store::start().await;
+        let store = e2e::Store::builder().server(server).serve(scratch.join("dist")).start().await;
         let browser = e2e::Browser::open(&store).await;
         browser.goto(&format!("/{name}")).await;
         browser.wait_for(&format!("[data-testid={name}-page]")).await;
         browser.wait_for("[data-testid=shell-header]").await;
         browser.close().await;
     });
-    std::env::remove_var("DIST_DIR");
 
     step("`cargo xtask dev` on that copy: edit the new remote, the open page shows the edit");
     check_dev_loop(&scratch, tools, server, name)?;
@@ -146,11 +143,9 @@ pub fn check_dev_host(root: &Path, server: &Path) -> Result<(), String> {
     let host = root.join("target/dev-host-check");
     let _ = std::fs::remove_dir_all(&host);
     dev::write_host(root, &host, "product-details")?;
-    std::env::set_var("CART_API_BIN", server);
-    std::env::set_var("DIST_DIR", &host);
     let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
     let logged = runtime.block_on(async {
-        let store = e2e::Store::start().await;
+        let store = e2e::Store::builder().server(server).serve(&host).start().await;
         let browser = e2e::Browser::open(&store).await;
         browser.goto("/products/1?variant=red").await;
         browser.click("[data-testid=add-to-cart]").await;
@@ -165,7 +160,6 @@ pub fn check_dev_host(root: &Path, server: &Path) -> Result<(), String> {
         browser.close().await;
         log
     });
-    std::env::remove_var("DIST_DIR");
     let _ = std::fs::remove_dir_all(&host);
     println!(
         "The standalone host mounted product-details and logged: {}",

@@ -27,9 +27,7 @@ pub(super) fn lighthouse(
     compare: bool,
 ) -> Result<(Vec<Row>, Vec<Compared>), String> {
     let cli = ensure_lighthouse(root)?;
-    std::env::set_var("CART_API_BIN", server);
-    std::env::set_var("DIST_DIR", dist);
-    let store = runtime.block_on(Store::start());
+    let store = runtime.block_on(Store::builder().server(server).serve(dist).start());
     let (mut rows, mut compared) = (Vec::new(), Vec::new());
     for path in ["/", "/categories/tractors", "/products/1"] {
         step(&format!("Lighthouse {path} ({LIGHTHOUSE_RUNS} runs)"));

@@ -46,7 +46,7 @@ async fn dist_with_static_grid(dist: &Path, store: &Store) -> Result<tempfile::T
     let html = format!(
         r#"<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Static grid</title>{links}</head><body><main class="shell-main"><div class="catalog"><div class="catalog-results"><h1>All products</h1><ul class="catalog-grid">{cards}</ul></div></div></main></body></html>"#
     );
-    let copy = e2e::dist_copy(|d| {
+    let copy = e2e::copy_tree(dist, |d| {
         let _ = std::fs::create_dir_all(d.join("bench"));
         let _ = std::fs::write(d.join("bench/static-grid.html"), &html);
     });
@@ -54,13 +54,10 @@ async fn dist_with_static_grid(dist: &Path, store: &Store) -> Result<tempfile::T
 }
 
 pub(super) async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<Vec<Row>, String> {
-    // The e2e harness finds the server and the front end through these.
-    std::env::set_var("CART_API_BIN", server);
-    std::env::set_var("DIST_DIR", dist);
-    let probe = Store::start().await;
+    let probe = Store::builder().server(server).serve(dist).start().await;
     let copy = dist_with_static_grid(dist, &probe).await?;
     drop(probe);
-    let store = Store::start_with_dist(copy).await;
+    let store = Store::builder().server(server).dist(copy).start().await;
     let product = stocked_product(&store).await?;
 
     step(&format!("Page loads and clicks in headless Chromium ({SAMPLES} cold loads each)"));
