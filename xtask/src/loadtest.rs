@@ -76,28 +76,17 @@ const P99_BOUND_MS: f64 = 1000.0;
 /// 256 shoppers signing up in the same second need (hashing admits a few at a time).
 const MAX_RETRIES: u32 = 60;
 
-const USAGE: &str = "usage: cargo xtask loadtest [--shoppers N] [--seconds S] [--replicas R] [--postgres] [--p99-bound-ms B] [--no-server-rendering] [--server PATH]";
-
-impl Options {
-    pub fn parse(args: &[String]) -> Result<Options, String> {
-        let mut options = Options::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            let mut value = |name: &str| -> Result<u64, String> {
-                args.next().and_then(|v| v.parse().ok()).ok_or_else(|| format!("{name} needs a number"))
-            };
-            match arg.as_str() {
-                "--shoppers" => options.shoppers = value("--shoppers")?.max(1) as usize,
-                "--seconds" => options.seconds = value("--seconds")?.max(1),
-                "--replicas" => options.replicas = value("--replicas")?.clamp(1, 8) as usize,
-                "--postgres" => options.postgres = true,
-                "--no-server-rendering" => options.server_rendering = false,
-                "--p99-bound-ms" => options.p99_bound_ms = value("--p99-bound-ms")?.max(1) as f64,
-                "--server" => options.server = Some(args.next().ok_or("--server needs a path")?.into()),
-                other => return Err(format!("unknown option {other}; {USAGE}")),
-            }
+impl From<crate::cli::Loadtest> for Options {
+    fn from(args: crate::cli::Loadtest) -> Self {
+        Self {
+            shoppers: args.shoppers as usize,
+            seconds: args.seconds,
+            replicas: args.replicas as usize,
+            postgres: args.postgres,
+            p99_bound_ms: args.p99_bound_ms.map_or(P99_BOUND_MS, |ms| ms as f64),
+            server: args.server,
+            server_rendering: !args.no_server_rendering,
         }
-        Ok(options)
     }
 }
 
@@ -544,16 +533,21 @@ mod tests {
     use super::*;
 
     #[test]
-    fn options_have_defaults_and_refuse_nonsense() {
-        let o = Options::parse(&[]).unwrap();
-        assert_eq!((o.shoppers, o.seconds), (64, 30));
-        let o = Options::parse(&["--shoppers".into(), "8".into(), "--seconds".into(), "5".into()]).unwrap();
-        assert_eq!((o.shoppers, o.seconds), (8, 5));
-        assert!(Options::parse(&["--shoppers".into()]).is_err());
-        assert!(Options::parse(&["--fast".into()]).is_err());
-        let o =
-            Options::parse(&["--p99-bound-ms".into(), "300".into(), "--server".into(), "old/cart-api".into()]).unwrap();
+    fn the_command_line_means_the_defaults_and_what_it_says() {
+        use crate::cli::{Cli, Command};
+        use clap::Parser;
+        let options = |line: &str| match Cli::try_parse_from(line.split_whitespace()).map(|c| c.command) {
+            Ok(Command::Loadtest(args)) => Options::from(args),
+            other => panic!("{line}: {other:?}"),
+        };
+        let (o, d) = (options("xtask loadtest"), Options::default());
+        assert_eq!(
+            (o.shoppers, o.seconds, o.replicas, o.p99_bound_ms, o.server_rendering, o.postgres),
+            (d.shoppers, d.seconds, d.replicas, d.p99_bound_ms, d.server_rendering, d.postgres)
+        );
+        let o = options("xtask loadtest --p99-bound-ms 300 --server old/cart-api --no-server-rendering");
         assert_eq!((o.p99_bound_ms, o.server.as_deref()), (300.0, Some(Path::new("old/cart-api"))));
+        assert!(!o.server_rendering);
     }
 
     #[test]

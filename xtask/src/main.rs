@@ -22,12 +22,14 @@
 //! cargo xtask contracts          write new event schemas, regenerate docs/events.md and docs/openapi.json
 //! ```
 //!
-//! Every command first installs the tools it needs when they are missing (see `tools`). Long
+//! The command line is declared once, in [`cli`]: `cargo xtask help` and `cargo xtask <command>
+//! --help` come from it. Every command first installs the tools it needs when they are missing (see `tools`). Long
 //! builds show one progress line each (elapsed, cargo's count of units, the time left);
 //! `cargo xtask -v <command>` shows the compilers' own output instead.
 
 mod bench;
 mod boundaries;
+mod cli;
 mod cycles;
 mod dev;
 mod frontend;
@@ -46,59 +48,63 @@ mod tools;
 mod wrk;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, ExitCode};
+use std::process::{Command as Process, ExitCode};
 
-const USAGE: &str = "usage: cargo xtask <build | demo | dev | test | bench | size | loadtest | screenshots | new-remote | check-boundaries | contracts>";
+use clap::Parser;
+
+use crate::cli::{Cli, Command};
 
 fn main() -> ExitCode {
-    let mut args: Vec<String> = std::env::args().skip(1).collect();
-    // `-v` anywhere: the tools' own output (every `Compiling …`) instead of progress lines.
-    if let Some(at) = args.iter().position(|a| a == "-v" || a == "--verbose") {
-        args.remove(at);
+    let cli = Cli::parse();
+    if cli.verbose {
+        // Read by `progress` in this process and the ones it starts.
         std::env::set_var("XTASK_VERBOSE", "1");
     }
-    let result = match args.first().map(String::as_str) {
-        Some("build") if args.len() > 1 => build_one(&args[1..]),
-        Some("build") => build().map(|_| ()),
-        Some("demo") => demo(),
-        // `--api [--postgres] [--server PATH]`: the API rows alone, without building the front end.
-        Some("bench") if args.get(1).is_some_and(|a| a == "--api") => {
-            server().and_then(|server| bench::api(&server, &args[2..]))
-        }
-        Some("bench") => bench::peers(&args[1..])
-            .and_then(|peers| build().and_then(|server| bench::bench(&workspace_root(), server, &peers))),
-        Some("size") => size::size(&workspace_root()),
-        Some("test") => stages::test(&args[1..]),
-        Some("dev") => {
-            let root = workspace_root();
-            tools::ensure_build_tools(&root).and_then(|tools| dev::dev(&root, &tools, args.get(1).map(String::as_str)))
-        }
-        Some("check-scaffold") => {
-            let root = workspace_root();
-            tools::ensure_build_tools(&root)
-                .and_then(|tools| selfcheck::check_scaffold(&root, &tools, &target_dir(&root).join("release/cart-api")))
-        }
-        Some("new-remote") => match args.get(1) {
-            Some(name) => scaffold::new_remote(&workspace_root(), name),
-            None => Err("usage: cargo xtask new-remote <name>".into()),
-        },
-        Some("screenshots") => build().and_then(|server| screenshots::screenshots(&workspace_root(), server)),
-        Some("loadtest") => loadtest::Options::parse(&args[1..])
-            .and_then(|options| Ok((options, server()?)))
-            .and_then(|(options, server)| loadtest::loadtest(&server, options)),
-        Some("check-boundaries") => boundaries::check(&workspace_root()),
-        Some("contracts") => run(cargo()
-            .args(["test", "-p", "contracts", "--test", "governance"])
-            .env("UPDATE_CONTRACTS", "1"))
-        .and_then(|()| run(cargo().args(["test", "-p", "cart-api", "--lib", "openapi"]).env("UPDATE_CONTRACTS", "1"))),
-        _ => Err(USAGE.to_string()),
-    };
-    match result {
+    match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
             eprintln!("error: {message}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn dispatch(command: Command) -> Result<(), String> {
+    let root = workspace_root();
+    match command {
+        Command::Build(cli::Build { remote: Some(remote), canary, base_url }) => {
+            let rollout = canary.map_or(frontend::Rollout::Everyone, frontend::Rollout::Canary);
+            let tools = tools::ensure_build_tools(&root)?;
+            frontend::build_remote_at(&root, &tools, &remote, rollout, base_url.as_deref())
+        }
+        Command::Build(_) => build().map(|_| ()),
+        Command::Demo => demo(),
+        // The API rows alone, without building the front end.
+        Command::Bench(cli::Bench { api: true, postgres, server: Some(other), .. }) => bench::api(&other, postgres),
+        Command::Bench(cli::Bench { api: true, postgres, .. }) => bench::api(&server()?, postgres),
+        Command::Bench(cli::Bench { peers, .. }) => bench::bench(&root, build()?, &peers),
+        Command::Size => size::size(&root),
+        Command::Test(args) => stages::test(args),
+        Command::Dev { remote } => {
+            tools::ensure_build_tools(&root).and_then(|tools| dev::dev(&root, &tools, remote.as_deref()))
+        }
+        Command::CheckScaffold => tools::ensure_build_tools(&root)
+            .and_then(|tools| selfcheck::check_scaffold(&root, &tools, &target_dir(&root).join("release/cart-api"))),
+        Command::NewRemote { name } => scaffold::new_remote(&root, &name),
+        Command::Screenshots => build().and_then(|server| screenshots::screenshots(&root, server)),
+        Command::Loadtest(args) => {
+            let options = loadtest::Options::from(args);
+            let server = match &options.server {
+                Some(other) => other.clone(),
+                None => server()?,
+            };
+            loadtest::loadtest(&server, options)
+        }
+        Command::CheckBoundaries => boundaries::check(&root).and_then(|()| references::check(&root)),
+        Command::Contracts => run(cargo()
+            .args(["test", "-p", "contracts", "--test", "governance"])
+            .env("UPDATE_CONTRACTS", "1"))
+        .and_then(|()| run(cargo().args(["test", "-p", "cart-api", "--lib", "openapi"]).env("UPDATE_CONTRACTS", "1"))),
     }
 }
 
@@ -111,7 +117,7 @@ pub fn step(message: &str) {
 }
 
 /// Runs a command with inherited output, failing with its description.
-pub fn run(command: &mut Command) -> Result<(), String> {
+pub fn run(command: &mut Process) -> Result<(), String> {
     let description = format!("{command:?}");
     let status = command.status().map_err(|e| format!("cannot start {description}: {e}"))?;
     if status.success() {
@@ -121,13 +127,13 @@ pub fn run(command: &mut Command) -> Result<(), String> {
     }
 }
 
-pub fn cargo() -> Command {
+pub fn cargo() -> Process {
     cargo_in(&workspace_root())
 }
 
 /// Cargo in the workspace at `root` (the scaffolder's check works in a copy of this one).
-pub fn cargo_in(root: &Path) -> Command {
-    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+pub fn cargo_in(root: &Path) -> Process {
+    let mut command = Process::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(root);
     command
 }
@@ -144,35 +150,6 @@ pub fn target_dir(root: &Path) -> PathBuf {
 }
 
 /// `build --remote <name> [--canary <percent>]`
-fn build_one(args: &[String]) -> Result<(), String> {
-    let usage = "usage: cargo xtask build --remote <name> [--canary <1-99>] [--base-url <origin>]";
-    let (mut remote, mut rollout, mut base_url) = (None, frontend::Rollout::Everyone, None);
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--remote" => {
-                remote = Some(args.next().ok_or(usage)?.clone());
-            }
-            "--canary" => {
-                let percent: u8 =
-                    args.next().and_then(|p| p.parse().ok()).filter(|p| (1..=99).contains(p)).ok_or(usage)?;
-                rollout = frontend::Rollout::Canary(percent);
-            }
-            "--base-url" => {
-                let url = args.next().ok_or(usage)?;
-                if !(url.starts_with("http://") || url.starts_with("https://")) {
-                    return Err(format!("--base-url {url}: an origin such as https://cdn.example.com"));
-                }
-                base_url = Some(url.clone());
-            }
-            _ => return Err(usage.into()),
-        }
-    }
-    let root = workspace_root();
-    let tools = tools::ensure_build_tools(&root)?;
-    frontend::build_remote_at(&root, &tools, &remote.ok_or(usage)?, rollout, base_url.as_deref())
-}
-
 /// The release servers (no front end): cart-api, and the shell's composer and the remotes'
 /// server halves next to it (`target/release/`), where the journeys and the demo find them.
 fn server() -> Result<PathBuf, String> {
@@ -209,7 +186,7 @@ fn demo() -> Result<(), String> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let rendering = start_server_rendering(&server, &root.join("dist"), &format!("http://{addr}"))?;
     step(&format!("Starting the store on http://{addr} (Ctrl-C stops it)"));
-    let result = run(Command::new(&server)
+    let result = run(Process::new(&server)
         .current_dir(&root)
         .env("ADDR", &addr)
         .env("DIST_DIR", root.join("dist"))
@@ -239,7 +216,7 @@ impl Drop for ServerRendering {
 fn start_server_rendering(cart_api: &Path, dist: &Path, api: &str) -> Result<ServerRendering, String> {
     let composer_addr = std::env::var("COMPOSER_ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());
     let spawn = |binary: &str, addr: &str| {
-        Command::new(cart_api.with_file_name(binary))
+        Process::new(cart_api.with_file_name(binary))
             .env("ADDR", addr)
             .env("CART_API_URL", api)
             .spawn()

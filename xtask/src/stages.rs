@@ -20,11 +20,10 @@ use std::time::{Duration, Instant};
 
 use test_support::POSTGRES_ENV;
 
+use crate::cli::Test;
 use crate::{
     boundaries, cargo, frontend, loadtest, postgres, references, schemathesis, selfcheck, tools, workspace_root,
 };
-
-const USAGE: &str = "usage: cargo xtask test [--postgres] [--list] [--only <stage>]...";
 
 /// A stage of `cargo xtask test`. `STAGES` holds them in the order they run.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -132,34 +131,6 @@ impl Stage {
     }
 }
 
-/// The arguments of `cargo xtask test`.
-#[derive(Debug, Default, PartialEq, Eq)]
-pub struct Args {
-    pub postgres: bool,
-    pub list: bool,
-    /// The stages of `--only`, in the order given; empty for every stage.
-    pub only: Vec<String>,
-}
-
-impl Args {
-    pub fn parse(args: &[String]) -> Result<Args, String> {
-        let mut parsed = Args::default();
-        let mut args = args.iter();
-        while let Some(arg) = args.next() {
-            match arg.as_str() {
-                "--postgres" => parsed.postgres = true,
-                "--list" => parsed.list = true,
-                "--only" => match args.next() {
-                    Some(stage) if !stage.starts_with("--") => parsed.only.push(stage.clone()),
-                    _ => return Err(format!("--only needs a stage name (`cargo xtask test --list`)\n{USAGE}")),
-                },
-                _ => return Err(USAGE.into()),
-            }
-        }
-        Ok(parsed)
-    }
-}
-
 /// The stages to run, in their usual order: all of them, or those of `--only` (each at most once)
 /// and `build` when one of them needs it.
 pub fn select(only: &[String]) -> Result<Vec<Stage>, String> {
@@ -255,8 +226,7 @@ pub fn table(rows: &[Row]) -> String {
 }
 
 /// `cargo xtask test`.
-pub fn test(args: &[String]) -> Result<(), String> {
-    let args = Args::parse(args)?;
+pub fn test(args: Test) -> Result<(), String> {
     if args.list {
         print!("{}", list());
         return Ok(());
@@ -557,24 +527,6 @@ fn test_result(line: &str) -> Option<(u64, u64)> {
 mod tests {
     use super::*;
 
-    fn args(line: &str) -> Vec<String> {
-        line.split_whitespace().map(String::from).collect()
-    }
-
-    #[test]
-    fn arguments_parse() {
-        assert_eq!(Args::parse(&[]), Ok(Args::default()));
-        assert_eq!(Args::parse(&args("--postgres")), Ok(Args { postgres: true, ..Args::default() }));
-        assert_eq!(Args::parse(&args("--list")), Ok(Args { list: true, ..Args::default() }));
-        assert_eq!(
-            Args::parse(&args("--only fmt --postgres --only clippy")),
-            Ok(Args { postgres: true, list: false, only: vec!["fmt".into(), "clippy".into()] })
-        );
-        for bad in ["--only", "--only --postgres", "--pg", "fmt", "--postgres extra"] {
-            assert!(Args::parse(&args(bad)).is_err(), "{bad}");
-        }
-    }
-
     #[test]
     fn stages_run_cheapest_first_and_every_name_is_unique() {
         let names: Vec<_> = STAGES.iter().map(|s| s.name()).collect();
@@ -589,7 +541,10 @@ mod tests {
 
     #[test]
     fn only_selects_stages_in_their_order_with_the_build_they_need() {
-        let only = |line: &str| select(&args(line)).map(|s| s.iter().map(|s| s.name()).collect::<Vec<_>>().join(" "));
+        let only = |line: &str| {
+            select(&line.split_whitespace().map(String::from).collect::<Vec<_>>())
+                .map(|s| s.iter().map(|s| s.name()).collect::<Vec<_>>().join(" "))
+        };
         assert_eq!(select(&[]).unwrap(), STAGES.to_vec());
         assert_eq!(only("fmt").unwrap(), "fmt");
         assert_eq!(only("clippy fmt clippy").unwrap(), "fmt clippy");

@@ -8,21 +8,7 @@ use crate::step;
 /// `cargo xtask bench --api [--postgres] [--server PATH]`: the API rows alone, on a fresh
 /// database, without the front end or a browser; `--server` measures another build (an older
 /// one, for a before and after).
-pub fn api(built: &Path, args: &[String]) -> Result<(), String> {
-    let (mut postgres, mut server) = (false, built.to_path_buf());
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--postgres" => postgres = true,
-            "--server" => server = args.next().ok_or("--server needs a path")?.into(),
-            other => {
-                return Err(format!(
-                    "unknown option {other}; usage: cargo xtask bench --api [--postgres] [--server PATH]"
-                ))
-            }
-        }
-    }
-    let server = server.as_path();
+pub fn api(server: &Path, postgres: bool) -> Result<(), String> {
     let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
     let postgres = if postgres { Some(crate::postgres::Postgres::start()?) } else { None };
     let database = match &postgres {

@@ -78,20 +78,6 @@ fn median_p95(mut samples: Vec<f64>) -> (f64, f64) {
 }
 
 /// The `--peer URL` arguments of `cargo xtask bench`: other stores' pages to measure beside ours.
-pub fn peers(args: &[String]) -> Result<Vec<String>, String> {
-    let mut peers = Vec::new();
-    let mut args = args.iter();
-    while let Some(arg) = args.next() {
-        match (arg.as_str(), args.next()) {
-            ("--peer", Some(url)) if url.starts_with("http://") || url.starts_with("https://") => {
-                peers.push(url.clone())
-            }
-            _ => return Err("usage: cargo xtask bench [--peer http://host/page ...]".into()),
-        }
-    }
-    Ok(peers)
-}
-
 pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<(), String> {
     crate::tools::ensure_browser()?;
     let dist = root.join("dist");
