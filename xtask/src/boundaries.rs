@@ -4,30 +4,8 @@
 //! other ([`crate::cycles`]).
 
 use std::path::Path;
-use std::process::Command;
-
-use serde::Deserialize;
 
 use crate::cycles;
-
-#[derive(Deserialize)]
-struct Metadata {
-    packages: Vec<Package>,
-    workspace_root: String,
-}
-
-#[derive(Deserialize)]
-struct Package {
-    name: String,
-    manifest_path: String,
-    dependencies: Vec<Dependency>,
-}
-
-#[derive(Deserialize)]
-struct Dependency {
-    name: String,
-    kind: Option<String>,
-}
 
 /// What a workspace crate is, from where it lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,24 +51,24 @@ fn violations(crates: &[(String, Part, Vec<String>)]) -> Vec<String> {
 }
 
 pub fn check(root: &Path) -> Result<(), String> {
-    let out = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
-        .current_dir(root)
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    let metadata: Metadata = serde_json::from_slice(&out.stdout).map_err(|e| format!("cargo metadata: {e}"))?;
+    let metadata = crate::metadata(root)?;
     let mut sources = Vec::new();
     let crates: Vec<_> = metadata
         .packages
         .into_iter()
         .map(|p| {
-            let manifest_dir = Path::new(&p.manifest_path).parent().map(Path::to_path_buf).unwrap_or_default();
+            let manifest_dir = p.manifest_path.parent().map(|d| d.as_std_path().to_path_buf()).unwrap_or_default();
             let dir = manifest_dir
-                .strip_prefix(&metadata.workspace_root)
+                .strip_prefix(metadata.workspace_root.as_std_path())
                 .map(|d| d.to_string_lossy().replace('\\', "/"))
                 .unwrap_or_default();
             sources.push((p.name.clone(), manifest_dir.join("src")));
-            let deps = p.dependencies.into_iter().filter(|d| d.kind.is_none()).map(|d| d.name).collect();
+            let deps = p
+                .dependencies
+                .into_iter()
+                .filter(|d| d.kind == cargo_metadata::DependencyKind::Normal)
+                .map(|d| d.name)
+                .collect();
             (p.name, part(&dir), deps)
         })
         .collect();

@@ -68,30 +68,21 @@ pub struct RemoteCrate {
 /// The workspace's bundles, from `cargo metadata`: a new crate under `remotes/` is built and
 /// published without any list to update.
 pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
-    let output = crate::cargo_in(root)
-        .args(["metadata", "--no-deps", "--format-version", "1"])
-        .output()
-        .map_err(|e| format!("cargo metadata: {e}"))?;
-    if !output.status.success() {
-        return Err(format!("cargo metadata failed: {}", String::from_utf8_lossy(&output.stderr)));
-    }
-    let metadata: serde_json::Value = serde_json::from_slice(&output.stdout).map_err(|e| e.to_string())?;
+    let metadata = crate::metadata(root)?;
     let (remotes_dir, shell_dir) = (root.join("remotes"), root.join("shell"));
-    let mut found: Vec<RemoteCrate> = metadata["packages"]
-        .as_array()
-        .ok_or("cargo metadata: no packages")?
-        .iter()
+    let mut found: Vec<RemoteCrate> = metadata
+        .packages
+        .into_iter()
         .filter(|p| {
-            let manifest = Path::new(p["manifest_path"].as_str().unwrap_or_default());
-            manifest.starts_with(&remotes_dir)
-                || (manifest.starts_with(&shell_dir) && p["metadata"]["bundle"].is_object())
+            let manifest = p.manifest_path.as_std_path();
+            manifest.starts_with(&remotes_dir) || (manifest.starts_with(&shell_dir) && p.metadata["bundle"].is_object())
         })
         .map(|p| RemoteCrate {
-            name: p["name"].as_str().unwrap_or_default().to_string(),
-            routes: p["metadata"]["remote"]["routes"]
+            routes: p.metadata["remote"]["routes"]
                 .as_array()
                 .map(|r| r.iter().filter_map(|r| r.as_str().map(str::to_string)).collect())
                 .unwrap_or_default(),
+            name: p.name,
         })
         .collect();
     // The built-in remotes first, in their usual order; then the others by name.

@@ -116,6 +116,16 @@ pub fn step(message: &str) {
     println!("\n==> {message}");
 }
 
+/// The workspace at `root` as cargo sees it (its own packages only): which crates there are,
+/// where, and what they depend on.
+pub fn metadata(root: &Path) -> Result<cargo_metadata::Metadata, String> {
+    cargo_metadata::MetadataCommand::new()
+        .current_dir(root)
+        .no_deps()
+        .exec()
+        .map_err(|e| format!("cargo metadata in {}: {e}", root.display()))
+}
+
 /// Runs a command with inherited output, failing with its description.
 pub fn run(command: &mut Process) -> Result<(), String> {
     let description = format!("{command:?}");
