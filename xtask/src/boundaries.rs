@@ -5,6 +5,8 @@
 
 use std::path::Path;
 
+use anyhow::{anyhow, Result};
+
 use crate::cycles;
 
 /// What a workspace crate is, from where it lives.
@@ -50,7 +52,7 @@ fn violations(crates: &[(String, Part, Vec<String>)]) -> Vec<String> {
     found
 }
 
-pub fn check(root: &Path) -> Result<(), String> {
+pub fn check(root: &Path) -> Result<()> {
     let metadata = crate::metadata(root)?;
     let mut sources = Vec::new();
     let crates: Vec<_> = metadata
@@ -85,7 +87,7 @@ pub fn check(root: &Path) -> Result<(), String> {
         );
         Ok(())
     } else {
-        Err(format!("boundary rules broken:\n  {}", found.join("\n  ")))
+        Err(anyhow!("boundary rules broken:\n  {}", found.join("\n  ")))
     }
 }
 

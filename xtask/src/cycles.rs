@@ -13,6 +13,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
+use anyhow::{Context, Result};
+
 /// A module as its path from the crate root (`["domain", "cart"]`); the root is `[]`.
 type ModPath = Vec<String>;
 
@@ -25,7 +27,7 @@ struct Use {
 }
 
 /// The cycles of the crate whose sources are under `src`, one sentence each; `name` prefixes them.
-pub fn cycles(name: &str, src: &Path) -> Result<Vec<String>, String> {
+pub fn cycles(name: &str, src: &Path) -> Result<Vec<String>> {
     let files = sources(src)?;
     let known: BTreeSet<ModPath> = files.iter().map(|(m, _, _)| m.clone()).collect();
     // level -> (from child -> to child -> first reference seen)
@@ -72,14 +74,14 @@ pub fn cycles(name: &str, src: &Path) -> Result<Vec<String>, String> {
 
 /// Every module file under `src` with its module path, its path for messages and its text.
 /// The crate root is `lib.rs`, or `main.rs` when there is no library; `src/bin` holds other crates.
-fn sources(src: &Path) -> Result<Vec<(ModPath, String, String)>, String> {
+fn sources(src: &Path) -> Result<Vec<(ModPath, String, String)>> {
     let root = if src.join("lib.rs").exists() { "lib.rs" } else { "main.rs" };
     let mut out = Vec::new();
     let mut pending = vec![src.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let entries = std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let entries = std::fs::read_dir(&dir).with_context(|| format!("{}", dir.display()))?;
         for entry in entries {
-            let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+            let path = entry.with_context(|| format!("{}", dir.display()))?.path();
             let Ok(relative) = path.strip_prefix(src) else { continue };
             let relative = relative.to_string_lossy().replace('\\', "/");
             if path.is_dir() {
@@ -96,7 +98,7 @@ fn sources(src: &Path) -> Result<Vec<(ModPath, String, String)>, String> {
             if module.last().is_some_and(|last| last == "mod") || relative == root {
                 module.pop();
             }
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let text = std::fs::read_to_string(&path).with_context(|| format!("{}", path.display()))?;
             out.push((module, relative, text));
         }
     }

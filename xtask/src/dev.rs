@@ -12,6 +12,8 @@ use std::process::{Child, Command};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
+use anyhow::{bail, Context, Result};
+
 use crate::frontend::{self, Rollout};
 use crate::tools::Tools;
 use crate::{run, step};
@@ -80,31 +82,31 @@ impl Drop for Server {
 }
 
 /// Builds the workspace's cart-api (release) and answers where the binary is.
-fn build_server(root: &Path) -> Result<PathBuf, String> {
+fn build_server(root: &Path) -> Result<PathBuf> {
     run(crate::cargo_in(root).args(["build", "--release", "-p", "cart-api"]))?;
     Ok(crate::target_dir(root).join("release/cart-api"))
 }
 
 /// `binary` serving `dist` on `addr`, with its database under `root/data/`.
-fn start_server(binary: &Path, root: &Path, dist: &Path, addr: &str) -> Result<Server, String> {
+fn start_server(binary: &Path, root: &Path, dist: &Path, addr: &str) -> Result<Server> {
     let child = Command::new(binary)
         .current_dir(root)
         .env("ADDR", addr)
         .env("DIST_DIR", dist)
         .spawn()
-        .map_err(|e| format!("cannot start cart-api: {e}"))?;
+        .context("cannot start cart-api")?;
     Ok(Server(child))
 }
 
 /// Adds the reload script to a built `index.html` (and drops its precompressed copies, which
 /// would be served instead).
-fn add_reload(dist: &Path) -> Result<(), String> {
-    std::fs::write(dist.join("dev-reload.js"), RELOAD_JS).map_err(|e| e.to_string())?;
+fn add_reload(dist: &Path) -> Result<()> {
+    std::fs::write(dist.join("dev-reload.js"), RELOAD_JS)?;
     let index = dist.join("index.html");
-    let html = std::fs::read_to_string(&index).map_err(|e| format!("{}: {e}", index.display()))?;
+    let html = std::fs::read_to_string(&index).with_context(|| format!("{}", index.display()))?;
     if !html.contains("/dev-reload.js") {
         let html = html.replacen("</head>", "<script type=\"module\" src=\"/dev-reload.js\"></script></head>", 1);
-        std::fs::write(&index, html).map_err(|e| e.to_string())?;
+        std::fs::write(&index, html)?;
     }
     for stale in ["index.html.br", "index.html.gz"] {
         let _ = std::fs::remove_file(dist.join(stale));
@@ -114,7 +116,7 @@ fn add_reload(dist: &Path) -> Result<(), String> {
 
 /// Rebuilds the shell with trunk into a side directory and copies it over `dist/`, leaving the
 /// remotes and their manifest as they are.
-fn rebuild_shell(root: &Path, tools: &Tools) -> Result<(), String> {
+fn rebuild_shell(root: &Path, tools: &Tools) -> Result<()> {
     let side = root.join("target/dev-shell");
     let _ = std::fs::remove_dir_all(&side);
     run(tools
@@ -123,17 +125,17 @@ fn rebuild_shell(root: &Path, tools: &Tools) -> Result<(), String> {
         .args(["build", "--release", "--dist"])
         .arg(&side))?;
     frontend::finish_shell(&side, tools)?;
-    for entry in std::fs::read_dir(&side).map_err(|e| e.to_string())? {
-        let path = entry.map_err(|e| e.to_string())?.path();
+    for entry in std::fs::read_dir(&side)? {
+        let path = entry?.path();
         if path.is_file() {
-            let name = path.file_name().ok_or("a file name")?;
-            std::fs::copy(&path, root.join("dist").join(name)).map_err(|e| e.to_string())?;
+            let name = path.file_name().context("a file name")?;
+            std::fs::copy(&path, root.join("dist").join(name))?;
         }
     }
     add_reload(&root.join("dist"))
 }
 
-pub fn dev(root: &Path, tools: &Tools, remote: Option<&str>) -> Result<(), String> {
+pub fn dev(root: &Path, tools: &Tools, remote: Option<&str>) -> Result<()> {
     if !root.join("dist/remotes.json").exists() {
         crate::build_release()?;
     }
@@ -143,7 +145,7 @@ pub fn dev(root: &Path, tools: &Tools, remote: Option<&str>) -> Result<(), Strin
     }
 }
 
-fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
+fn dev_store(root: &Path, tools: &Tools) -> Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
     let server = build_server(root)?;
     step(&format!("The store runs on http://{addr}; edit shell/, remotes/, cart-api/ or contracts/ (Ctrl-C stops)"));
@@ -152,13 +154,7 @@ fn dev_store(root: &Path, tools: &Tools) -> Result<(), String> {
 
 /// The loop of `cargo xtask dev`: serves the store on `addr` and rebuilds what changed, until
 /// `stop` is set.
-pub(crate) fn watch_store(
-    root: &Path,
-    tools: &Tools,
-    addr: &str,
-    server: &Path,
-    stop: &AtomicBool,
-) -> Result<(), String> {
+pub(crate) fn watch_store(root: &Path, tools: &Tools, addr: &str, server: &Path, stop: &AtomicBool) -> Result<()> {
     add_reload(&root.join("dist"))?;
     let mut running = start_server(server, root, &root.join("dist"), addr)?;
     let mut shell = Watch::new("shell", vec![root.join("shell")]);
@@ -171,7 +167,7 @@ pub(crate) fn watch_store(
     while !stop.load(Ordering::Relaxed) {
         std::thread::sleep(Duration::from_millis(700));
         let everything = contracts.changed();
-        let result = (|| -> Result<(), String> {
+        let result = (|| -> Result<()> {
             if everything || shell.changed() {
                 step("shell changed: rebuilding it");
                 rebuild_shell(root, tools)?;
@@ -197,10 +193,10 @@ pub(crate) fn watch_store(
     Ok(())
 }
 
-fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
+fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<()> {
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());
     if !frontend::remotes(root)?.iter().any(|r| r.name == name) {
-        return Err(format!("no remote named {name} under remotes/"));
+        bail!("no remote named {name} under remotes/");
     }
     let host = root.join("target/dev").join(name);
     // The remote's current build first, so the page works from the start.
@@ -224,45 +220,42 @@ fn dev_remote(root: &Path, tools: &Tools, name: &str) -> Result<(), String> {
 
 /// The standalone page: the remote's files, a manifest with its entry alone, the shell's design
 /// tokens, the host script and the reload script.
-pub(crate) fn write_host(root: &Path, host: &Path, name: &str) -> Result<(), String> {
+pub(crate) fn write_host(root: &Path, host: &Path, name: &str) -> Result<()> {
     let dist = root.join("dist");
-    std::fs::create_dir_all(host.join("remotes")).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(host.join("remotes"))?;
     let mut manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json"))?)?;
     manifest.remotes.retain(|r| r.name == name);
-    std::fs::write(host.join("remotes.json"), serde_json::to_vec_pretty(&manifest).map_err(|e| e.to_string())?)
-        .map_err(|e| e.to_string())?;
+    std::fs::write(host.join("remotes.json"), serde_json::to_vec_pretty(&manifest)?)?;
     let _ = std::fs::remove_dir_all(host.join("remotes").join(name));
     copy_dir(&dist.join("remotes").join(name), &host.join("remotes").join(name))?;
     // The shell's stylesheet carries the design tokens every remote uses.
-    let tokens = std::fs::read_dir(&dist)
-        .map_err(|e| e.to_string())?
+    let tokens = std::fs::read_dir(&dist)?
         .flatten()
         .map(|e| e.path())
         .find(|p| p.extension().is_some_and(|e| e == "css"))
-        .ok_or("no shell stylesheet in dist/")?;
-    std::fs::copy(&tokens, host.join("tokens.css")).map_err(|e| e.to_string())?;
+        .context("no shell stylesheet in dist/")?;
+    std::fs::copy(&tokens, host.join("tokens.css"))?;
     let events: Vec<&str> = contracts::events::registry().iter().map(|s| s.name).collect();
     let script = HOST_JS
-        .replace("__NAME__", &serde_json::to_string(name).map_err(|e| e.to_string())?)
-        .replace("__EVENTS__", &serde_json::to_string(&events).map_err(|e| e.to_string())?)
+        .replace("__NAME__", &serde_json::to_string(name)?)
+        .replace("__EVENTS__", &serde_json::to_string(&events)?)
         .replace("__MAJOR__", &contracts::CONTRACTS_MAJOR.to_string());
-    std::fs::write(host.join("host.js"), script).map_err(|e| e.to_string())?;
-    std::fs::write(host.join("index.html"), HOST_HTML.replace("__NAME__", name)).map_err(|e| e.to_string())?;
+    std::fs::write(host.join("host.js"), script)?;
+    std::fs::write(host.join("index.html"), HOST_HTML.replace("__NAME__", name))?;
     add_reload(host)
 }
 
 /// Copies a directory tree.
-pub fn copy_dir(from: &Path, to: &Path) -> Result<(), String> {
-    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
-    for entry in std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
-        let target = to.join(path.file_name().ok_or("a file name")?);
+pub fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("{}", from.display()))? {
+        let path = entry?.path();
+        let target = to.join(path.file_name().context("a file name")?);
         if path.is_dir() {
             copy_dir(&path, &target)?;
         } else {
-            std::fs::copy(&path, &target).map_err(|e| e.to_string())?;
+            std::fs::copy(&path, &target)?;
         }
     }
     Ok(())

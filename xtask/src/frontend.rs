@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::{bail, Context, Result};
 use base64::Engine;
 use contracts::manifest::{Canary, Integrity, Release, RemoteEntry, RemoteManifest};
 use sha2::{Digest, Sha256, Sha384};
@@ -20,7 +21,7 @@ const PROFILE: &str = "wasm-release";
 pub const WASM_FEATURES: &str = "--enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int \
      --enable-sign-ext --enable-reference-types --enable-multivalue --enable-mutable-globals";
 
-pub fn build(root: &Path, tools: &Tools) -> Result<(), String> {
+pub fn build(root: &Path, tools: &Tools) -> Result<()> {
     step("Building the shell with trunk (release)");
     // trunk replaces dist/ as a whole, so the remotes are added after it.
     crate::progress::run(
@@ -67,7 +68,7 @@ pub struct RemoteCrate {
 
 /// The workspace's bundles, from `cargo metadata`: a new crate under `remotes/` is built and
 /// published without any list to update.
-pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>, String> {
+pub fn remotes(root: &Path) -> Result<Vec<RemoteCrate>> {
     let metadata = crate::metadata(root)?;
     let (remotes_dir, shell_dir) = (root.join("remotes"), root.join("shell"));
     let mut found: Vec<RemoteCrate> = metadata
@@ -112,7 +113,7 @@ pub enum Rollout {
 /// Builds one remote and publishes it into an existing `dist/`: its new files are added (the old
 /// ones stay, for pages still running them and as the fallback) and only its manifest entry
 /// changes. The shell and the other remotes are not touched.
-pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) -> Result<(), String> {
+pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) -> Result<()> {
     build_remote_at(root, tools, name, rollout, None)
 }
 
@@ -120,23 +121,16 @@ pub fn build_remote(root: &Path, tools: &Tools, name: &str, rollout: Rollout) ->
 /// manifest points at the files there instead of on the shell's origin: upload
 /// `dist/remotes/<name>/` to it, serve it with CORS, and list the origin in the store's
 /// `REMOTE_ORIGINS`.
-pub fn build_remote_at(
-    root: &Path,
-    tools: &Tools,
-    name: &str,
-    rollout: Rollout,
-    base_url: Option<&str>,
-) -> Result<(), String> {
+pub fn build_remote_at(root: &Path, tools: &Tools, name: &str, rollout: Rollout, base_url: Option<&str>) -> Result<()> {
     let remote = remotes(root)?
         .into_iter()
         .find(|r| r.name == name)
-        .ok_or_else(|| format!("no remote crate named {name} under remotes/"))?;
+        .with_context(|| format!("no remote crate named {name} under remotes/"))?;
     let manifest_path = root.join("dist/remotes.json");
     let mut manifest: RemoteManifest = serde_json::from_slice(
-        &read(&manifest_path)
-            .map_err(|e| format!("{e}: build everything once with `cargo xtask build` before building one remote"))?,
+        &read(&manifest_path).context("build everything once with `cargo xtask build` before building one remote")?,
     )
-    .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    .with_context(|| format!("{}", manifest_path.display()))?;
 
     step(&format!("Building remote {name} (release wasm)"));
     crate::progress::run(tools.release_wasm(crate::cargo_in(root).args([
@@ -167,7 +161,7 @@ pub fn build_remote_at(
                 fallback: None,
                 canary: None,
             });
-            manifest.remotes.last_mut().ok_or("empty manifest")?
+            manifest.remotes.last_mut().context("empty manifest")?
         }
     };
     entry.routes = remote.routes;
@@ -198,8 +192,8 @@ pub fn build_remote_at(
 }
 
 /// Writes `dist/remotes.json` and its precompressed copies, which are what browsers get.
-pub fn write_manifest(dist: &Path, manifest: &RemoteManifest) -> Result<(), String> {
-    let json = serde_json::to_string_pretty(manifest).map_err(|e| e.to_string())?;
+pub fn write_manifest(dist: &Path, manifest: &RemoteManifest) -> Result<()> {
+    let json = serde_json::to_string_pretty(manifest)?;
     let path = dist.join("remotes.json");
     write(&path, json.as_bytes())?;
     write(&path.with_extension("json.gz"), &gzip(json.as_bytes()))?;
@@ -208,9 +202,9 @@ pub fn write_manifest(dist: &Path, manifest: &RemoteManifest) -> Result<(), Stri
 
 /// Writes `<file>.br` and `<file>.gz` next to every text and wasm file, so the server sends
 /// compressed bytes without compressing per request.
-pub fn precompress(dir: &Path) -> Result<(), String> {
-    for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-        let path = entry.map_err(|e| e.to_string())?.path();
+pub fn precompress(dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+        let path = entry?.path();
         if path.is_dir() {
             precompress(&path)?;
             continue;
@@ -246,19 +240,18 @@ pub fn brotli(bytes: &[u8]) -> Vec<u8> {
 
 /// What trunk leaves to do in the shell's `dist`: its JS glue minified (under a new content hash,
 /// with `index.html` pointing at it), and the boot script moved out of `index.html`.
-pub fn finish_shell(dist: &Path, tools: &Tools) -> Result<(), String> {
+pub fn finish_shell(dist: &Path, tools: &Tools) -> Result<()> {
     let index = dist.join("index.html");
-    let mut html = String::from_utf8(read(&index)?).map_err(|e| e.to_string())?;
-    let glue = std::fs::read_dir(dist)
-        .map_err(|e| e.to_string())?
+    let mut html = String::from_utf8(read(&index)?)?;
+    let glue = std::fs::read_dir(dist)?
         .filter_map(|e| e.ok()?.file_name().into_string().ok())
         .find(|n| n.starts_with("shell-") && n.ends_with(".js"))
-        .ok_or("trunk wrote no shell-<hash>.js")?;
+        .context("trunk wrote no shell-<hash>.js")?;
     let original = read(&dist.join(&glue))?;
     let minified = tools.minify_js(&dist.join(&glue))?;
     let renamed = format!("shell-{}.js", content_hash(&minified));
     write(&dist.join(&renamed), &minified)?;
-    std::fs::remove_file(dist.join(&glue)).map_err(|e| e.to_string())?;
+    std::fs::remove_file(dist.join(&glue))?;
     html = html.replace(&integrity(&original), &integrity(&minified)).replace(&glue, &renamed);
     write(&index, html.as_bytes())?;
     externalize_boot_script(dist)
@@ -266,12 +259,12 @@ pub fn finish_shell(dist: &Path, tools: &Tools) -> Result<(), String> {
 
 /// Moves the module script trunk inlines into `index.html` to its own content-hashed file, so
 /// the Content-Security-Policy can say `script-src 'self'` without `'unsafe-inline'`.
-pub fn externalize_boot_script(dist: &Path) -> Result<(), String> {
+pub fn externalize_boot_script(dist: &Path) -> Result<()> {
     let index = dist.join("index.html");
-    let html = String::from_utf8(read(&index)?).map_err(|e| e.to_string())?;
+    let html = String::from_utf8(read(&index)?)?;
     const OPEN: &str = "<script type=\"module\">";
     let Some(start) = html.find(OPEN) else { return Ok(()) };
-    let end = html[start..].find("</script>").map(|e| start + e).ok_or("unterminated script in index.html")?;
+    let end = html[start..].find("</script>").map(|e| start + e).context("unterminated script in index.html")?;
     // A page whose slots the server rendered is already the page: its wasm waits until the
     // page's own pictures are in (`load`), so it never competes with them for the network, and
     // until the browser has painted them, so the takeover's work never holds back that paint.
@@ -303,7 +296,7 @@ pub const SHELL_WASM_PRELOAD: &str = contracts::fragment::SHELL_WASM_PRELOAD_ATT
 
 /// wasm-bindgen (`--target web`), wasm-opt, then copy into `dist/remotes/<name>/` under
 /// content-hashed names.
-fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, String> {
+fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release> {
     let crate_file = name.replace('-', "_");
     let target = crate::target_dir(root);
     let wasm_in = target.join(format!("{WASM_TARGET}/{PROFILE}/{crate_file}.wasm"));
@@ -336,17 +329,17 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
     }
 
     let out_dir = root.join("dist/remotes").join(name);
-    std::fs::create_dir_all(&out_dir).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&out_dir)?;
     let js = tools.minify_js(&staging.join(format!("{name}.js")))?;
     let wasm = read(&wasm)?;
     let css = match read(&crate_dir(root, name).join("style.css")) {
         Ok(source) => Some(
-            scope_css(name, &String::from_utf8(source).map_err(|e| format!("{name}/style.css: {e}"))?)?.into_bytes(),
+            scope_css(name, &String::from_utf8(source).with_context(|| format!("{name}/style.css"))?)?.into_bytes(),
         ),
         Err(_) => None,
     };
 
-    let publish = |bytes: &[u8], suffix: &str| -> Result<String, String> {
+    let publish = |bytes: &[u8], suffix: &str| -> Result<String> {
         let file = format!("{name}-{}{suffix}", content_hash(bytes));
         write(&out_dir.join(&file), bytes)?;
         Ok(format!("/remotes/{name}/{file}"))
@@ -366,7 +359,7 @@ fn package_remote(root: &Path, tools: &Tools, name: &str) -> Result<Release, Str
 /// Wraps a remote's stylesheet in `@scope ([data-remote="<name>"])`, so its rules, whatever they
 /// select, apply only inside the remote's own slots: no remote can restyle the shell or another
 /// remote. Refuses a stylesheet whose braces do not balance, which could close the scope early.
-pub fn scope_css(name: &str, css: &str) -> Result<String, String> {
+pub fn scope_css(name: &str, css: &str) -> Result<String> {
     let mut depth = 0i32;
     let mut chars = css.chars().peekable();
     let mut quote = None;
@@ -392,14 +385,14 @@ pub fn scope_css(name: &str, css: &str) -> Result<String, String> {
             (None, '}') => {
                 depth -= 1;
                 if depth < 0 {
-                    return Err(format!("{name}/style.css closes a brace it never opened"));
+                    bail!("{name}/style.css closes a brace it never opened");
                 }
             }
             _ => {}
         }
     }
     if depth != 0 || quote.is_some() {
-        return Err(format!("{name}/style.css has unbalanced braces or an unterminated string"));
+        bail!("{name}/style.css has unbalanced braces or an unterminated string");
     }
     Ok(format!("@scope ([data-remote=\"{name}\"]) {{\n{css}\n}}\n"))
 }
@@ -414,32 +407,32 @@ pub fn integrity(bytes: &[u8]) -> String {
     format!("sha384-{}", base64::engine::general_purpose::STANDARD.encode(Sha384::digest(bytes)))
 }
 
-fn crate_version(manifest: &Path) -> Result<String, String> {
-    let text = std::fs::read_to_string(manifest).map_err(|e| format!("{}: {e}", manifest.display()))?;
+fn crate_version(manifest: &Path) -> Result<String> {
+    let text = std::fs::read_to_string(manifest).with_context(|| format!("{}", manifest.display()))?;
     text.lines()
         .find_map(|l| l.trim().strip_prefix("version = \"")?.strip_suffix('"').map(str::to_string))
-        .ok_or_else(|| format!("no version in {}", manifest.display()))
+        .with_context(|| format!("no version in {}", manifest.display()))
 }
 
-fn read(path: &PathBuf) -> Result<Vec<u8>, String> {
-    std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))
+fn read(path: &PathBuf) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("{}", path.display()))
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    std::fs::write(path, bytes).map_err(|e| format!("{}: {e}", path.display()))
+fn write(path: &Path, bytes: &[u8]) -> Result<()> {
+    std::fs::write(path, bytes).with_context(|| format!("{}", path.display()))
 }
 
 /// Every file under `dir` with its SHA-256, by path relative to `dir`.
-fn snapshot(dir: &Path) -> Result<std::collections::BTreeMap<PathBuf, String>, String> {
-    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, String>) -> Result<(), String> {
-        for entry in std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))? {
-            let path = entry.map_err(|e| e.to_string())?.path();
+fn snapshot(dir: &Path) -> Result<std::collections::BTreeMap<PathBuf, String>> {
+    fn walk(base: &Path, dir: &Path, out: &mut std::collections::BTreeMap<PathBuf, String>) -> Result<()> {
+        for entry in std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))? {
+            let path = entry?.path();
             if path.is_dir() {
                 walk(base, &path, out)?;
             } else {
                 let bytes = read(&path)?;
                 let hash: String = Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect();
-                out.insert(path.strip_prefix(base).map_err(|e| e.to_string())?.to_path_buf(), hash);
+                out.insert(path.strip_prefix(base)?.to_path_buf(), hash);
             }
         }
         Ok(())
@@ -462,7 +455,7 @@ impl Drop for Restore {
 /// 1. rebuilding a remote without changes changes no byte of `dist/` (deterministic builds);
 /// 2. rebuilding it after a change adds only its new files and changes only its manifest entry
 ///    (the old release becomes the fallback); the shell and every other remote stay identical.
-pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), String> {
+pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<()> {
     let remote = "catalog";
     let dist = root.join("dist");
     let before = snapshot(&dist)?;
@@ -473,7 +466,7 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
     if same != before {
         let changed: Vec<_> =
             same.iter().filter(|(p, h)| before.get(*p) != Some(h)).map(|(p, _)| p.display().to_string()).collect();
-        return Err(format!("rebuilding {remote} unchanged changed files: {}", changed.join(", ")));
+        bail!("rebuilding {remote} unchanged changed files: {}", changed.join(", "));
     }
 
     let stylesheet = root.join(format!("remotes/{remote}/style.css"));
@@ -490,27 +483,24 @@ pub fn check_independent_rebuild(root: &Path, tools: &Tools) -> Result<(), Strin
     for (path, hash) in &before {
         let allowed_to_change = path.to_string_lossy().starts_with("remotes.json");
         if !allowed_to_change && after.get(path) != Some(hash) {
-            return Err(format!("rebuilding {remote} changed {}", path.display()));
+            bail!("rebuilding {remote} changed {}", path.display());
         }
     }
     for path in after.keys().filter(|p| !before.contains_key(*p)) {
         if !path.starts_with(&own_dir) {
-            return Err(format!("rebuilding {remote} added {} outside its own directory", path.display()));
+            bail!("rebuilding {remote} added {} outside its own directory", path.display());
         }
     }
-    let old: RemoteManifest = serde_json::from_slice(&manifest_before).map_err(|e| e.to_string())?;
-    let new: RemoteManifest = serde_json::from_slice(&read(&dist.join("remotes.json"))?).map_err(|e| e.to_string())?;
+    let old: RemoteManifest = serde_json::from_slice(&manifest_before)?;
+    let new: RemoteManifest = serde_json::from_slice(&read(&dist.join("remotes.json"))?)?;
     for entry in &new.remotes {
-        let previous = old.entry(&entry.name).ok_or_else(|| format!("{} appeared in the manifest", entry.name))?;
+        let previous = old.entry(&entry.name).with_context(|| format!("{} appeared in the manifest", entry.name))?;
         if entry.name == remote {
             if entry.release.css == previous.release.css || entry.fallback.as_ref() != Some(&previous.release) {
-                return Err(format!(
-                    "{}'s entry does not name the new stylesheet with the old release as fallback",
-                    entry.name
-                ));
+                bail!("{}'s entry does not name the new stylesheet with the old release as fallback", entry.name);
             }
         } else if entry != previous {
-            return Err(format!("rebuilding {remote} changed the entry of {}", entry.name));
+            bail!("rebuilding {remote} changed the entry of {}", entry.name);
         }
     }
     // Back to the source as it is, so the journeys test what is committed (the entry keeps the

@@ -33,6 +33,7 @@ use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, bail, Context, Result};
 use contracts::api::{Cart, CheckoutSession, Order, OrderSummary, ProductPage};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -107,17 +108,12 @@ struct Stats {
     pages_left: u64,
 }
 
-pub fn start_server(binary: &Path, database: &str, data: &Path) -> Result<(Server, String), String> {
+pub fn start_server(binary: &Path, database: &str, data: &Path) -> Result<(Server, String)> {
     start_server_with(binary, database, &data.join("no-front-end"), None)
 }
 
 /// A cart-api serving `dist`, composing its pages through `composer` when given.
-fn start_server_with(
-    binary: &Path,
-    database: &str,
-    dist: &Path,
-    composer: Option<&str>,
-) -> Result<(Server, String), String> {
+fn start_server_with(binary: &Path, database: &str, dist: &Path, composer: Option<&str>) -> Result<(Server, String)> {
     let mut command = Command::new(binary);
     if let Some(composer) = composer {
         command.env("COMPOSER_URL", composer);
@@ -132,28 +128,28 @@ fn start_server_with(
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("cannot start {}: {e}", binary.display()))?;
+        .with_context(|| format!("cannot start {}", binary.display()))?;
     let mut line = String::new();
-    let mut stdout = BufReader::new(child.stdout.take().ok_or("no stdout")?);
-    stdout.read_line(&mut line).map_err(|e| e.to_string())?;
+    let mut stdout = BufReader::new(child.stdout.take().context("no stdout")?);
+    stdout.read_line(&mut line)?;
     // The server keeps writing its log; a closed pipe would make every line an error.
     std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
     let base = line.trim().rsplit(' ').next().unwrap_or_default().to_string();
     if !base.starts_with("http://") {
-        return Err(format!("the server did not start: {line:?}"));
+        bail!("the server did not start: {line:?}");
     }
     Ok((Server(child), base))
 }
 
-pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
+pub fn loadtest(server: &Path, options: Options) -> Result<()> {
     let server = options.server.as_deref().unwrap_or(server);
-    let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+    let data = tempfile::TempDir::new()?;
     let postgres = if options.postgres { Some(crate::postgres::Postgres::start()?) } else { None };
     let database = match &postgres {
         Some(postgres) => postgres.url.clone(),
         None => format!("sqlite://{}/load.db", data.path().display()),
     };
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
     let built = crate::workspace_root().join("dist");
     let pages = options.server_rendering && built.join("remotes.json").exists();
     if options.server_rendering && !pages {
@@ -196,12 +192,11 @@ pub fn loadtest(server: &Path, options: Options) -> Result<(), String> {
         }
     });
     let elapsed = started.elapsed().as_secs_f64();
-    let stats =
-        Arc::try_unwrap(stats).map_err(|_| "shoppers still running")?.into_inner().map_err(|e| e.to_string())?;
+    let stats = Arc::try_unwrap(stats).map_err(|_| anyhow!("shoppers still running"))?.into_inner()?;
     report(&stats, elapsed, options.p99_bound_ms)
 }
 
-fn report(stats: &Stats, elapsed: f64, p99_bound_ms: f64) -> Result<(), String> {
+fn report(stats: &Stats, elapsed: f64, p99_bound_ms: f64) -> Result<()> {
     let mut sorted = stats.latencies_ms.clone();
     sorted.sort_by(|a, b| a.total_cmp(b));
     let p99 = percentile(&sorted, 0.99);
@@ -228,9 +223,9 @@ fn report(stats: &Stats, elapsed: f64, p99_bound_ms: f64) -> Result<(), String> 
     }
     let (errors, timeouts, lost) = (stats.errors.len(), stats.timeouts.len(), stats.lost_writes.len());
     if errors + timeouts + lost > 0 {
-        Err(format!("{errors} errors, {timeouts} timeouts and {lost} lost writes"))
+        Err(anyhow!("{errors} errors, {timeouts} timeouts and {lost} lost writes"))
     } else if !within {
-        Err(format!("p99 {p99:.1} ms is above the bound of {p99_bound_ms:.0} ms"))
+        Err(anyhow!("p99 {p99:.1} ms is above the bound of {p99_bound_ms:.0} ms"))
     } else {
         Ok(())
     }

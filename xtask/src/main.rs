@@ -50,6 +50,7 @@ mod wrk;
 use std::path::{Path, PathBuf};
 use std::process::{Command as Process, ExitCode};
 
+use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 
 use crate::cli::{Cli, Command};
@@ -63,13 +64,13 @@ fn main() -> ExitCode {
     match dispatch(cli.command) {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => {
-            eprintln!("error: {message}");
+            eprintln!("error: {message:#}");
             ExitCode::FAILURE
         }
     }
 }
 
-fn dispatch(command: Command) -> Result<(), String> {
+fn dispatch(command: Command) -> Result<()> {
     let root = workspace_root();
     match command {
         Command::Build(cli::Build { remote: Some(remote), canary, base_url }) => {
@@ -118,22 +119,22 @@ pub fn step(message: &str) {
 
 /// The workspace at `root` as cargo sees it (its own packages only): which crates there are,
 /// where, and what they depend on.
-pub fn metadata(root: &Path) -> Result<cargo_metadata::Metadata, String> {
+pub fn metadata(root: &Path) -> Result<cargo_metadata::Metadata> {
     cargo_metadata::MetadataCommand::new()
         .current_dir(root)
         .no_deps()
         .exec()
-        .map_err(|e| format!("cargo metadata in {}: {e}", root.display()))
+        .with_context(|| format!("cargo metadata in {}", root.display()))
 }
 
 /// Runs a command with inherited output, failing with its description.
-pub fn run(command: &mut Process) -> Result<(), String> {
+pub fn run(command: &mut Process) -> Result<()> {
     let description = format!("{command:?}");
-    let status = command.status().map_err(|e| format!("cannot start {description}: {e}"))?;
+    let status = command.status().with_context(|| format!("cannot start {description}"))?;
     if status.success() {
         Ok(())
     } else {
-        Err(format!("{description} failed ({status})"))
+        Err(anyhow!("{description} failed ({status})"))
     }
 }
 
@@ -149,9 +150,9 @@ pub fn cargo_in(root: &Path) -> Process {
 }
 
 /// A TCP port on loopback that nothing listens on right now.
-pub fn free_port() -> Result<u16, String> {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
-    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+pub fn free_port() -> Result<u16> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    Ok(listener.local_addr()?.port())
 }
 
 /// Where cargo puts what it builds: `CARGO_TARGET_DIR`, else `<root>/target`.
@@ -162,7 +163,7 @@ pub fn target_dir(root: &Path) -> PathBuf {
 /// `build --remote <name> [--canary <percent>]`
 /// The release servers (no front end): cart-api, and the shell's composer and the remotes'
 /// server halves next to it (`target/release/`), where the journeys and the demo find them.
-fn server() -> Result<PathBuf, String> {
+fn server() -> Result<PathBuf> {
     step("Building cart-api, the composer and the server halves (release)");
     let mut build = cargo();
     build.args(["build", "--release", "-p", "cart-api", "-p", "composer"]);
@@ -177,11 +178,11 @@ fn server() -> Result<PathBuf, String> {
 pub use e2e::server_rendering::SERVER_HALVES;
 
 /// The release build. Returns the path of the server binary.
-pub fn build_release() -> Result<PathBuf, String> {
+pub fn build_release() -> Result<PathBuf> {
     build()
 }
 
-fn build() -> Result<PathBuf, String> {
+fn build() -> Result<PathBuf> {
     let root = workspace_root();
     let tools = tools::ensure_build_tools(&root)?;
     frontend::build(&root, &tools)?;
@@ -190,7 +191,7 @@ fn build() -> Result<PathBuf, String> {
     Ok(server)
 }
 
-fn demo() -> Result<(), String> {
+fn demo() -> Result<()> {
     let server = build()?;
     let root = workspace_root();
     let addr = std::env::var("ADDR").unwrap_or_else(|_| "127.0.0.1:8080".into());
@@ -223,22 +224,21 @@ impl Drop for ServerRendering {
 /// Starts the composer and each server half on fixed ports next to the store's (`COMPOSER_ADDR`,
 /// default 127.0.0.1:8090; server halves from 8091) and writes the server halves' addresses into
 /// the manifest of `dist`: the deployment of a server half, by hand.
-fn start_server_rendering(cart_api: &Path, dist: &Path, api: &str) -> Result<ServerRendering, String> {
+fn start_server_rendering(cart_api: &Path, dist: &Path, api: &str) -> Result<ServerRendering> {
     let composer_addr = std::env::var("COMPOSER_ADDR").unwrap_or_else(|_| "127.0.0.1:8090".into());
     let spawn = |binary: &str, addr: &str| {
         Process::new(cart_api.with_file_name(binary))
             .env("ADDR", addr)
             .env("CART_API_URL", api)
             .spawn()
-            .map_err(|e| format!("cannot start {binary}: {e}"))
+            .with_context(|| format!("cannot start {binary}"))
     };
     let mut rendering = ServerRendering { composer_url: format!("http://{composer_addr}"), children: Vec::new() };
     rendering.children.push(spawn("composer", &composer_addr)?);
     let manifest_path = dist.join("remotes.json");
-    let mut manifest: contracts::manifest::RemoteManifest = serde_json::from_slice(
-        &std::fs::read(&manifest_path).map_err(|e| format!("{}: {e}", manifest_path.display()))?,
-    )
-    .map_err(|e| format!("{}: {e}", manifest_path.display()))?;
+    let mut manifest: contracts::manifest::RemoteManifest =
+        serde_json::from_slice(&std::fs::read(&manifest_path).with_context(|| format!("{}", manifest_path.display()))?)
+            .with_context(|| format!("{}", manifest_path.display()))?;
     for (i, (package, binary)) in SERVER_HALVES.iter().enumerate() {
         let addr = format!("127.0.0.1:{}", 8091 + i);
         rendering.children.push(spawn(binary, &addr)?);

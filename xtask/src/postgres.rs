@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, Context, Result};
+
 use crate::{run, tools};
 
 pub struct Postgres {
@@ -19,7 +21,7 @@ pub struct Postgres {
 }
 
 impl Postgres {
-    pub fn start() -> Result<Self, String> {
+    pub fn start() -> Result<Self> {
         let bin = tools::ensure_postgres()?;
         // Under /tmp, not target/: when this runs as root the server runs as `postgres`, which
         // must be able to reach its directory.
@@ -27,7 +29,7 @@ impl Postgres {
         // Named by process and port: one xtask run may start more than one.
         let dir = std::env::temp_dir().join(format!("cart-api-postgres-{}-{port}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(&dir).with_context(|| format!("{}", dir.display()))?;
         let run_as = tools::running_as_root().then_some("postgres");
         if let Some(user) = run_as {
             run(Command::new("chown").args(["-R", user]).arg(&dir))?;
@@ -49,16 +51,16 @@ impl Postgres {
             // A test cluster: losing it in a power cut costs nothing, so skip the fsyncs.
             .args(["-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"])
             .stdout(Stdio::null())
-            .stderr(std::fs::File::create(dir.join("server.log")).map_err(|e| e.to_string())?)
+            .stderr(std::fs::File::create(dir.join("server.log"))?)
             .spawn()
-            .map_err(|e| format!("cannot start postgres: {e}"))?;
+            .context("cannot start postgres")?;
         let url = format!("postgres://postgres@127.0.0.1:{port}/postgres");
         let postgres = Self { url, server, dir, bin, run_as };
         postgres.wait_ready(port)?;
         Ok(postgres)
     }
 
-    fn wait_ready(&self, port: u16) -> Result<(), String> {
+    fn wait_ready(&self, port: u16) -> Result<()> {
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             let ready = Command::new(self.bin.join("pg_isready"))
@@ -71,7 +73,7 @@ impl Postgres {
             std::thread::sleep(Duration::from_millis(200));
         }
         let log = std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default();
-        Err(format!("PostgreSQL did not start within 30 s:\n{log}"))
+        Err(anyhow!("PostgreSQL did not start within 30 s:\n{log}"))
     }
 }
 

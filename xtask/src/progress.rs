@@ -10,13 +10,15 @@ use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, Context, Result};
+
 /// Whether the tools' own output is wanted instead of the progress line.
 pub fn verbose() -> bool {
     std::env::var_os("XTASK_VERBOSE").is_some_and(|v| !v.is_empty() && v != "0")
 }
 
 /// Runs a build (cargo, trunk, `cargo install`) behind a progress line; fails like [`crate::run`].
-pub fn run(command: &mut Command) -> Result<(), String> {
+pub fn run(command: &mut Command) -> Result<()> {
     if verbose() {
         return crate::run(command);
     }
@@ -27,7 +29,7 @@ pub fn run(command: &mut Command) -> Result<(), String> {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("cannot start {description}: {e}"))?;
+        .with_context(|| format!("cannot start {description}"))?;
     let (sender, segments) = mpsc::channel();
     let readers: Vec<Box<dyn Read + Send>> = [
         child.stdout.take().map(|s| Box::new(s) as Box<dyn Read + Send>),
@@ -56,13 +58,13 @@ pub fn run(command: &mut Command) -> Result<(), String> {
         }
         line.tick();
     }
-    let status = child.wait().map_err(|e| format!("{description}: {e}"))?;
+    let status = child.wait().with_context(|| description.to_string())?;
     line.clear();
     if status.success() {
         println!("    done in {}", minutes(line.started.elapsed()));
         Ok(())
     } else {
-        Err(format!("{description} failed ({status}) after {}", minutes(line.started.elapsed())))
+        Err(anyhow!("{description} failed ({status}) after {}", minutes(line.started.elapsed())))
     }
 }
 

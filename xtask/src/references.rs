@@ -11,11 +11,13 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::{anyhow, Context, Result};
+
 /// The source of the inspector's tours, whose steps name a file and a docs page each.
 const TOURS: &str = "shell/inspector/src/tour.rs";
 
 /// Checks every reference from the root `root`; one line per dangling one in the error.
-pub fn check(root: &Path) -> Result<(), String> {
+pub fn check(root: &Path) -> Result<()> {
     let mut documents = vec![root.join("README.md")];
     markdown_under(&root.join("docs"), &mut documents)?;
     for dir in ["contracts", "cart-api", "shell", "e2e", "xtask", "remotes"] {
@@ -30,7 +32,7 @@ pub fn check(root: &Path) -> Result<(), String> {
     let mut dangling = Vec::new();
     let mut count = 0;
     for document in &documents {
-        let text = std::fs::read_to_string(document).map_err(|e| format!("{}: {e}", document.display()))?;
+        let text = std::fs::read_to_string(document).with_context(|| format!("{}", document.display()))?;
         let base = document.parent().unwrap_or(root);
         for (line, target) in markdown_links(&text) {
             count += 1;
@@ -40,7 +42,7 @@ pub fn check(root: &Path) -> Result<(), String> {
         }
     }
     let tours = root.join(TOURS);
-    let text = std::fs::read_to_string(&tours).map_err(|e| format!("{TOURS}: {e}"))?;
+    let text = std::fs::read_to_string(&tours).context(TOURS)?;
     for (line, target) in tour_paths(&text) {
         count += 1;
         if !root.join(&target).exists() {
@@ -52,12 +54,12 @@ pub fn check(root: &Path) -> Result<(), String> {
         println!("References hold: {count} paths named by {} documents and the tours exist.", documents.len());
         Ok(())
     } else {
-        Err(format!("paths the documentation names do not exist:\n  {}", dangling.join("\n  ")))
+        Err(anyhow!("paths the documentation names do not exist:\n  {}", dangling.join("\n  ")))
     }
 }
 
-fn markdown_under(dir: &Path, found: &mut Vec<PathBuf>) -> Result<(), String> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+fn markdown_under(dir: &Path, found: &mut Vec<PathBuf>) -> Result<()> {
+    let entries = std::fs::read_dir(dir).with_context(|| format!("{}", dir.display()))?;
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {

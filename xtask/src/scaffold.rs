@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
+use anyhow::{bail, Context, Result};
+
 use crate::{run, step};
 
 /// Checks a remote name: kebab-case ASCII, 2 to 30 characters, not taken.
-pub fn check_name(root: &Path, name: &str) -> Result<(), String> {
+pub fn check_name(root: &Path, name: &str) -> Result<()> {
     let kebab = name.len() >= 2
         && name.len() <= 30
         && name.starts_with(|c: char| c.is_ascii_lowercase())
@@ -15,13 +17,13 @@ pub fn check_name(root: &Path, name: &str) -> Result<(), String> {
         && !name.contains("--")
         && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if !kebab {
-        return Err(format!("{name:?}: a remote name is kebab-case, e.g. `wishlist` or `gift-cards`"));
+        bail!("{name:?}: a remote name is kebab-case, e.g. `wishlist` or `gift-cards`");
     }
     if ["shell", "contracts", "cart-api", "e2e", "xtask", "api", "remotes"].contains(&name) {
-        return Err(format!("{name:?} is reserved"));
+        bail!("{name:?} is reserved");
     }
     if root.join("remotes").join(name).exists() {
-        return Err(format!("remotes/{name} exists already"));
+        bail!("remotes/{name} exists already");
     }
     Ok(())
 }
@@ -30,21 +32,21 @@ pub fn pascal(name: &str) -> String {
     name.split('-').map(|w| w[..1].to_ascii_uppercase() + &w[1..]).collect()
 }
 
-fn write(path: &Path, text: &str) -> Result<(), String> {
+fn write(path: &Path, text: &str) -> Result<()> {
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("{}", dir.display()))?;
     }
-    std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))
+    std::fs::write(path, text).with_context(|| format!("{}", path.display()))
 }
 
 /// Inserts `line` after the line that contains `anchor` (the first one).
-fn insert_after(text: &str, anchor: &str, line: &str) -> Result<String, String> {
-    let at = text.find(anchor).ok_or_else(|| format!("cannot find {anchor:?}"))?;
+fn insert_after(text: &str, anchor: &str, line: &str) -> Result<String> {
+    let at = text.find(anchor).with_context(|| format!("cannot find {anchor:?}"))?;
     let end = text[at..].find('\n').map_or(text.len(), |e| at + e + 1);
     Ok(format!("{}{line}\n{}", &text[..end], &text[end..]))
 }
 
-pub fn new_remote(root: &Path, name: &str) -> Result<(), String> {
+pub fn new_remote(root: &Path, name: &str) -> Result<()> {
     check_name(root, name)?;
     let pascal = pascal(name);
     let module = name.replace('-', "_");
@@ -66,7 +68,7 @@ pub fn new_remote(root: &Path, name: &str) -> Result<(), String> {
     step("Declaring its event in contracts");
     write(&root.join(format!("contracts/src/events/{module}.rs")), &fill(EVENT_RS))?;
     let events = root.join("contracts/src/events/mod.rs");
-    let mut text = std::fs::read_to_string(&events).map_err(|e| e.to_string())?;
+    let mut text = std::fs::read_to_string(&events)?;
     text = insert_after(&text, "mod user;", &format!("mod {module};"))?;
     text = insert_after(&text, "pub use user::", &format!("pub use {module}::{event};"))?;
     text = insert_after(&text, "EventSpec::of::<EventConsumed>(),", &format!("        EventSpec::of::<{event}>(),"))?;
@@ -79,7 +81,7 @@ pub fn new_remote(root: &Path, name: &str) -> Result<(), String> {
 
     step("Adding it to the workspace");
     let cargo_toml = root.join("Cargo.toml");
-    let text = std::fs::read_to_string(&cargo_toml).map_err(|e| e.to_string())?;
+    let text = std::fs::read_to_string(&cargo_toml)?;
     write(&cargo_toml, &insert_after(&text, "\"remotes/checkout\",", &format!("    \"remotes/{name}\","))?)?;
 
     step("Writing the event's schema and docs/events.md");
@@ -237,9 +239,9 @@ impl EventContract for {{Event}} {
         Self { path: "/{{name}}".into() }
     }
 
-    fn validate(&self) -> Result<(), String> {
+    fn validate(&self) -> Result<()> {
         if !self.path.starts_with('/') {
-            return Err("path is not a path".into());
+            bail!("path is not a path");
         }
         Ok(())
     }
@@ -249,7 +251,7 @@ impl EventContract for {{Event}} {
 /// What `new-remote` makes weighs, built as `build --remote` publishes it (for `cargo xtask
 /// bench`): the wasm and JS glue of a remote made from the template, in a copy of the workspace
 /// sharing `target/`.
-pub fn scaffolded_bundle(root: &Path, tools: &crate::tools::Tools) -> Result<(Vec<u8>, Vec<u8>), String> {
+pub fn scaffolded_bundle(root: &Path, tools: &crate::tools::Tools) -> Result<(Vec<u8>, Vec<u8>)> {
     let name = "wishlist";
     std::env::set_var("CARGO_TARGET_DIR", crate::target_dir(root));
     let scratch = root.join("target/scaffold-size");
@@ -259,31 +261,30 @@ pub fn scaffolded_bundle(root: &Path, tools: &crate::tools::Tools) -> Result<(Ve
     crate::frontend::build_remote(&scratch, tools, name, crate::frontend::Rollout::Everyone)?;
     let dist = scratch.join("dist");
     let manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
-    let release = &manifest.entry(name).ok_or("the scaffolded remote is not in its manifest")?.release;
-    let read = |url: &str| std::fs::read(dist.join(url.trim_start_matches('/'))).map_err(|e| format!("{url}: {e}"));
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json"))?)?;
+    let release = &manifest.entry(name).context("the scaffolded remote is not in its manifest")?.release;
+    let read = |url: &str| std::fs::read(dist.join(url.trim_start_matches('/'))).with_context(|| url.to_string());
     let bundle = (read(&release.wasm)?, read(&release.js)?);
     let _ = std::fs::remove_dir_all(&scratch);
     Ok(bundle)
 }
 
 /// The workspace's files as git sees them (tracked and new, not ignored), plus the built `dist/`.
-pub(crate) fn copy_workspace(root: &Path, to: &Path) -> Result<(), String> {
+pub(crate) fn copy_workspace(root: &Path, to: &Path) -> Result<()> {
     let listed = std::process::Command::new("git")
         .current_dir(root)
         .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
         .output()
-        .map_err(|e| format!("git ls-files: {e}"))?;
+        .context("git ls-files")?;
     for file in listed.stdout.split(|b| *b == 0).filter(|f| !f.is_empty()) {
-        let relative = Path::new(std::str::from_utf8(file).map_err(|e| e.to_string())?);
+        let relative = Path::new(std::str::from_utf8(file)?);
         let from = root.join(relative);
         if from.is_file() {
             let target = to.join(relative);
             if let Some(dir) = target.parent() {
-                std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+                std::fs::create_dir_all(dir)?;
             }
-            std::fs::copy(&from, &target).map_err(|e| format!("{}: {e}", from.display()))?;
+            std::fs::copy(&from, &target).with_context(|| format!("{}", from.display()))?;
         }
     }
     crate::dev::copy_dir(&root.join("dist"), &to.join("dist"))

@@ -17,6 +17,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use anyhow::{bail, Context, Result};
+
 use crate::loadtest::start_server;
 
 /// Pinned, so a new release's new checks arrive in a commit of ours, not in a red CI run.
@@ -28,12 +30,12 @@ const CHECKS: &str = "not_a_server_error,status_code_conformance,content_type_co
 /// keep the stage near a minute.
 const MAX_EXAMPLES: &str = "25";
 
-pub fn check(root: &Path, server: &Path) -> Result<(), String> {
+pub fn check(root: &Path, server: &Path) -> Result<()> {
     let schemathesis = ensure(root)?;
-    let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+    let data = tempfile::TempDir::new()?;
     let database = format!("sqlite://{}?mode=rwc", data.path().join("store.db").display());
     let (_server, base) = start_server(server, &database, data.path())?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new()?;
     let cookie = runtime.block_on(demo_session(&base))?;
     for (who, header) in [("a guest", None), ("the signed-in demo account", Some(cookie))] {
         println!("schemathesis against {base}, as {who}");
@@ -54,16 +56,16 @@ pub fn check(root: &Path, server: &Path) -> Result<(), String> {
 }
 
 /// The `name=value` of the demo account's session cookie.
-async fn demo_session(base: &str) -> Result<String, String> {
+async fn demo_session(base: &str) -> Result<String> {
     let sign_in = serde_json::json!({ "email": "demo@shop.test", "password": "demo-password" });
     let response = reqwest::Client::new()
         .post(format!("{base}/api/session/login"))
         .json(&sign_in)
         .send()
         .await
-        .map_err(|e| format!("cannot sign in as the demo account: {e}"))?;
+        .context("cannot sign in as the demo account")?;
     if !response.status().is_success() {
-        return Err(format!("signing in as the demo account answered {}", response.status()));
+        bail!("signing in as the demo account answered {}", response.status());
     }
     response
         .headers()
@@ -73,11 +75,11 @@ async fn demo_session(base: &str) -> Result<String, String> {
         .filter_map(|v| v.split(';').next())
         .find(|pair| contracts::api::SESSION_COOKIES.iter().any(|name| pair.starts_with(&format!("{name}="))))
         .map(str::to_string)
-        .ok_or_else(|| "signing in set no session cookie".into())
+        .context("signing in set no session cookie")
 }
 
 /// schemathesis in its own virtual environment under `target/tools`, at [`VERSION`].
-fn ensure(root: &Path) -> Result<PathBuf, String> {
+fn ensure(root: &Path) -> Result<PathBuf> {
     let venv = crate::target_dir(root).join("tools/schemathesis");
     let binary = venv.join("bin/schemathesis");
     let installed = Command::new(&binary)

@@ -3,33 +3,34 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::{Context, Result};
 use e2e::journeys::{check_out_as_demo_to_review, place_order};
 use e2e::{Browser, Store};
 
 const ADD: &str = "[data-testid=add-to-cart]";
 
-pub fn screenshots(root: &Path, server: PathBuf) -> Result<(), String> {
+pub fn screenshots(root: &Path, server: PathBuf) -> Result<()> {
     crate::tools::ensure_browser()?;
     let out = root.join("docs/screenshots");
-    std::fs::create_dir_all(&out).map_err(|e| e.to_string())?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&out)?;
+    let runtime = tokio::runtime::Runtime::new()?;
     runtime.block_on(async {
         let store = Store::builder().server(server).serve(root.join("dist")).start().await;
         take(&store, &out).await
     })
 }
 
-async fn shot(browser: &Browser, out: &Path, name: &str) -> Result<(), String> {
+async fn shot(browser: &Browser, out: &Path, name: &str) -> Result<()> {
     // Let transitions and images settle.
     tokio::time::sleep(std::time::Duration::from_millis(400)).await;
-    let png = browser.client().screenshot().await.map_err(|e| format!("screenshot {name}: {e}"))?;
+    let png = browser.client().screenshot().await.with_context(|| format!("screenshot {name}"))?;
     let path = out.join(format!("{name}.png"));
-    std::fs::write(&path, png).map_err(|e| format!("{}: {e}", path.display()))?;
+    std::fs::write(&path, png).with_context(|| format!("{}", path.display()))?;
     println!("  {}", path.display());
     Ok(())
 }
 
-async fn take(store: &Store, out: &Path) -> Result<(), String> {
+async fn take(store: &Store, out: &Path) -> Result<()> {
     let browser = Browser::open(store).await;
 
     browser.goto("/categories/tractors?sort=price-asc&inStock=true").await;

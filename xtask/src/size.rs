@@ -7,6 +7,8 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use anyhow::{Context, Result};
+
 use crate::frontend::{gzip, remotes, WASM_FEATURES};
 use crate::tools::Tools;
 use crate::{run, step};
@@ -14,7 +16,7 @@ use crate::{run, step};
 /// Lines per table.
 const TOP: usize = 12;
 
-pub fn size(root: &Path) -> Result<(), String> {
+pub fn size(root: &Path) -> Result<()> {
     let tools = crate::tools::ensure_build_tools(root)?;
     crate::tools::ensure_twiggy()?;
     let mut bundles = vec![(
@@ -41,7 +43,7 @@ pub fn size(root: &Path) -> Result<(), String> {
 }
 
 /// wasm-bindgen and wasm-opt as the release does, keeping the names (`-g`).
-fn package(root: &Path, tools: &Tools, name: &str, out: &Path) -> Result<std::path::PathBuf, String> {
+fn package(root: &Path, tools: &Tools, name: &str, out: &Path) -> Result<std::path::PathBuf> {
     let file = name.replace('-', "_");
     let wasm = crate::target_dir(root).join(format!("wasm32-unknown-unknown/wasm-release/{file}.wasm"));
     let dir = out.join(name);
@@ -64,13 +66,13 @@ fn package(root: &Path, tools: &Tools, name: &str, out: &Path) -> Result<std::pa
     Ok(named)
 }
 
-fn report(name: &str, named: &Path) -> Result<(), String> {
-    let shipped = std::fs::read(named.with_file_name(format!("{name}_bg.wasm"))).map_err(|e| e.to_string())?;
+fn report(name: &str, named: &Path) -> Result<()> {
+    let shipped = std::fs::read(named.with_file_name(format!("{name}_bg.wasm")))?;
     let csv = std::process::Command::new("twiggy")
         .args(["top", "-n", "1000000", "--format", "csv"])
         .arg(named)
         .output()
-        .map_err(|e| format!("twiggy: {e}"))?;
+        .context("twiggy")?;
     let items = parse(&String::from_utf8_lossy(&csv.stdout));
     let code: u64 = items.iter().map(|(_, size)| size).sum();
     let app = name.replace('-', "_");

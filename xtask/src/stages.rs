@@ -18,6 +18,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use anyhow::{anyhow, Context, Result};
 use test_support::POSTGRES_ENV;
 
 use crate::cli::Test;
@@ -133,13 +134,13 @@ impl Stage {
 
 /// The stages to run, in their usual order: all of them, or those of `--only` (each at most once)
 /// and `build` when one of them needs it.
-pub fn select(only: &[String]) -> Result<Vec<Stage>, String> {
+pub fn select(only: &[String]) -> Result<Vec<Stage>> {
     if only.is_empty() {
         return Ok(STAGES.to_vec());
     }
     let mut wanted = Vec::new();
     for name in only {
-        let stage = Stage::from_name(name).ok_or_else(|| {
+        let stage = Stage::from_name(name).with_context(|| {
             let names: Vec<_> = STAGES.iter().map(|s| s.name()).collect();
             format!("no stage named `{name}`; the stages are: {}", names.join(", "))
         })?;
@@ -226,7 +227,7 @@ pub fn table(rows: &[Row]) -> String {
 }
 
 /// `cargo xtask test`.
-pub fn test(args: Test) -> Result<(), String> {
+pub fn test(args: Test) -> Result<()> {
     if args.list {
         print!("{}", list());
         return Ok(());
@@ -265,6 +266,7 @@ pub fn test(args: Test) -> Result<(), String> {
                 Row { stage, status: Status::Skipped, time: None, detail: reason }
             }
             Err(message) => {
+                let message = format!("{message:#}");
                 println!("<== stage `{}` FAILED after {}: {message}", stage.name(), duration(time));
                 failure = Some((stage, i + 1, message));
                 Row { stage, status: Status::Failed, time: Some(time), detail: tests }
@@ -276,7 +278,7 @@ pub fn test(args: Test) -> Result<(), String> {
     drop(run.throwaway.take());
     println!("\n{}", table(&rows));
     match failure {
-        Some((stage, number, message)) => Err(format!(
+        Some((stage, number, message)) => Err(anyhow!(
             "stage `{name}` failed: {message}\nIts output was streamed to the terminal (there are no log files): \
              it is above, from the line \"==> stage {number}/{total} `{name}`\". \
              Run it alone with `cargo xtask test --only {name}`.",
@@ -324,12 +326,12 @@ impl Run {
         }
     }
 
-    fn server(&self) -> Result<PathBuf, String> {
-        self.server.clone().ok_or_else(|| "the release build has not run".into())
+    fn server(&self) -> Result<PathBuf> {
+        self.server.clone().context("the release build has not run")
     }
 
     /// A server named in the environment is used as it is; `--postgres` starts a throwaway one.
-    fn postgres(&mut self) -> Result<Option<String>, String> {
+    fn postgres(&mut self) -> Result<Option<String>> {
         if let Some(url) = &self.given {
             return Ok(Some(url.clone()));
         }
@@ -342,7 +344,7 @@ impl Run {
         Ok(self.throwaway.as_ref().map(|p| p.url.clone()))
     }
 
-    fn stage(&mut self, stage: Stage) -> Result<Outcome, String> {
+    fn stage(&mut self, stage: Stage) -> Result<Outcome> {
         let root = self.root.clone();
         let no_postgres = || Outcome::Skipped(format!("no PostgreSQL: pass --postgres or set {POSTGRES_ENV}"));
         match stage {
@@ -434,7 +436,7 @@ impl Run {
         Ok(Outcome::Ran)
     }
 
-    fn journeys(&self) -> Result<Command, String> {
+    fn journeys(&self) -> Result<Command> {
         let mut command = cargo();
         command
             .args(["test", "-p", "e2e", "--tests", "--", "--test-threads=2"])
@@ -449,7 +451,7 @@ impl Run {
 /// then the wasm crates and `contracts` for wasm32, with `contracts`' default features off as in
 /// the wasm builds (its browser helpers exist only there). The wasm crates are the shell and the
 /// bundles `frontend::remotes` finds, so a new remote is linted without a list to update.
-fn clippy(root: &std::path::Path) -> Result<(), String> {
+fn clippy(root: &std::path::Path) -> Result<()> {
     tools::ensure_component("clippy")?;
     tools::ensure_wasm_target()?;
     let wasm_crates: Vec<String> =
@@ -485,13 +487,13 @@ struct Tally {
 
 impl Tally {
     /// Runs a `cargo test`, echoing its output, and counts its results.
-    fn run(&mut self, command: &mut Command) -> Result<(), String> {
+    fn run(&mut self, command: &mut Command) -> Result<()> {
         use std::io::{BufRead, BufReader};
         let description = format!("{command:?}");
         let mut child = command
             .stdout(std::process::Stdio::piped())
             .spawn()
-            .map_err(|e| format!("cannot start {description}: {e}"))?;
+            .with_context(|| format!("cannot start {description}"))?;
         if let Some(stdout) = child.stdout.take() {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 println!("{line}");
@@ -501,12 +503,12 @@ impl Tally {
                 }
             }
         }
-        let status = child.wait().map_err(|e| e.to_string())?;
+        let status = child.wait()?;
         if status.success() {
             Ok(())
         } else {
             println!("{} passed, {} failed", self.passed, self.failed.max(1));
-            Err(format!("{description} failed ({status})"))
+            Err(anyhow!("{description} failed ({status})"))
         }
     }
 }
@@ -551,7 +553,7 @@ mod tests {
         assert_eq!(only("unit wasm-unit").unwrap(), "unit wasm-unit");
         assert_eq!(only("journeys fmt").unwrap(), "fmt build journeys");
         assert_eq!(only("build loadtest").unwrap(), "build loadtest");
-        let unknown = only("fmt lint").unwrap_err();
+        let unknown = only("fmt lint").unwrap_err().to_string();
         assert!(unknown.contains("`lint`") && unknown.contains("fmt, clippy, boundaries"), "{unknown}");
     }
 

@@ -6,6 +6,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use anyhow::{anyhow, bail, Context, Result};
+
 use crate::{run, step};
 
 pub const TRUNK_VERSION: &str = "0.21.14";
@@ -62,15 +64,15 @@ impl Tools {
 
     /// The JS module at `path`, minified (whitespace, comments, local names): a third of the
     /// glue's bytes.
-    pub fn minify_js(&self, path: &Path) -> Result<Vec<u8>, String> {
+    pub fn minify_js(&self, path: &Path) -> Result<Vec<u8>> {
         let out = self
             .command("esbuild")
             .args(["--minify", "--format=esm", "--log-level=warning"])
             .arg(path)
             .output()
-            .map_err(|e| format!("esbuild: {e}"))?;
+            .context("esbuild")?;
         if !out.status.success() {
-            return Err(format!("esbuild {}: {}", path.display(), String::from_utf8_lossy(&out.stderr)));
+            bail!("esbuild {}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
         }
         Ok(out.stdout)
     }
@@ -96,7 +98,7 @@ fn cargo_bin_dir() -> PathBuf {
         .join("bin")
 }
 
-pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
+pub fn ensure_build_tools(root: &Path) -> Result<Tools> {
     ensure_wasm_target()?;
     ensure_rust_src()?;
     let cargo_bin = cargo_bin_dir();
@@ -108,7 +110,7 @@ pub fn ensure_build_tools(root: &Path) -> Result<Tools, String> {
     Ok(Tools { bin_dirs: vec![node_bin, cargo_bin] })
 }
 
-pub fn ensure_wasm_target() -> Result<(), String> {
+pub fn ensure_wasm_target() -> Result<()> {
     let installed = output("rustup", &["target", "list", "--installed"]).unwrap_or_default();
     if installed.lines().any(|l| l.trim() == WASM_TARGET) {
         return Ok(());
@@ -118,7 +120,7 @@ pub fn ensure_wasm_target() -> Result<(), String> {
 }
 
 /// twiggy, for `cargo xtask size`.
-pub fn ensure_twiggy() -> Result<(), String> {
+pub fn ensure_twiggy() -> Result<()> {
     ensure_cargo_tool(&cargo_bin_dir(), "twiggy", "twiggy", TWIGGY_VERSION, true)
 }
 
@@ -126,16 +128,16 @@ pub const TWIGGY_VERSION: &str = "0.8.0";
 
 /// The standard library's source, which `release_wasm` builds from, and the crates it depends
 /// on: trunk runs cargo `--offline`, so they must be in the registry cache before it does.
-fn ensure_rust_src() -> Result<(), String> {
+fn ensure_rust_src() -> Result<()> {
     ensure_component("rust-src")?;
-    let sysroot = output("rustc", &["--print", "sysroot"]).ok_or("`rustc --print sysroot` failed")?;
+    let sysroot = output("rustc", &["--print", "sysroot"]).context("`rustc --print sysroot` failed")?;
     let library = Path::new(sysroot.trim()).join("lib/rustlib/src/rust/library/Cargo.toml");
     // The library's manifest uses unstable cargo features; fetching is quick once cached.
     run(crate::cargo().arg("fetch").arg("--quiet").arg("--manifest-path").arg(&library).env("RUSTC_BOOTSTRAP", "1"))
 }
 
 /// A rustup component of the toolchain (`rust-src`, `clippy`, `rustfmt`), added when missing.
-pub fn ensure_component(name: &str) -> Result<(), String> {
+pub fn ensure_component(name: &str) -> Result<()> {
     let installed = output("rustup", &["component", "list", "--installed"]).unwrap_or_default();
     // `rust-src`, `clippy-x86_64-unknown-linux-gnu`
     let prefix = format!("{name}-");
@@ -146,7 +148,7 @@ pub fn ensure_component(name: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, locked: bool) -> Result<(), String> {
+fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, locked: bool) -> Result<()> {
     let found = output(bin_dir.join(binary), &["--version"]).unwrap_or_default();
     // `trunk 0.21.14`, `wasm-bindgen 0.2.130`
     if found.split_whitespace().nth(1) == Some(version) {
@@ -169,9 +171,9 @@ fn ensure_cargo_tool(bin_dir: &Path, krate: &str, binary: &str, version: &str, l
 }
 
 /// The wasm-bindgen version in Cargo.lock: the CLI must match it exactly.
-pub fn wasm_bindgen_version(root: &Path) -> Result<String, String> {
-    let lock = std::fs::read_to_string(root.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
-    lock_version(&lock, "wasm-bindgen").ok_or_else(|| "wasm-bindgen is not in Cargo.lock".into())
+pub fn wasm_bindgen_version(root: &Path) -> Result<String> {
+    let lock = std::fs::read_to_string(root.join("Cargo.lock")).context("Cargo.lock")?;
+    lock_version(&lock, "wasm-bindgen").context("wasm-bindgen is not in Cargo.lock")
 }
 
 fn lock_version(lock: &str, package: &str) -> Option<String> {
@@ -188,7 +190,7 @@ fn lock_version(lock: &str, package: &str) -> Option<String> {
 
 /// Installs `binaryen` (wasm-opt) and `esbuild` from npm into `target/tools` and returns their
 /// bin directory.
-fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
+fn ensure_wasm_opt(root: &Path) -> Result<PathBuf> {
     let prefix = root.join("target/tools");
     let bin = prefix.join("node_modules/.bin");
     let wasm_opt = output(bin.join("wasm-opt"), &["--version"]).unwrap_or_default();
@@ -204,9 +206,9 @@ fn ensure_wasm_opt(root: &Path) -> Result<PathBuf, String> {
         return Ok(bin);
     }
     step(&format!("Installing {} (npm)", missing.join(" and ")));
-    std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
+    std::fs::create_dir_all(&prefix)?;
     run(Command::new("npm").args(["install", "--no-audit", "--no-fund", "--prefix"]).arg(&prefix).args(&missing))
-        .map_err(|e| format!("{e}\nwasm-opt and esbuild come from npm: install Node.js and npm first"))?;
+        .context("wasm-opt and esbuild come from npm: install Node.js and npm first")?;
     Ok(bin)
 }
 
@@ -218,7 +220,7 @@ pub fn chromedriver() -> String {
 }
 
 /// Debian's Chromium and ChromeDriver for the browser journeys.
-pub fn ensure_browser() -> Result<(), String> {
+pub fn ensure_browser() -> Result<()> {
     let chromium = std::env::var("CHROME_BIN").unwrap_or_else(|_| CHROMIUM.into());
     let driver = chromedriver();
     if Path::new(&chromium).exists() && Path::new(&driver).exists() {
@@ -229,7 +231,7 @@ pub fn ensure_browser() -> Result<(), String> {
 }
 
 /// Debian's `wrk`, the bench's HTTP load generator: its path, installed with apt when missing.
-pub fn ensure_wrk() -> Result<PathBuf, String> {
+pub fn ensure_wrk() -> Result<PathBuf> {
     let wrk = PathBuf::from("/usr/bin/wrk");
     if !wrk.exists() {
         step("Installing wrk (Debian package)");
@@ -240,7 +242,7 @@ pub fn ensure_wrk() -> Result<PathBuf, String> {
 
 /// Debian's PostgreSQL server programs (`initdb`, `postgres`, `pg_isready`): their directory,
 /// installed with apt when missing.
-pub fn ensure_postgres() -> Result<PathBuf, String> {
+pub fn ensure_postgres() -> Result<PathBuf> {
     if let Some(bin) = postgres_bin() {
         return Ok(bin);
     }
@@ -249,8 +251,8 @@ pub fn ensure_postgres() -> Result<PathBuf, String> {
     // no init system; what matters here is only that the programs are on disk.
     let installed = apt_install(&["postgresql"]);
     postgres_bin().ok_or_else(|| match installed {
-        Err(e) => format!("cannot install PostgreSQL: {e}"),
-        Ok(()) => "apt installed postgresql, but there is no /usr/lib/postgresql/<version>/bin/postgres".into(),
+        Err(e) => e.context("cannot install PostgreSQL"),
+        Ok(()) => anyhow!("apt installed postgresql, but there is no /usr/lib/postgresql/<version>/bin/postgres"),
     })
 }
 
@@ -271,7 +273,7 @@ pub fn running_as_root() -> bool {
 }
 
 /// `apt-get install` of Debian packages, through sudo unless this is root.
-fn apt_install(packages: &[&str]) -> Result<(), String> {
+fn apt_install(packages: &[&str]) -> Result<()> {
     let root = running_as_root();
     let apt = |args: &[&str]| {
         let mut command = if root { Command::new("apt-get") } else { Command::new("sudo") };

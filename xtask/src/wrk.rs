@@ -4,6 +4,8 @@
 
 use std::process::Command;
 
+use anyhow::{bail, Context, Result};
+
 /// Connections kept open, and wrk's threads (one per core of the machines this runs on).
 pub const CONNECTIONS: usize = 32;
 const THREADS: usize = 2;
@@ -30,9 +32,9 @@ pub enum Load<'a> {
 }
 
 /// Runs wrk against `base` (`http://127.0.0.1:PORT`) for a few seconds.
-pub fn measure(base: &str, load: Load) -> Result<Figures, String> {
+pub fn measure(base: &str, load: Load) -> Result<Figures> {
     let wrk = crate::tools::ensure_wrk()?;
-    let scripts = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+    let scripts = tempfile::TempDir::new()?;
     let mut command = Command::new(wrk);
     command.args([
         "-t",
@@ -52,17 +54,17 @@ pub fn measure(base: &str, load: Load) -> Result<Figures, String> {
                 "wrk.method = \"POST\"\nwrk.body = [[{body}]]\nwrk.headers[\"Content-Type\"] = \"application/json\"\n"
             );
             let path = scripts.path().join("add.lua");
-            std::fs::write(&path, script).map_err(|e| e.to_string())?;
+            std::fs::write(&path, script)?;
             command.arg("-s").arg(&path);
             format!("{base}/api/cart/items")
         }
     };
-    let output = command.arg(&url).output().map_err(|e| format!("wrk: {e}"))?;
+    let output = command.arg(&url).output().context("wrk")?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
-        return Err(format!("wrk {url} failed: {text}{}", String::from_utf8_lossy(&output.stderr)));
+        bail!("wrk {url} failed: {text}{}", String::from_utf8_lossy(&output.stderr));
     }
-    parse(&text).ok_or_else(|| format!("cannot read wrk's report:\n{text}"))
+    parse(&text).with_context(|| format!("cannot read wrk's report:\n{text}"))
 }
 
 /// Reads `Requests/sec`, the 50% and 99% lines of `--latency` and the error counts.

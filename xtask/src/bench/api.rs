@@ -2,29 +2,30 @@
 
 use std::path::Path;
 
+use anyhow::{Context, Result};
+
 use super::{print_table, row, Row};
 use crate::step;
 
 /// `cargo xtask bench --api [--postgres] [--server PATH]`: the API rows alone, on a fresh
 /// database, without the front end or a browser; `--server` measures another build (an older
 /// one, for a before and after).
-pub fn api(server: &Path, postgres: bool) -> Result<(), String> {
-    let data = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+pub fn api(server: &Path, postgres: bool) -> Result<()> {
+    let data = tempfile::TempDir::new()?;
     let postgres = if postgres { Some(crate::postgres::Postgres::start()?) } else { None };
     let database = match &postgres {
         Some(postgres) => postgres.url.clone(),
         None => format!("sqlite://{}/bench.db", data.path().display()),
     };
     let (_server, base) = crate::loadtest::start_server(server, &database, data.path())?;
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
-    let page: contracts::api::ProductPage = runtime
-        .block_on(async { reqwest::get(format!("{base}/api/products?pageSize=48")).await?.json().await })
-        .map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new()?;
+    let page: contracts::api::ProductPage =
+        runtime.block_on(async { reqwest::get(format!("{base}/api/products?pageSize=48")).await?.json().await })?;
     let product = page
         .items
         .into_iter()
         .find_map(|p| p.variants.iter().find(|v| v.stock >= 20).map(|v| (p.id, v.id.clone())))
-        .ok_or("no product with stock")?;
+        .context("no product with stock")?;
     let rows = api_rows(&base, &product)?;
     println!("\nOn {}", if postgres.is_some() { "PostgreSQL" } else { "SQLite" });
     print_table(&rows);
@@ -32,7 +33,7 @@ pub fn api(server: &Path, postgres: bool) -> Result<(), String> {
 }
 
 /// Each endpoint under wrk's load ([`crate::wrk`]), against `/api/health` as the floor.
-pub(super) fn api_rows(base: &str, product: &(u32, String)) -> Result<Vec<Row>, String> {
+pub(super) fn api_rows(base: &str, product: &(u32, String)) -> Result<Vec<Row>> {
     use crate::wrk::{measure, Load};
     step(&format!("API load (wrk): {} connections, 5 s per endpoint", crate::wrk::CONNECTIONS));
     let figures = |f: crate::wrk::Figures| (f.rps, f.p50_ms, f.p99_ms, f.errors);

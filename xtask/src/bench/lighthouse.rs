@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
 
+use anyhow::{anyhow, Context, Result};
 use e2e::{Browser, Store};
 use serde_json::{json, Value};
 
@@ -25,7 +26,7 @@ pub(super) fn lighthouse(
     dist: &Path,
     runtime: &tokio::runtime::Runtime,
     compare: bool,
-) -> Result<(Vec<Row>, Vec<Compared>), String> {
+) -> Result<(Vec<Row>, Vec<Compared>)> {
     let cli = ensure_lighthouse(root)?;
     let store = runtime.block_on(Store::builder().server(server).serve(dist).start());
     let (mut rows, mut compared) = (Vec::new(), Vec::new());
@@ -119,7 +120,7 @@ pub(super) fn print_comparison(pages: &[Compared]) {
     }
 }
 
-pub(super) fn ensure_lighthouse(root: &Path) -> Result<PathBuf, String> {
+pub(super) fn ensure_lighthouse(root: &Path) -> Result<PathBuf> {
     let prefix = root.join("target/tools");
     let cli = prefix.join("node_modules/lighthouse/cli/index.js");
     if !cli.exists() {
@@ -134,10 +135,10 @@ pub(super) fn ensure_lighthouse(root: &Path) -> Result<PathBuf, String> {
 
 /// One Lighthouse report of `url`. A run Chromium spoils (it sometimes records no trace on a
 /// loaded machine) is tried again once.
-pub(super) fn lighthouse_run(cli: &Path, url: &str) -> Result<Value, String> {
+pub(super) fn lighthouse_run(cli: &Path, url: &str) -> Result<Value> {
     let mut last = String::new();
     for _ in 0..2 {
-        let profile = tempfile::TempDir::new().map_err(|e| e.to_string())?;
+        let profile = tempfile::TempDir::new()?;
         let output = Command::new("node")
             .arg(cli)
             .arg(url)
@@ -148,7 +149,7 @@ pub(super) fn lighthouse_run(cli: &Path, url: &str) -> Result<Value, String> {
             ))
             .env("CHROME_PATH", std::env::var("CHROME_BIN").unwrap_or_else(|_| crate::tools::CHROMIUM.into()))
             .output()
-            .map_err(|e| format!("lighthouse: {e}"))?;
+            .context("lighthouse")?;
         match serde_json::from_slice::<Value>(&output.stdout) {
             Ok(report)
                 if report["runtimeError"].is_null() && report["categories"]["performance"]["score"].is_number() =>
@@ -161,7 +162,7 @@ pub(super) fn lighthouse_run(cli: &Path, url: &str) -> Result<Value, String> {
             Err(_) => last = String::from_utf8_lossy(&output.stderr).lines().last().unwrap_or_default().to_string(),
         }
     }
-    Err(last)
+    Err(anyhow!(last))
 }
 
 /// The median of each figure over `reports`, against the budgets: performance at least

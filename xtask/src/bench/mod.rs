@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::Result;
 use serde_json::{json, Value};
 
 use crate::frontend::gzip;
@@ -78,7 +79,7 @@ fn median_p95(mut samples: Vec<f64>) -> (f64, f64) {
 }
 
 /// The `--peer URL` arguments of `cargo xtask bench`: other stores' pages to measure beside ours.
-pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<(), String> {
+pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<()> {
     crate::tools::ensure_browser()?;
     let dist = root.join("dist");
     let mut rows = sizes(&dist)?;
@@ -89,7 +90,7 @@ pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<(), Strin
     );
     rows.push(row("size", "scaffolded remote js", gzip(&js).len() as f64 / KB, "KB gz").at_most(6.0, "≤ 6 KB gz"));
 
-    let runtime = tokio::runtime::Runtime::new().map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Runtime::new()?;
     rows.extend(runtime.block_on(in_browser_and_api(root, &server, &dist))?);
     let (lighthouse_rows, ours) = lighthouse(root, &server, &dist, &runtime, !peers.is_empty())?;
     rows.extend(lighthouse_rows);
@@ -107,7 +108,7 @@ pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<(), Strin
         print_comparison(&compared);
         let json: Vec<Value> = compared.iter().map(Compared::to_json).collect();
         let out = root.join("target/bench-compare.json");
-        std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).map_err(|e| e.to_string())?;
+        std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default())?;
         println!("Written to {}", out.display());
     }
     let json: Vec<Value> = rows
@@ -118,7 +119,7 @@ pub fn bench(root: &Path, server: PathBuf, peers: &[String]) -> Result<(), Strin
         })
         .collect();
     let out = root.join("target/bench.json");
-    std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default()).map_err(|e| e.to_string())?;
+    std::fs::write(&out, serde_json::to_string_pretty(&json).unwrap_or_default())?;
     println!("\nWritten to {}", out.display());
     Ok(())
 }

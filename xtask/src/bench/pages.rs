@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::time::Duration;
 
+use anyhow::{Context, Result};
 use e2e::{Browser, Store};
 
 use super::api::api_rows;
@@ -11,20 +12,14 @@ use super::{median_p95, row, Row, CLS_SAMPLES, KB, SAMPLES};
 use crate::step;
 
 /// A copy of dist with a static HTML page of the same grid: the floor for the page load.
-async fn dist_with_static_grid(dist: &Path, store: &Store) -> Result<tempfile::TempDir, String> {
-    let page: contracts::api::ProductPage = reqwest::get(store.url("/api/products"))
-        .await
-        .and_then(|r| r.error_for_status())
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let css: Vec<String> = std::fs::read_dir(dist)
-        .map_err(|e| e.to_string())?
+async fn dist_with_static_grid(dist: &Path, store: &Store) -> Result<tempfile::TempDir> {
+    let page: contracts::api::ProductPage =
+        reqwest::get(store.url("/api/products")).await.and_then(|r| r.error_for_status())?.json().await?;
+    let css: Vec<String> = std::fs::read_dir(dist)?
         .flatten()
         .filter_map(|e| e.file_name().into_string().ok())
         .filter(|n| n.ends_with(".css"))
-        .chain(std::fs::read_dir(dist.join("remotes/catalog")).map_err(|e| e.to_string())?.flatten().filter_map(|e| {
+        .chain(std::fs::read_dir(dist.join("remotes/catalog"))?.flatten().filter_map(|e| {
             let n = e.file_name().into_string().ok()?;
             n.ends_with(".css").then(|| format!("remotes/catalog/{n}"))
         }))
@@ -53,7 +48,7 @@ async fn dist_with_static_grid(dist: &Path, store: &Store) -> Result<tempfile::T
     Ok(copy)
 }
 
-pub(super) async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<Vec<Row>, String> {
+pub(super) async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path) -> Result<Vec<Row>> {
     let probe = Store::builder().server(server).serve(dist).start().await;
     let copy = dist_with_static_grid(dist, &probe).await?;
     drop(probe);
@@ -172,7 +167,7 @@ pub(super) async fn in_browser_and_api(_root: &Path, server: &Path, dist: &Path)
 
 /// A composed page's time to answer under wrk's load, against a static file of the same server
 /// as the floor: what server-side composition costs per page.
-fn page_rows(base: &str) -> Result<Vec<Row>, String> {
+fn page_rows(base: &str) -> Result<Vec<Row>> {
     use crate::wrk::{measure, Load};
     step(&format!("Page load (wrk): {} connections, 5 s per page", crate::wrk::CONNECTIONS));
     let file = measure(base, Load::Get("/images/favicon.svg"))?;
@@ -191,17 +186,12 @@ fn page_rows(base: &str) -> Result<Vec<Row>, String> {
 }
 
 /// A product whose first variant has plenty of stock, as (id, variant id).
-async fn stocked_product(store: &Store) -> Result<(u32, String), String> {
-    let page: contracts::api::ProductPage = reqwest::get(store.url("/api/products?pageSize=48"))
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+async fn stocked_product(store: &Store) -> Result<(u32, String)> {
+    let page: contracts::api::ProductPage = reqwest::get(store.url("/api/products?pageSize=48")).await?.json().await?;
     page.items
         .into_iter()
         .find_map(|p| p.variants.iter().find(|v| v.stock >= 20).map(|v| (p.id, v.id.clone())))
-        .ok_or_else(|| "no product with stock".into())
+        .context("no product with stock")
 }
 
 const CLICK_TO_BADGE: &str = r#"

@@ -2,18 +2,19 @@
 
 use std::path::{Path, PathBuf};
 
+use anyhow::{Context, Result};
+
 use super::{row, Row, KB};
 use crate::frontend::{brotli, gzip};
 use crate::step;
 
 /// Raw, gzip and brotli size of every bundle.
-pub(super) fn sizes(dist: &Path) -> Result<Vec<Row>, String> {
+pub(super) fn sizes(dist: &Path) -> Result<Vec<Row>> {
     step("Bundle sizes");
     let mut rows = Vec::new();
     let mut bundles: Vec<(String, Vec<PathBuf>)> = vec![("shell".into(), files_in(dist, &["js", "wasm", "css"])?)];
     let manifest: contracts::manifest::RemoteManifest =
-        serde_json::from_slice(&std::fs::read(dist.join("remotes.json")).map_err(|e| e.to_string())?)
-            .map_err(|e| e.to_string())?;
+        serde_json::from_slice(&std::fs::read(dist.join("remotes.json"))?)?;
     for remote in &manifest.remotes {
         let files = [Some(&remote.release.js), Some(&remote.release.wasm), remote.release.css.as_ref()]
             .into_iter()
@@ -24,7 +25,7 @@ pub(super) fn sizes(dist: &Path) -> Result<Vec<Row>, String> {
     }
     for (name, files) in bundles {
         for file in files {
-            let bytes = std::fs::read(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+            let bytes = std::fs::read(&file).with_context(|| format!("{}", file.display()))?;
             let mut kind = file.extension().and_then(|e| e.to_str()).unwrap_or_default().to_string();
             if file.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("boot-")) {
                 kind = format!("boot {kind}");
@@ -59,9 +60,8 @@ fn wasm_budget(bundle: &str) -> Option<f64> {
     }
 }
 
-fn files_in(dir: &Path, exts: &[&str]) -> Result<Vec<PathBuf>, String> {
-    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| e.to_string())?
+fn files_in(dir: &Path, exts: &[&str]) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)?
         .flatten()
         .map(|e| e.path())
         .filter(|p| p.is_file() && p.extension().and_then(|e| e.to_str()).is_some_and(|e| exts.contains(&e)))
