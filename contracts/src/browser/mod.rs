@@ -1,9 +1,12 @@
 //! The thin browser side of the contracts (wasm only): publishing and subscribing to events,
-//! reading and changing the URL, and calling the API. Framework-free on purpose.
+//! reading and changing the URL and following the locale (`navigation`), calling the API
+//! (`http`), and loading what a view shows (`load`: once, or the newest of a series). Every remote
+//! uses these same idioms; framework-free on purpose, so the plain-DOM cart summary does too.
 
 pub mod events;
 pub mod http;
 pub mod js;
+pub mod load;
 pub mod mount;
 pub mod navigation;
 

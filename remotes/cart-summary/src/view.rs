@@ -7,6 +7,7 @@ use std::rc::Rc;
 use contracts::api::CartSummary;
 use contracts::browser::events::subscribe;
 use contracts::browser::http;
+use contracts::browser::load::Newest;
 use contracts::browser::navigation::on_locale_change;
 use contracts::context::MountContext;
 use contracts::events::{CartUpdated, Envelope};
@@ -31,7 +32,7 @@ struct State {
     /// The badge: the API's count, or a newer one a `cart:updated` carried.
     count: u32,
     /// Answers can overtake each other; only the newest request's answer is shown.
-    latest: u64,
+    newest: Newest,
 }
 
 impl State {
@@ -65,7 +66,7 @@ impl Summary {
     pub fn mount(host: HtmlElement, context: MountContext) -> Summary {
         // What the server half read, when it rendered this slot: no need to ask again.
         let seen = contracts::browser::mount::server_state::<Seen>(&host);
-        let mut state = State { parts: None, locale: context.locale, cart: None, count: 0, latest: 0 };
+        let mut state = State { parts: None, locale: context.locale, cart: None, count: 0, newest: Newest::new() };
         if let Some(Seen { cart: Some(cart) }) = &seen {
             state.count = cart.item_count;
             state.cart = Some(cart.clone());
@@ -115,23 +116,16 @@ fn build(host: &HtmlElement, shown: &Shown) -> Option<Parts> {
 }
 
 fn refresh(state: Rc<RefCell<State>>) {
-    let request = {
-        let mut s = state.borrow_mut();
-        s.latest += 1;
-        s.latest
-    };
-    wasm_bindgen_futures::spawn_local(async move {
-        match http::get_json::<CartSummary>(contracts::routes::CART_API).await {
-            Ok(cart) if state.borrow().latest == request => {
-                let mut s = state.borrow_mut();
-                s.count = cart.item_count;
-                s.cart = Some(cart);
-                drop(s);
-                render(&state.borrow());
-            }
-            Ok(_) => {}
-            Err(e) => web_sys::console::warn_1(&format!("[cart-summary] {e}").into()),
+    let newest = state.borrow().newest.clone();
+    newest.run(http::get_json::<CartSummary>(contracts::routes::CART_API), move |answer| match answer {
+        Ok(cart) => {
+            let mut s = state.borrow_mut();
+            s.count = cart.item_count;
+            s.cart = Some(cart);
+            drop(s);
+            render(&state.borrow());
         }
+        Err(e) => web_sys::console::warn_1(&format!("[cart-summary] {e}").into()),
     });
 }
 
@@ -156,7 +150,7 @@ mod tests {
             item_count: 2,
             subtotal: contracts::api::Money::new(0, "EUR"),
         });
-        State { parts: None, locale: "en-US".into(), count: 2, cart, latest: 0 }
+        State { parts: None, locale: "en-US".into(), count: 2, cart, newest: Newest::new() }
     }
 
     #[wasm_bindgen_test]

@@ -23,6 +23,7 @@ pub enum Change {
 #[cfg(target_arch = "wasm32")]
 mod live {
     use contracts::browser::events::{new_trace_id, publish};
+    use contracts::browser::load;
     use contracts::browser::navigation::on_locale_change;
     use contracts::events::{CartUpdated, NotificationLevel, NotificationRequested};
     use leptos::task::spawn_local;
@@ -44,7 +45,7 @@ mod live {
 
     /// Reads the cart from the API into `cart`.
     pub fn load(cart: Shown) {
-        spawn_local(async move { cart.set(Some(api::cart().await.map_err(|e| e.to_string()))) });
+        load::once(api::cart(), move |answer| cart.set(Some(answer)));
     }
 
     /// Sends `change` of `line_id` to the API; the page then shows the cart the API answered and

@@ -23,8 +23,8 @@ pub struct Data {
 #[cfg(target_arch = "wasm32")]
 mod live {
     use std::cell::Cell;
-    use std::rc::Rc;
 
+    use contracts::browser::load::{self, Newest};
     use contracts::browser::navigation::{current_path, current_search, navigate, on_locale_change, on_route_change};
     use send_wrapper::SendWrapper;
 
@@ -46,25 +46,18 @@ mod live {
     /// already sent: `loaded` is the query the server-rendered page answers, if any.
     pub fn load(query: Memo<CatalogQuery>, data: Data, loaded: Option<CatalogQuery>) {
         if data.categories.get_untracked().is_none() {
-            leptos::task::spawn_local(async move { data.categories.set(api::categories().await.ok()) });
+            load::once(api::categories(), move |answer| data.categories.set(answer.ok()));
         }
         let loaded = SendWrapper::new(Cell::new(loaded));
-        // Only the newest request may write: answers can arrive out of order.
-        let latest = SendWrapper::new(Rc::new(Cell::new(0u64)));
+        let newest = Newest::new();
         Effect::new(move |_| {
             let query = query.get();
             data.reload.track();
             if Cell::take(&loaded).as_ref() == Some(&query) {
                 return;
             }
-            let ticket = latest.get() + 1;
-            latest.set(ticket);
-            let latest = SendWrapper::new(latest.clone());
-            leptos::task::spawn_local(async move {
-                let answer = api::products(&query).await.map_err(|e| e.to_string());
-                if latest.get() == ticket {
-                    data.products.set(Some(answer));
-                }
+            newest.run(async move { api::products(&query).await.map_err(|e| e.to_string()) }, move |answer| {
+                data.products.set(Some(answer))
             });
         });
     }

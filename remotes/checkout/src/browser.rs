@@ -16,9 +16,9 @@ pub type Loaded<T> = RwSignal<Option<Result<T, String>>>;
 #[cfg(target_arch = "wasm32")]
 mod live {
     use contracts::api::{Order, OrderSummary};
+    use contracts::browser::load;
     use contracts::browser::navigation::{navigate, on_locale_change, on_route_change};
     use contracts::routes::sign_in_path;
-    use leptos::task::spawn_local;
     use send_wrapper::SendWrapper;
 
     use super::*;
@@ -40,11 +40,11 @@ mod live {
     }
 
     pub fn load_order(id: String, loaded: Loaded<Order>) {
-        spawn_local(async move { loaded.set(Some(api::order(&id).await.map_err(|e| e.to_string()))) });
+        load::once(async move { api::order(&id).await }, move |answer| loaded.set(Some(answer)));
     }
 
     pub fn load_orders(loaded: Loaded<Vec<OrderSummary>>) {
-        spawn_local(async move { loaded.set(Some(api::orders().await.map_err(|e| e.to_string()))) });
+        load::once(api::orders(), move |answer| loaded.set(Some(answer)));
     }
 
     /// `/checkout`: starts a checkout on the server, then shows its first step.

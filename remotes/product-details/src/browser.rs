@@ -41,9 +41,9 @@ pub struct Adding {
 #[cfg(target_arch = "wasm32")]
 mod live {
     use std::cell::Cell;
-    use std::rc::Rc;
 
     use contracts::browser::events::{new_trace_id, publish};
+    use contracts::browser::load::Newest;
     use contracts::browser::navigation::{navigate as shell_navigate, on_locale_change, on_route_change};
     use contracts::events::{CartItemAdded, CartUpdated, NotificationLevel, NotificationRequested};
     use contracts::problems::ProblemKind;
@@ -68,30 +68,24 @@ mod live {
     /// one the server already sent (`loaded`); keeps "recently viewed" up to date.
     pub fn load(id: Memo<Option<u32>>, data: Data, loaded: Option<Option<u32>>) {
         let loaded = SendWrapper::new(Cell::new(loaded));
-        // Only the newest request may write: answers can arrive out of order.
-        let latest = SendWrapper::new(Rc::new(Cell::new(0u64)));
+        let newest = Newest::new();
         Effect::new(move |_| {
             let id = id.get();
             data.reload.track();
             if Cell::take(&loaded) == Some(id) {
                 return;
             }
-            let ticket = latest.get() + 1;
-            latest.set(ticket);
-            let latest = SendWrapper::new(latest.clone());
-            spawn_local(async move {
-                let answer = match id {
+            let request = async move {
+                match id {
                     None => Answer::Missing,
                     Some(id) => match api::product(id).await {
                         Ok(product) => Answer::Found(product),
                         Err(e) if e.is(ProblemKind::NotFound) || e.is(ProblemKind::BadRequest) => Answer::Missing,
                         Err(error) => Answer::Failed(error.to_string()),
                     },
-                };
-                if latest.get() == ticket {
-                    data.product.set(Some(answer));
                 }
-            });
+            };
+            newest.run(request, move |answer| data.product.set(Some(answer)));
         });
         // Only a product the API has shown joins the list; one it no longer knows leaves it.
         Effect::new(move |_| match data.product.get() {

@@ -2,12 +2,12 @@
 
 use contracts::api::Product;
 use contracts::browser::events::{new_trace_id, publish};
+use contracts::browser::load::Newest;
 use contracts::events::CatalogProductClicked;
 use contracts::format::money;
 use contracts::inputs::{FragmentInputs, InputError, RecommendationsInputs};
 use contracts::routes::product_path;
 use leptos::prelude::*;
-use leptos::task::spawn_local;
 use send_wrapper::SendWrapper;
 use wasm_bindgen::prelude::*;
 
@@ -75,26 +75,19 @@ pub fn Recommendations(inputs: RwSignal<Inputs>, locale: String) -> impl IntoVie
 
     let shown = RwSignal::new(Shown::Loading);
     // A later change of inputs wins over an answer still on its way for an earlier one.
-    let generation = StoredValue::new(0_u32);
-    Effect::new(move |_| {
-        let wanted = inputs.get();
-        let this = generation.get_value() + 1;
-        generation.set_value(this);
-        match wanted {
-            Err(e) => {
-                web_sys::console::warn_1(&format!("[recommendations] ignoring the host's inputs: {e}").into());
-                shown.set(Shown::Failed(e.to_string()));
-            }
-            Ok(wanted) => spawn_local(async move {
-                let answer = api::recommendations(&wanted).await;
-                if generation.get_value() == this {
-                    shown.set(match answer {
-                        Ok(r) => Shown::Ready(r.items, r.option),
-                        Err(e) => Shown::Failed(e.to_string()),
-                    });
-                }
-            }),
+    let newest = Newest::new();
+    Effect::new(move |_| match inputs.get() {
+        Err(e) => {
+            newest.forget();
+            web_sys::console::warn_1(&format!("[recommendations] ignoring the host's inputs: {e}").into());
+            shown.set(Shown::Failed(e.to_string()));
         }
+        Ok(wanted) => newest.run(async move { api::recommendations(&wanted).await }, move |answer| {
+            shown.set(match answer {
+                Ok(r) => Shown::Ready(r.items, r.option),
+                Err(e) => Shown::Failed(e.to_string()),
+            })
+        }),
     });
 
     let heading = move || match shown.with(|s| match s {
