@@ -239,9 +239,9 @@ impl EventContract for {{Event}} {
         Self { path: "/{{name}}".into() }
     }
 
-    fn validate(&self) -> Result<()> {
+    fn validate(&self) -> Result<(), String> {
         if !self.path.starts_with('/') {
-            bail!("path is not a path");
+            return Err("path is not a path".into());
         }
         Ok(())
     }
