@@ -106,13 +106,10 @@ impl ApiError {
         }
     }
 
-    /// Whether this is the server's own fault: logged, and answered without details.
+    /// Whether this is the server's own fault: logged, and answered without details. Derived
+    /// from the kind, so the mapping above is the one list of what counts as ours.
     fn is_fault(&self) -> bool {
-        match self {
-            ApiError::Domain(error) => error.is_fault(),
-            ApiError::Database(_) | ApiError::Panicked => true,
-            _ => false,
-        }
+        self.kind() == ProblemKind::Internal
     }
 
     /// The kind's title, the same for every problem of it.

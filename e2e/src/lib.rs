@@ -18,7 +18,7 @@ pub mod server_rendering;
 mod store;
 
 pub use browser::Browser;
-pub use dist::{built_server, copy_dist_without, copy_tree, copy_without_remote, dist_copy, dist_dir};
+pub use dist::{copy_dist_without, copy_tree, copy_without_remote, dist_copy, dist_dir};
 pub use store::{Store, StoreBuilder};
 
 /// How long a journey waits for the page to reach an expected state.

@@ -141,8 +141,8 @@ fn start_server_with(binary: &Path, database: &str, dist: &Path, composer: Optio
     Ok((Server(child), base))
 }
 
+/// Runs the shoppers against `server` (the caller has resolved `--server` into it).
 pub fn loadtest(server: &Path, options: Options) -> Result<()> {
-    let server = options.server.as_deref().unwrap_or(server);
     let data = tempfile::TempDir::new()?;
     let postgres = if options.postgres { Some(crate::postgres::Postgres::start()?) } else { None };
     let database = match &postgres {

@@ -62,13 +62,6 @@ pub enum DomainError {
     Database(sqlx::Error),
 }
 
-impl DomainError {
-    /// Whether this is the server's own fault, which the client is not told the details of.
-    pub fn is_fault(&self) -> bool {
-        matches!(self, DomainError::Database(_) | DomainError::PasswordHash(_) | DomainError::Corrupt(_))
-    }
-}
-
 impl From<sqlx::Error> for DomainError {
     fn from(error: sqlx::Error) -> Self {
         if refuses_client_text(&error) {
