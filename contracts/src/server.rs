@@ -8,9 +8,12 @@
 //! Settings (environment): `ADDR` (default `127.0.0.1:0`, a free port; the address is printed
 //! as `<name> server listening on http://…`), `CART_API_URL` (default `http://127.0.0.1:8080`).
 
+use std::collections::HashMap;
 use std::future::Future;
-use std::time::Duration;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -55,7 +58,14 @@ impl IntoResponse for FragmentError {
 pub struct Api {
     client: reqwest::Client,
     base: String,
+    /// Answers that are the same for every visitor, kept for [`SHARED_FOR`].
+    shared: Arc<Mutex<HashMap<String, (Instant, Bytes)>>>,
 }
+
+/// How long a server half reuses an answer that is the same for everyone (the catalogue).
+/// A second turns a busy page's reads into one per second per replica; the stock it shows may
+/// be that old, which costs nothing: every add and every order meets the cart API's own check.
+pub const SHARED_FOR: Duration = Duration::from_secs(1);
 
 impl Api {
     /// `base` is the API's origin, e.g. `http://127.0.0.1:8080`.
@@ -66,7 +76,7 @@ impl Api {
             .pool_idle_timeout(Duration::from_secs(30))
             .build()
             .unwrap_or_default();
-        Self { client, base: base.trim_end_matches('/').to_string() }
+        Self { client, base: base.trim_end_matches('/').to_string(), shared: Arc::default() }
     }
 
     /// `GET path` (e.g. `/api/products?page=1`), decoded from JSON.
@@ -80,6 +90,49 @@ impl Api {
             return Err(FragmentError::Status { status: response.status().as_u16(), path: path.to_string() });
         }
         response.json().await.map_err(|e| FragmentError::Decode { path: path.to_string(), reason: e.to_string() })
+    }
+
+    /// `GET path` for an answer that is the same for every visitor (products, categories):
+    /// asked without the visitor's cookie, and reused for [`SHARED_FOR`].
+    pub async fn get_shared_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, FragmentError> {
+        let decode = |body: &[u8]| {
+            serde_json::from_slice(body)
+                .map_err(|e| FragmentError::Decode { path: path.to_string(), reason: e.to_string() })
+        };
+        if let Some(body) = self.remembered(path) {
+            return decode(&body);
+        }
+        let response = self
+            .client
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .map_err(|e| FragmentError::Network(e.to_string()))?;
+        if !response.status().is_success() {
+            return Err(FragmentError::Status { status: response.status().as_u16(), path: path.to_string() });
+        }
+        let body = response.bytes().await.map_err(|e| FragmentError::Network(e.to_string()))?;
+        let value = decode(&body)?;
+        self.remember(path, body);
+        Ok(value)
+    }
+
+    fn remembered(&self, path: &str) -> Option<Bytes> {
+        let shared = self.shared.lock().ok()?;
+        let (until, body) = shared.get(path)?;
+        (Instant::now() < *until).then(|| body.clone())
+    }
+
+    fn remember(&self, path: &str, body: Bytes) {
+        if let Ok(mut shared) = self.shared.lock() {
+            // Bounded: stale answers go first, and a flood of distinct URLs clears it.
+            let now = Instant::now();
+            shared.retain(|_, (until, _)| *until > now);
+            if shared.len() >= 1_000 {
+                shared.clear();
+            }
+            shared.insert(path.to_string(), (now + SHARED_FOR, body));
+        }
     }
 }
 

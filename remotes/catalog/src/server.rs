@@ -12,20 +12,23 @@ use crate::i18n::{self, t, Key};
 use crate::views::{Catalog, CatalogProps, Listing};
 
 /// The fragment for `request.url` (`/`, `/categories/:slug`, `/search?q=…`).
-pub async fn render(request: FragmentRequest, api: Api, visitor: Visitor) -> Result<FragmentResponse, FragmentError> {
+pub async fn render(request: FragmentRequest, api: Api, _visitor: Visitor) -> Result<FragmentResponse, FragmentError> {
     let (path, search) = split_url(&request.url);
     let query = crate::filters::query_of(&path, &search);
     let products_path = crate::api::products_path(&query);
     let (categories, products) = tokio::join!(
-        api.get_json::<Vec<Category>>(CATEGORIES_API, &visitor),
-        api.get_json::<ProductPage>(&products_path, &visitor),
+        api.get_shared_json::<Vec<Category>>(CATEGORIES_API),
+        api.get_shared_json::<ProductPage>(&products_path),
     );
     // Without products there is nothing worth sending: the browser half loads and says why.
     let listing = Listing { path, search, categories: categories.ok(), products: Some(products?) };
     let head = head(&listing, &query, &request.context.locale);
     let mut html = to_html(request.context, listing.clone());
     html.push_str(&state_block(&listing));
-    Ok(FragmentResponse { version: env!("CARGO_PKG_VERSION").to_string(), html, head, shared_max_age: 0 })
+    // The same listing for everyone with the same context: the composer may reuse it as long as
+    // the catalogue answers it was made from are reused (see `Api::get_shared_json`).
+    let shared_max_age = contracts::server::SHARED_FOR.as_secs() as u32;
+    Ok(FragmentResponse { version: env!("CARGO_PKG_VERSION").to_string(), html, head, shared_max_age })
 }
 
 /// The listing's markup, as the browser half renders it on its first frame.

@@ -13,10 +13,10 @@ use crate::i18n::{t, Key};
 use crate::views::{ProductDetails, ProductDetailsProps, Shown};
 
 /// The fragment for `request.url` (`/products/:id?variant=`).
-pub async fn render(request: FragmentRequest, api: Api, visitor: Visitor) -> Result<FragmentResponse, FragmentError> {
+pub async fn render(request: FragmentRequest, api: Api, _visitor: Visitor) -> Result<FragmentResponse, FragmentError> {
     let (path, search) = split_url(&request.url);
     let answer = match parse_product_path(&path) {
-        Some(id) => match api.get_json::<Product>(&product_api(id), &visitor).await {
+        Some(id) => match api.get_shared_json::<Product>(&product_api(id)).await {
             Ok(product) => Some(product),
             Err(FragmentError::Status { status: 404 | 400, .. }) => None,
             Err(error) => return Err(error),
@@ -27,6 +27,7 @@ pub async fn render(request: FragmentRequest, api: Api, visitor: Visitor) -> Res
     let head = head(&shown, &request.origin, &request.context.locale);
     let mut html = to_html(request.context, shown.clone());
     html.push_str(&state_block(&shown));
+    // Never shared: the Add to cart form carries a key of its own (`form_key`), one per page.
     Ok(FragmentResponse { version: env!("CARGO_PKG_VERSION").to_string(), html, head, shared_max_age: 0 })
 }
 
