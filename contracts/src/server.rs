@@ -59,7 +59,7 @@ pub struct Api {
     client: reqwest::Client,
     base: String,
     /// Answers that are the same for every visitor, kept for [`SHARED_FOR`].
-    shared: Arc<Mutex<HashMap<String, (Instant, Bytes)>>>,
+    shared: Arc<Shared<Bytes>>,
 }
 
 /// How long a server half reuses an answer that is the same for everyone (the catalogue).
@@ -81,57 +81,70 @@ impl Api {
 
     /// `GET path` (e.g. `/api/products?page=1`), decoded from JSON.
     pub async fn get_json<T: DeserializeOwned>(&self, path: &str, visitor: &Visitor) -> Result<T, FragmentError> {
+        decode(path, &self.get(path, visitor.cookie.as_deref()).await?)
+    }
+
+    /// `GET path` for an answer that is the same for every visitor (products, categories):
+    /// asked without the visitor's cookie, and reused for [`SHARED_FOR`].
+    pub async fn get_shared_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, FragmentError> {
+        if let Some(body) = self.shared.get(path) {
+            return decode(path, &body);
+        }
+        let body = self.get(path, None).await?;
+        let value = decode(path, &body)?;
+        self.shared.put(path.to_string(), body, SHARED_FOR);
+        Ok(value)
+    }
+
+    async fn get(&self, path: &str, cookie: Option<&str>) -> Result<Bytes, FragmentError> {
         let mut request = self.client.get(format!("{}{path}", self.base));
-        if let Some(cookie) = &visitor.cookie {
+        if let Some(cookie) = cookie {
             request = request.header(header::COOKIE, cookie);
         }
         let response = request.send().await.map_err(|e| FragmentError::Network(e.to_string()))?;
         if !response.status().is_success() {
             return Err(FragmentError::Status { status: response.status().as_u16(), path: path.to_string() });
         }
-        response.json().await.map_err(|e| FragmentError::Decode { path: path.to_string(), reason: e.to_string() })
+        response.bytes().await.map_err(|e| FragmentError::Network(e.to_string()))
+    }
+}
+
+fn decode<T: DeserializeOwned>(path: &str, body: &[u8]) -> Result<T, FragmentError> {
+    serde_json::from_slice(body).map_err(|e| FragmentError::Decode { path: path.to_string(), reason: e.to_string() })
+}
+
+/// Answers kept for a while for everyone who asks the same thing: the server halves' catalogue
+/// reads and the composer's shareable fragments. Bounded: stale entries go first, and a flood
+/// of distinct keys clears it rather than growing it.
+pub struct Shared<T> {
+    entries: Mutex<HashMap<String, (Instant, T)>>,
+}
+
+impl<T> Default for Shared<T> {
+    fn default() -> Self {
+        Self { entries: Mutex::new(HashMap::new()) }
+    }
+}
+
+impl<T: Clone> Shared<T> {
+    const CAPACITY: usize = 1_000;
+
+    /// The value kept under `key`, while it is fresh.
+    pub fn get(&self, key: &str) -> Option<T> {
+        let entries = self.entries.lock().ok()?;
+        let (until, value) = entries.get(key)?;
+        (Instant::now() < *until).then(|| value.clone())
     }
 
-    /// `GET path` for an answer that is the same for every visitor (products, categories):
-    /// asked without the visitor's cookie, and reused for [`SHARED_FOR`].
-    pub async fn get_shared_json<T: DeserializeOwned>(&self, path: &str) -> Result<T, FragmentError> {
-        let decode = |body: &[u8]| {
-            serde_json::from_slice(body)
-                .map_err(|e| FragmentError::Decode { path: path.to_string(), reason: e.to_string() })
-        };
-        if let Some(body) = self.remembered(path) {
-            return decode(&body);
-        }
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .map_err(|e| FragmentError::Network(e.to_string()))?;
-        if !response.status().is_success() {
-            return Err(FragmentError::Status { status: response.status().as_u16(), path: path.to_string() });
-        }
-        let body = response.bytes().await.map_err(|e| FragmentError::Network(e.to_string()))?;
-        let value = decode(&body)?;
-        self.remember(path, body);
-        Ok(value)
-    }
-
-    fn remembered(&self, path: &str) -> Option<Bytes> {
-        let shared = self.shared.lock().ok()?;
-        let (until, body) = shared.get(path)?;
-        (Instant::now() < *until).then(|| body.clone())
-    }
-
-    fn remember(&self, path: &str, body: Bytes) {
-        if let Ok(mut shared) = self.shared.lock() {
-            // Bounded: stale answers go first, and a flood of distinct URLs clears it.
+    /// Keeps `value` under `key` for `lifetime`.
+    pub fn put(&self, key: String, value: T, lifetime: Duration) {
+        if let Ok(mut entries) = self.entries.lock() {
             let now = Instant::now();
-            shared.retain(|_, (until, _)| *until > now);
-            if shared.len() >= 1_000 {
-                shared.clear();
+            entries.retain(|_, (until, _)| *until > now);
+            if entries.len() >= Self::CAPACITY {
+                entries.clear();
             }
-            shared.insert(path.to_string(), (now + SHARED_FOR, body));
+            entries.insert(key, (now + lifetime, value));
         }
     }
 }
@@ -245,6 +258,21 @@ mod tests {
         assert_eq!(super::split_url("/search?q=red"), ("/search".into(), "?q=red".into()));
         assert_eq!(super::split_url("/"), ("/".into(), String::new()));
         assert_eq!(super::split_url("/?"), ("/".into(), String::new()));
+    }
+
+    #[test]
+    fn a_shared_answer_lasts_its_lifetime_and_the_memory_stays_bounded() {
+        let shared = super::Shared::default();
+        shared.put("/api/categories".into(), 1, std::time::Duration::from_secs(60));
+        shared.put("/api/products".into(), 2, std::time::Duration::ZERO);
+        assert_eq!(shared.get("/api/categories"), Some(1));
+        assert_eq!(shared.get("/api/products"), None, "an answer past its lifetime is not reused");
+        assert_eq!(shared.get("/api/products/1"), None);
+        for i in 0..super::Shared::<u8>::CAPACITY {
+            shared.put(format!("/api/products/{i}"), 3, std::time::Duration::from_secs(60));
+        }
+        assert_eq!(shared.get("/api/categories"), None, "a full memory starts again");
+        assert_eq!(shared.get("/api/products/999"), Some(3));
     }
 
     #[test]

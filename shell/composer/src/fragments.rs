@@ -1,13 +1,12 @@
 //! Asking the remotes' server halves for their slots: all at once, each within the budget, and
 //! using an answer only when it fits the browser release the page will load.
 
-use std::collections::HashMap;
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use contracts::fragment::{ComposeRequest, FragmentRequest, FragmentResponse, Head, FRAGMENT_PATH};
 use contracts::manifest::{Release, RemoteManifest};
 use contracts::routes::{Remote, CART_SUMMARY};
+use contracts::server::Shared;
 use futures_util::future::join_all;
 
 use crate::page::{fill, with_head, Filled};
@@ -68,13 +67,13 @@ pub struct Composed {
 pub struct Composer {
     client: reqwest::Client,
     budget: Duration,
-    shared: Mutex<HashMap<String, (Instant, FragmentResponse)>>,
+    shared: Shared<FragmentResponse>,
 }
 
 impl Composer {
     pub fn new(budget: Duration) -> Self {
         let client = reqwest::Client::builder().pool_idle_timeout(Duration::from_secs(30)).build().unwrap_or_default();
-        Self { client, budget, shared: Mutex::new(HashMap::new()) }
+        Self { client, budget, shared: Shared::default() }
     }
 
     /// The page of `request` with every slot whose server half answered in time.
@@ -128,7 +127,7 @@ impl Composer {
             context: request.context.clone(),
         };
         let key = format!("{server}\n{}", serde_json::to_string(&fragment_request).unwrap_or_default());
-        if let Some(response) = self.cached(&key) {
+        if let Some(response) = self.shared.get(&key) {
             return Ok((release, response, 0, true));
         }
         let started = Instant::now();
@@ -158,28 +157,9 @@ impl Composer {
             return Err(format!("rendered by {} while the page loads {}", answered.version, release.version));
         }
         if answered.shared_max_age > 0 {
-            self.remember(key, answered.clone());
+            self.shared.put(key, answered.clone(), Duration::from_secs(answered.shared_max_age.into()));
         }
         Ok((release, answered, started.elapsed().as_millis(), false))
-    }
-
-    fn cached(&self, key: &str) -> Option<FragmentResponse> {
-        let shared = self.shared.lock().ok()?;
-        let (until, response) = shared.get(key)?;
-        (Instant::now() < *until).then(|| response.clone())
-    }
-
-    fn remember(&self, key: String, response: FragmentResponse) {
-        let until = Instant::now() + Duration::from_secs(response.shared_max_age.into());
-        if let Ok(mut shared) = self.shared.lock() {
-            // A bounded memory: stale answers go first, and a flood of distinct URLs clears it.
-            let now = Instant::now();
-            shared.retain(|_, (until, _)| *until > now);
-            if shared.len() >= 1_000 {
-                shared.clear();
-            }
-            shared.insert(key, (until, response));
-        }
     }
 }
 
